@@ -1,0 +1,37 @@
+"""fastconv: fast CPU convolution primitives.
+
+SciPy-compatible single-array functions (:func:`correlate`, :func:`convolve`,
+:func:`correlate2d`, :func:`convolve2d`), the kernel rotation and full padding as
+primitives (:func:`rot180`, :func:`pad_full`), and batched channels-first
+convolution with its backward passes (:func:`conv_forward`,
+:func:`conv_backward_input`, :func:`conv_backward_weight`,
+:func:`conv_backward_bias`).  The hot loops are C with OpenMP and SIMD;
+:mod:`fastconv.reference` is the plain NumPy specification they are tested against.
+"""
+from ._api import (
+    config,
+    conv_backward_bias,
+    conv_backward_input,
+    conv_backward_weight,
+    conv_forward,
+    conv_output_shape,
+    convolve,
+    convolve2d,
+    correlate,
+    correlate2d,
+    get_num_threads,
+    pad_full,
+    rot180,
+    set_isa,
+    set_num_threads,
+    show_config,
+)
+
+__version__ = config()["version"]
+
+__all__ = [
+    "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
+    "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
+    "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config",
+    "show_config", "__version__",
+]

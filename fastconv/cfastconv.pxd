@@ -1,0 +1,92 @@
+# Cython declarations of the C API (src/include/fastconv.h): the one place they live.
+from libc.stdint cimport int64_t, uint64_t
+
+cdef extern from "fastconv.h" nogil:
+    ctypedef enum fc_status:
+        FC_OK
+        FC_EINVAL
+        FC_ENOMEM
+        FC_EOVERFLOW
+        FC_EUNSUPPORTED
+
+    ctypedef enum fc_mode:
+        FC_MODE_FULL
+        FC_MODE_SAME
+        FC_MODE_VALID
+
+    ctypedef enum fc_boundary:
+        FC_BOUNDARY_FILL
+        FC_BOUNDARY_WRAP
+        FC_BOUNDARY_SYMM
+
+    ctypedef struct fc_conv_desc:
+        int ndim
+        int64_t batch, in_channels, out_channels, groups
+        int64_t input[3]
+        int64_t kernel[3]
+        int64_t stride[3]
+        int64_t dilation[3]
+        int64_t pad_low[3]
+        int64_t pad_high[3]
+        int flip
+
+    fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t *out)
+    fc_status fc_conv_forward_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                  const float *bias, float *y, int num_threads)
+    fc_status fc_conv_forward_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                  const double *bias, double *y, int num_threads)
+    fc_status fc_conv_backward_input_f32(const fc_conv_desc *d, const float *grad_out,
+                                         const float *w, float *grad_in, int num_threads)
+    fc_status fc_conv_backward_input_f64(const fc_conv_desc *d, const double *grad_out,
+                                         const double *w, double *grad_in, int num_threads)
+    fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float *x,
+                                          const float *grad_out, float *grad_w, int num_threads)
+    fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
+                                          const double *grad_out, double *grad_w, int num_threads)
+    fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
+                                        float *grad_bias, int num_threads)
+    fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *grad_out,
+                                        double *grad_bias, int num_threads)
+
+    fc_status fc_correlate_output_shape(int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                        fc_mode mode, int64_t *out_shape)
+    fc_status fc_correlate_f32(int ndim, const int64_t *in1_shape, const float *in1,
+                               const int64_t *in2_shape, const float *in2, fc_mode mode,
+                               float *out, int num_threads)
+    fc_status fc_correlate_f64(int ndim, const int64_t *in1_shape, const double *in1,
+                               const int64_t *in2_shape, const double *in2, fc_mode mode,
+                               double *out, int num_threads)
+    fc_status fc_convolve_f32(int ndim, const int64_t *in1_shape, const float *in1,
+                              const int64_t *in2_shape, const float *in2, fc_mode mode,
+                              float *out, int num_threads)
+    fc_status fc_convolve_f64(int ndim, const int64_t *in1_shape, const double *in1,
+                              const int64_t *in2_shape, const double *in2, fc_mode mode,
+                              double *out, int num_threads)
+    fc_status fc_correlate2d_f32(const int64_t *in1_shape, const float *in1,
+                                 const int64_t *in2_shape, const float *in2, fc_mode mode,
+                                 fc_boundary boundary, float fillvalue, float *out, int num_threads)
+    fc_status fc_correlate2d_f64(const int64_t *in1_shape, const double *in1,
+                                 const int64_t *in2_shape, const double *in2, fc_mode mode,
+                                 fc_boundary boundary, double fillvalue, double *out, int num_threads)
+    fc_status fc_convolve2d_f32(const int64_t *in1_shape, const float *in1,
+                                const int64_t *in2_shape, const float *in2, fc_mode mode,
+                                fc_boundary boundary, float fillvalue, float *out, int num_threads)
+    fc_status fc_convolve2d_f64(const int64_t *in1_shape, const double *in1,
+                                const int64_t *in2_shape, const double *in2, fc_mode mode,
+                                fc_boundary boundary, double fillvalue, double *out, int num_threads)
+
+    fc_status fc_rot180(int ndim, const int64_t *shape, const int64_t *src_strides,
+                        uint64_t axes_mask, size_t itemsize, const void *src, void *dst)
+    fc_status fc_pad(int ndim, const int64_t *shape, const int64_t *pad_low,
+                     const int64_t *pad_high, size_t itemsize, const void *src, void *dst)
+
+    const char *fc_status_message(fc_status s)
+    const char *fc_version()
+    const char *fc_isa()
+    const char *fc_isa_compiled()
+    const char *fc_isa_supported()
+    fc_status fc_set_isa(const char *name)
+    int fc_has_openmp()
+    const char *fc_compiler()
+    fc_status fc_set_num_threads(int n)
+    int fc_get_num_threads()

@@ -1,0 +1,492 @@
+/* Drivers, written once and instantiated per element type by conv.c:
+ *   FC_T    element type         FC_S   suffix (f32 / f64)
+ * Drivers own the packing, the blocking and the OpenMP loops; the per-ISA micro-kernels
+ * (kernels/) only ever see one tile.  Work is split so that every output element is
+ * reduced by exactly one thread in a fixed order: results do not depend on the thread
+ * count. */
+
+#define FC_CAT2_(a, b) a##_##b
+#define FC_CAT2(a, b) FC_CAT2_(a, b)
+#define FC_F(name) FC_CAT2(name, FC_S)
+#define FC_KT FC_CAT2(fc_kernels, FC_S)
+#define FC_ACTIVE FC_CAT2(fc_active, FC_S)
+
+/* Pack one source channel (extent g->L, C-order) into the polyphase layout of g,
+ * filling outside the source by the boundary rule (FILL with `fill`, WRAP, SYMM). */
+static void FC_F(pack_plane)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst)
+{
+    const int64_t L0 = g->L[0], L1 = g->L[1], L2 = g->L[2];
+    const int64_t q0 = g->q[0], q1 = g->q[1], q2 = g->q[2];
+    FC_T *row = dst;
+    for (int64_t a0 = 0; a0 < g->s[0]; ++a0)
+        for (int64_t a1 = 0; a1 < g->s[1]; ++a1)
+            for (int64_t a2 = 0; a2 < g->s[2]; ++a2)
+                for (int64_t j0 = 0; j0 < q0; ++j0)
+                    for (int64_t j1 = 0; j1 < q1; ++j1, row += q2) {
+                        /* phase a, index j holds padded a + j*s, i.e. source a + j*s - plo */
+                        int64_t i0 = fc_map_index(a0 + j0 * g->s[0] - g->plo[0], L0, g->boundary);
+                        int64_t i1 = fc_map_index(a1 + j1 * g->s[1] - g->plo[1], L1, g->boundary);
+                        if (i0 < 0 || i1 < 0) {
+                            for (int64_t j2 = 0; j2 < q2; ++j2) row[j2] = fill;
+                            continue;
+                        }
+                        const FC_T *srow = src + (i0 * L1 + i1) * L2;
+                        const int64_t s2 = g->s[2], first = a2 - g->plo[2];
+                        /* j2 with 0 <= first + j2*s2 < L2 copy straight; the rest map */
+                        int64_t lo = first >= 0 ? 0 : fc_ceil_div(-first, s2);
+                        int64_t hi = first < L2 ? fc_ceil_div(L2 - first, s2) : 0;
+                        if (lo > q2) lo = q2;
+                        if (hi > q2) hi = q2;
+                        if (hi < lo) hi = lo;
+                        for (int64_t j2 = 0; j2 < lo; ++j2) {
+                            int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
+                            row[j2] = i2 < 0 ? fill : srow[i2];
+                        }
+                        if (s2 == 1) {
+                            memcpy(row + lo, srow + first + lo, sizeof(FC_T) * (size_t)(hi - lo));
+                        } else {
+                            for (int64_t j2 = lo; j2 < hi; ++j2) row[j2] = srow[first + j2 * s2];
+                        }
+                        for (int64_t j2 = hi; j2 < q2; ++j2) {
+                            int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
+                            row[j2] = i2 < 0 ? fill : srow[i2];
+                        }
+                    }
+    const int64_t used = g->nph * g->ps;
+    memset(dst + used, 0, sizeof(FC_T) * (size_t)(g->cs - used));
+}
+
+/* Scatter the valid pixels of a tile (rows x tile_w, starting at flattened p0) to the
+ * destination: output pixel o goes to spatial index ystart + o*ystep of a tensor of
+ * extent ydim, channel rows ystride apart; bias (per row) is added when given. */
+typedef struct FC_F(scatter) {
+    const fc_geom *g;
+    int64_t ydim[3], ystart[3], ystep[3];
+} FC_F(scatter);
+
+static void FC_F(copy_out)(const FC_T *tile, int rows, int64_t tile_w, int64_t p0,
+                           const FC_F(scatter) *sc, FC_T *y, int64_t ystride, const FC_T *bias)
+{
+    const fc_geom *g = sc->g;
+    const int64_t q1 = g->q[1], q2 = g->q[2];
+    const int64_t pend = p0 + tile_w < g->lvalid ? p0 + tile_w : g->lvalid;
+    int64_t o0 = p0 / (q1 * q2), o1 = (p0 / q2) % q1, o2 = p0 % q2;
+    for (int64_t p = p0; p < pend;) {
+        int64_t run = q2 - o2;
+        if (run > pend - p) run = pend - p;
+        if (o0 < g->O[0] && o1 < g->O[1] && o2 < g->O[2]) {
+            const int64_t nv = (g->O[2] - o2) < run ? (g->O[2] - o2) : run;
+            const int64_t base = ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] +
+                                  (sc->ystart[1] + o1 * sc->ystep[1])) * sc->ydim[2] +
+                                 sc->ystart[2] + o2 * sc->ystep[2];
+            const int64_t st = sc->ystep[2];
+            for (int i = 0; i < rows; ++i) {
+                const FC_T b = bias ? bias[i] : (FC_T)0;
+                const FC_T *tr = tile + i * tile_w + (p - p0);
+                FC_T *yr = y + i * ystride + base;
+                if (st == 1)
+                    for (int64_t j = 0; j < nv; ++j) yr[j] = tr[j] + b;
+                else
+                    for (int64_t j = 0; j < nv; ++j) yr[j * st] = tr[j] + b;
+            }
+        }
+        p += run;
+        o2 += run;
+        if (o2 == q2) {
+            o2 = 0;
+            if (++o1 == q1) { o1 = 0; ++o0; }
+        }
+    }
+}
+
+/* The shared engine: for every image n < N and group, out = sum over the group's R
+ * reduction channels and T taps of wpack * packed source, scattered by sc.
+ *   src: N x (G*R) source channels of extent g->L (plane elements apart)
+ *   wpack: G x nblk x R x T x mr packed weights (zero rows past M)
+ *   y: N images of G*M channels, each channel ystride apart, image ybatch apart */
+typedef struct FC_F(engine) {
+    const fc_geom *g;
+    const FC_F(scatter) *sc;
+    int64_t N, G, R, M;          /* images, groups, reduction channels and outputs per group */
+    const FC_T *src;
+    int64_t src_plane;
+    FC_T fill;
+    const FC_T *wpack;
+    const FC_T *bias;            /* G*M or NULL */
+    FC_T *y;
+    int64_t ystride, ybatch;
+    int mr;
+    int64_t nr;
+    FC_CAT2(fc_fwd, FC_CAT2(FC_S, fn)) fn;
+} FC_F(engine);
+
+/* Images packed at once: enough to give both threads work on small layers, bounded so
+ * the packed copy of a large image never holds more than one image (no im2col-sized
+ * workspace: a packed image is the size of the padded input). */
+static int64_t FC_F(images_per_pack)(int64_t N, int64_t C, int64_t cs)
+{
+    const int64_t budget = (int64_t)8 << 20; /* bytes */
+    int64_t per = C * cs * (int64_t)sizeof(FC_T);
+    int64_t nb = per > 0 ? budget / per : N;
+    if (nb < 1) nb = 1;
+    if (nb > N) nb = N;
+    return nb;
+}
+
+static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
+{
+    const fc_geom *g = e->g;
+    const int64_t CH = e->G * e->R;
+    const int64_t nb = FC_F(images_per_pack)(e->N, CH, g->cs);
+    const int64_t nblk = fc_ceil_div(e->M, e->mr);
+    const int64_t ntile = g->lout / e->nr;
+    FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
+    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * e->mr * e->nr));
+    if (!xbuf || !tiles) {
+        fc_free(xbuf);
+        fc_free(tiles);
+        return FC_ENOMEM;
+    }
+    const int64_t wblk = e->R * g->T * e->mr;
+    for (int64_t n0 = 0; n0 < e->N; n0 += nb) {
+        const int64_t nbb = e->N - n0 < nb ? e->N - n0 : nb;
+        const int64_t njobs = nbb * e->G * ntile * nblk;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+        {
+#ifdef _OPENMP
+            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * e->mr * e->nr;
+#pragma omp for schedule(static)
+#else
+            FC_T *tile = tiles;
+#endif
+            for (int64_t i = 0; i < nbb * CH; ++i)
+                FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
+            /* job order: block of output channels fastest, so one packed pixel slab is
+             * reused from cache by every block of output channels */
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t job = 0; job < njobs; ++job) {
+                const int64_t kb = job % nblk;
+                const int64_t pt = (job / nblk) % ntile;
+                const int64_t gi = (job / (nblk * ntile)) % e->G;
+                const int64_t nl = job / (nblk * ntile * e->G);
+                const FC_T *xs = xbuf + (nl * CH + gi * e->R) * g->cs + pt * e->nr;
+                e->fn(e->R, g->T, g->off, xs, g->cs, e->wpack + (gi * nblk + kb) * wblk, tile, 0);
+                const int64_t m0 = kb * e->mr;
+                const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+                const int64_t ch = gi * e->M + m0;
+                FC_F(copy_out)(tile, rows, e->nr, pt * e->nr, e->sc,
+                               e->y + (n0 + nl) * e->ybatch + ch * e->ystride, e->ystride,
+                               e->bias ? e->bias + ch : NULL);
+            }
+        }
+    }
+    fc_free(xbuf);
+    fc_free(tiles);
+    return FC_OK;
+}
+
+/* Pick the kernel for M outputs per group: the single-row kernel when there is only
+ * one, so a lone output channel does not pay for mr-1 rows of zeros. */
+static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, FC_F(engine) *e)
+{
+    if (M == 1) {
+        e->mr = 1;
+        e->nr = k->nr1;
+        e->fn = k->fwd1;
+    } else {
+        e->mr = k->mr;
+        e->nr = k->nr;
+        e->fn = k->fwd;
+    }
+}
+
+fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w,
+                                const FC_T *bias, FC_T *y, int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!x || !w || !y) return FC_EINVAL;
+    const FC_KT *k = FC_ACTIVE();
+    FC_F(engine) e;
+    memset(&e, 0, sizeof e);
+    FC_F(pick_kernel)(k, p.Kg, &e);
+    fc_geom g;
+    if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
+    const int64_t nblk = fc_ceil_div(p.Kg, e.mr);
+    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Cg * p.T * e.mr));
+    if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
+    /* wp[g][blk][c][t][i] = w[g*Kg + blk*mr + i][c][tap_elem[t]], zero past Kg */
+    for (int64_t gi = 0; gi < p.G; ++gi)
+        for (int64_t b = 0; b < nblk; ++b)
+            for (int64_t c = 0; c < p.Cg; ++c)
+                for (int t = 0; t < g.T; ++t)
+                    for (int i = 0; i < e.mr; ++i) {
+                        const int64_t kk = b * e.mr + i;
+                        wp[(((gi * nblk + b) * p.Cg + c) * g.T + t) * e.mr + i] =
+                            kk < p.Kg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] : (FC_T)0;
+                    }
+    FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
+    e.g = &g;
+    e.sc = &sc;
+    e.N = p.N;
+    e.G = p.G;
+    e.R = p.Cg;
+    e.M = p.Kg;
+    e.src = x;
+    e.src_plane = p.in[0] * p.in[1] * p.in[2];
+    e.fill = 0;
+    e.wpack = wp;
+    e.bias = bias;
+    e.y = y;
+    e.ystride = p.out[0] * p.out[1] * p.out[2];
+    e.ybatch = p.K * e.ystride;
+    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads));
+    fc_free(wp);
+    fc_geom_free(&g);
+    return st;
+}
+
+/* Backward w.r.t. the input.  Forward reads padded x at o*s + r*d, so input position
+ * i (padded i + plo) collects grad_out[o] * w[r] over o*s + r*d = i + plo.  Splitting i
+ * by its residue a = (i + plo) mod s makes each residue class a stride-1 correlation
+ * of grad_out with only the taps whose r*d = a (mod s): no multiplications by the
+ * zeros a dilated-grad_out formulation would insert. */
+fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w,
+                                       FC_T *gx, int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!go || !w || !gx) return FC_EINVAL;
+    const FC_KT *k = FC_ACTIVE();
+    const int nthreads = fc_resolve_threads(num_threads);
+    FC_F(engine) e;
+    memset(&e, 0, sizeof e);
+    FC_F(pick_kernel)(k, p.Cg, &e);
+    const int64_t nblk = fc_ceil_div(p.Cg, e.mr);
+    const int64_t in_plane = p.in[0] * p.in[1] * p.in[2];
+    int64_t *taps = malloc(sizeof(int64_t) * (size_t)(3 * (p.ker[0] + p.ker[1] + p.ker[2]) + 3));
+    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Kg * p.T * e.mr));
+    fc_geom g;
+    memset(&g, 0, sizeof g);
+    g.off = malloc(sizeof(int64_t) * (size_t)p.T);
+    g.tap_elem = malloc(sizeof(int64_t) * (size_t)p.T);
+    if (!taps || !wp || !g.off || !g.tap_elem) {
+        st = FC_ENOMEM;
+        goto done;
+    }
+    for (int64_t a0 = 0; a0 < p.str[0]; ++a0)
+        for (int64_t a1 = 0; a1 < p.str[1]; ++a1)
+            for (int64_t a2 = 0; a2 < p.str[2]; ++a2) {
+                const int64_t a[3] = {a0, a1, a2};
+                int64_t *rk[3], nk[3], qmax[3], mlo[3], ma[3];
+                int64_t *cur = taps;
+                int empty_out = 0;
+                for (int i = 0; i < 3; ++i) {
+                    rk[i] = cur;
+                    nk[i] = 0;
+                    qmax[i] = 0;
+                    for (int64_t r = 0; r < p.ker[i]; ++r)
+                        if ((r * p.dil[i]) % p.str[i] == a[i]) {
+                            rk[i][nk[i]++] = r;
+                            const int64_t qr = (r * p.dil[i] - a[i]) / p.str[i];
+                            if (qr > qmax[i]) qmax[i] = qr;
+                        }
+                    cur += p.ker[i];
+                    /* inputs of this class: i = a + m*s - plo in [0, in), e.g. a=1, s=2,
+                     * plo=1, in=5: m from 0 (i=0) to 2 (i=4) */
+                    mlo[i] = fc_floor_div(p.plo[i] - a[i] + p.str[i] - 1, p.str[i]);
+                    if (mlo[i] < 0) mlo[i] = 0;
+                    const int64_t mhi = fc_floor_div(p.plo[i] + p.in[i] - 1 - a[i], p.str[i]);
+                    ma[i] = mhi - mlo[i] + 1;
+                    if (ma[i] <= 0) empty_out = 1;
+                }
+                if (empty_out) continue;
+                FC_F(scatter) sc = {&g, {p.in[0], p.in[1], p.in[2]},
+                                    {a[0] + mlo[0] * p.str[0] - p.plo[0], a[1] + mlo[1] * p.str[1] - p.plo[1],
+                                     a[2] + mlo[2] * p.str[2] - p.plo[2]},
+                                    {p.str[0], p.str[1], p.str[2]}};
+                /* grad_out padded so that out index m' + u_r reads grad_out[m - q_r]:
+                 * u_r = qmax - q_r and a low pad of qmax - mlo (negative: crop) */
+                for (int i = 0; i < 3; ++i) {
+                    g.L[i] = p.out[i];
+                    g.plo[i] = qmax[i] - mlo[i];
+                    g.s[i] = 1;
+                    g.q[i] = ma[i] + qmax[i];
+                    g.O[i] = ma[i];
+                }
+                g.boundary = FC_BOUNDARY_FILL;
+                int t = 0;
+                for (int64_t i0 = 0; i0 < nk[0]; ++i0)
+                    for (int64_t i1 = 0; i1 < nk[1]; ++i1)
+                        for (int64_t i2 = 0; i2 < nk[2]; ++i2, ++t) {
+                            const int64_t r0 = rk[0][i0], r1 = rk[1][i1], r2 = rk[2][i2];
+                            const int64_t u0 = qmax[0] - (r0 * p.dil[0] - a0) / p.str[0];
+                            const int64_t u1 = qmax[1] - (r1 * p.dil[1] - a1) / p.str[1];
+                            const int64_t u2 = qmax[2] - (r2 * p.dil[2] - a2) / p.str[2];
+                            g.off[t] = (u0 * g.q[1] + u1) * g.q[2] + u2;
+                            const int64_t el = (r0 * p.ker[1] + r1) * p.ker[2] + r2;
+                            g.tap_elem[t] = p.flip ? p.T - 1 - el : el;
+                        }
+                g.T = t;
+                if ((st = fc_geom_finish(&g, e.nr))) goto done;
+                /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
+                 * transposed in/out, taps of this residue class only */
+                for (int64_t gi = 0; gi < p.G; ++gi)
+                    for (int64_t b = 0; b < nblk; ++b)
+                        for (int64_t kk = 0; kk < p.Kg; ++kk)
+                            for (int tt = 0; tt < g.T; ++tt)
+                                for (int i = 0; i < e.mr; ++i) {
+                                    const int64_t c = b * e.mr + i;
+                                    wp[(((gi * nblk + b) * p.Kg + kk) * g.T + tt) * e.mr + i] =
+                                        c < p.Cg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[tt]]
+                                                 : (FC_T)0;
+                                }
+                e.g = &g;
+                e.sc = &sc;
+                e.N = p.N;
+                e.G = p.G;
+                e.R = p.Kg;
+                e.M = p.Cg;
+                e.src = go;
+                e.src_plane = p.out[0] * p.out[1] * p.out[2];
+                e.fill = 0;
+                e.wpack = wp;
+                e.bias = NULL;
+                e.y = gx;
+                e.ystride = in_plane;
+                e.ybatch = p.C * in_plane;
+                if ((st = FC_F(engine_run)(&e, nthreads))) goto done;
+            }
+done:
+    free(taps);
+    fc_free(wp);
+    fc_geom_free(&g);
+    return st;
+}
+
+/* Backward w.r.t. the weights: grad_w[k][c][r] = sum_n sum_o grad_out[n][k][o] *
+ * xpad[n][c][o*s + r*d].  In the packed layout that is a dot product over the
+ * flattened pixels p of grad_out (zero on the garbage lanes) with the input channel
+ * shifted by off[t].  Each (k, c, t) tile is reduced by one thread over all images in
+ * order, so the sum is the same for any thread count. */
+fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go,
+                                        FC_T *gw, int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
+    const FC_KT *k = FC_ACTIVE();
+    const int nthreads = fc_resolve_threads(num_threads);
+    const int wmr = k->wmr, wnc = k->wnc;
+    fc_geom g;
+    if ((st = fc_geom_forward(&p, k->wlanes, &g))) return st;
+    const int64_t CT = p.Cg * p.T, lg = g.lout;
+    const int64_t nkb = fc_ceil_div(p.Kg, wmr), ncb = fc_ceil_div(CT, wnc);
+    /* acc rows are padded to whole column blocks, so a last partial block of (c, t)
+     * writes its unused sums into its own spare columns, not the next row */
+    const int64_t CTp = ncb * wnc;
+    const int64_t nb = p.N ? FC_F(images_per_pack)(p.N, p.C + p.K, g.cs) : 1;
+    const int64_t in_plane = p.in[0] * p.in[1] * p.in[2], out_plane = p.out[0] * p.out[1] * p.out[2];
+    FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nkb * wmr * CTp));
+    FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
+    /* wmr extra rows: a last, partial block of k reads (and then drops) them */
+    FC_T *gbuf = fc_malloc(sizeof(FC_T) * (size_t)((nb * p.K + wmr) * lg));
+    if (!acc || !xbuf || !gbuf) {
+        st = FC_ENOMEM;
+        goto done;
+    }
+    memset(acc, 0, sizeof(FC_T) * (size_t)(p.G * nkb * wmr * CTp));
+    memset(gbuf + nb * p.K * lg, 0, sizeof(FC_T) * (size_t)(wmr * lg));
+    for (int64_t n0 = 0; n0 < p.N; n0 += nb) {
+        const int64_t nbb = p.N - n0 < nb ? p.N - n0 : nb;
+        const int64_t njobs = p.G * nkb * ncb;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+        {
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t i = 0; i < nbb * p.C; ++i)
+                FC_F(pack_plane)(x + (n0 * p.C + i) * in_plane, &g, (FC_T)0, xbuf + i * g.cs);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t i = 0; i < nbb * p.K; ++i) {
+                /* grad_out row into the flattened pitch-q layout, zeros on garbage lanes */
+                FC_T *dst = gbuf + i * lg;
+                const FC_T *src = go + (n0 * p.K + i) * out_plane;
+                memset(dst, 0, sizeof(FC_T) * (size_t)lg);
+                for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
+                    for (int64_t o1 = 0; o1 < p.out[1]; ++o1)
+                        memcpy(dst + (o0 * g.q[1] + o1) * g.q[2], src + (o0 * p.out[1] + o1) * p.out[2],
+                               sizeof(FC_T) * (size_t)p.out[2]);
+            }
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t job = 0; job < njobs; ++job) {
+                const int64_t cb = job % ncb;
+                const int64_t kb = (job / ncb) % nkb;
+                const int64_t gi = job / (ncb * nkb);
+                FC_T *out = acc + ((gi * nkb + kb) * wmr) * CTp + cb * wnc;
+                for (int64_t nl = 0; nl < nbb; ++nl) {
+                    const FC_T *xp[64];
+                    for (int j = 0; j < wnc; ++j) {
+                        const int64_t ct = cb * wnc + j;
+                        /* past the last (c, t): any in-bounds stream; its sums land in
+                         * the row's spare columns and are never read */
+                        xp[j] = ct < CT ? xbuf + (nl * p.C + gi * p.Cg + ct / p.T) * g.cs + g.off[ct % p.T]
+                                        : xbuf;
+                    }
+                    k->wgt(lg, gbuf + (nl * p.K + gi * p.Kg + kb * wmr) * lg, lg, xp, out, CTp);
+                }
+            }
+        }
+    }
+    for (int64_t gi = 0; gi < p.G; ++gi)
+        for (int64_t kk = 0; kk < p.Kg; ++kk)
+            for (int64_t c = 0; c < p.Cg; ++c)
+                for (int t = 0; t < g.T; ++t)
+                    gw[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] =
+                        acc[(gi * nkb * wmr + kk) * CTp + c * p.T + t];
+done:
+    fc_free(acc);
+    fc_free(xbuf);
+    fc_free(gbuf);
+    fc_geom_free(&g);
+    return st;
+}
+
+fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_T *gb, int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (!gb || (p.N > 0 && !go)) return FC_EINVAL;
+    const int64_t plane = p.out[0] * p.out[1] * p.out[2];
+    const int nthreads = fc_resolve_threads(num_threads);
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+#endif
+    for (int64_t kk = 0; kk < p.K; ++kk) {
+        /* double accumulation: a float32 bias gradient sums N*plane terms */
+        double s = 0.0;
+        for (int64_t n = 0; n < p.N; ++n) {
+            const FC_T *r = go + (n * p.K + kk) * plane;
+            for (int64_t i = 0; i < plane; ++i) s += (double)r[i];
+        }
+        gb[kk] = (FC_T)s;
+    }
+    return FC_OK;
+}

@@ -1,0 +1,65 @@
+/* Problem normalisation and the packed "flattened polyphase" geometry shared by every
+ * convolution path (forward, backward-input, backward-weight, single-array).
+ *
+ * The idea: the padded input of one channel is stored as s0*s1*s2 phase images
+ * (phase (a0,a1,a2) holds padded elements a + j*s), each of extent q, flattened
+ * row-major.  An output pixel (o0,o1,o2) gets the flattened index
+ * p = (o0*q1 + o1)*q2 + o2, and kernel tap r reads padded element o*s + r*d, which
+ * lives in phase (r*d) % s at index o + (r*d)/s: so every tap is one constant offset
+ * off[t] from p, whatever the stride, dilation or rank.  A tile of consecutive p is
+ * then a contiguous vector load per tap; the few p that fall on columns o2 >= O2 or
+ * rows o1 >= O1 are computed and dropped ("garbage" lanes, (q2-O2)/q2 of the work). */
+#ifndef FASTCONV_GEOM_H
+#define FASTCONV_GEOM_H
+
+#include "internal.h"
+
+typedef struct fc_prob {
+    int64_t N, C, K, G, Cg, Kg, T;
+    int64_t in[3], ker[3], str[3], dil[3], plo[3], phi[3], out[3];
+    int flip;
+} fc_prob;
+
+typedef struct fc_geom {
+    int64_t L[3];      /* source extent */
+    int64_t plo[3];    /* low padding; negative crops */
+    int64_t s[3];      /* phases per axis */
+    int64_t q[3];      /* phase image extent */
+    int64_t nph, ps;   /* phase count, elements per phase image */
+    int64_t O[3];      /* valid output extent */
+    int64_t lvalid;    /* flattened index one past the last valid output */
+    int64_t lout;      /* lvalid rounded up to the tile */
+    int64_t cs;        /* packed channel stride: data + slack for the last tile's reads */
+    int boundary;      /* fc_boundary: how the packer fills outside the source */
+    int T;
+    int64_t *off;      /* T tap offsets (owned) */
+    int64_t *tap_elem; /* T flattened kernel-element indices, for the weight packers (owned) */
+} fc_geom;
+
+/* Source index for a (possibly out-of-range) index i of an axis of extent L, or -1 where
+ * the boundary rule says "fill".  wrap: L=3, i=-1 -> 2; symm mirrors with the edge
+ * repeated, period 2L: L=3, i=-1 -> 0, i=3 -> 2, i=-4 -> 2. */
+static inline int64_t fc_map_index(int64_t i, int64_t L, int boundary)
+{
+    if (i >= 0 && i < L) return i;
+    if (boundary == FC_BOUNDARY_WRAP) {
+        i %= L;
+        return i < 0 ? i + L : i;
+    }
+    if (boundary == FC_BOUNDARY_SYMM) {
+        const int64_t P = 2 * L;
+        i %= P;
+        if (i < 0) i += P;
+        return i < L ? i : P - 1 - i;
+    }
+    return -1;
+}
+
+fc_status fc_prob_from_desc(const fc_conv_desc *d, fc_prob *p);
+void fc_geom_free(fc_geom *g);
+/* Geometry of the forward pass (input x, phases = stride), tiles of `tile` pixels. */
+fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g);
+/* Finish a geometry whose L, plo, s, q, O, T, off are set: lvalid, lout, cs. */
+fc_status fc_geom_finish(fc_geom *g, int64_t tile);
+
+#endif

@@ -1,0 +1,179 @@
+/*
+ * fastconv: fast CPU convolution primitives (C99 API).
+ *
+ * Conventions, said once for the whole header:
+ *  - Every buffer is a contiguous C-order (row-major) array of the element
+ *    type named by the function suffix (_f32: float, _f64: double).
+ *  - Shapes are int64_t; batched layouts are channels-first:
+ *      x      (batch, in_channels, *input)
+ *      w      (out_channels, in_channels / groups, *kernel)
+ *      y      (batch, out_channels, *output)
+ *  - num_threads <= 0 means the library default (fc_get_num_threads()).
+ *  - Every function validates its arguments and returns an fc_status; none
+ *    prints, aborts or keeps a pointer after it returns.  Output buffers must
+ *    not overlap inputs.
+ *  - Results are bit-for-bit identical for every thread count.
+ */
+#ifndef FASTCONV_H
+#define FASTCONV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && defined(FASTCONV_BUILDING_SHARED)
+#  define FC_API __declspec(dllexport)
+#elif defined(_WIN32) && defined(FASTCONV_SHARED)
+#  define FC_API __declspec(dllimport)
+#elif defined(__GNUC__)
+#  define FC_API __attribute__((visibility("default")))
+#else
+#  define FC_API
+#endif
+
+#define FC_VERSION_MAJOR 0
+#define FC_VERSION_MINOR 1
+#define FC_VERSION_PATCH 0
+
+/* The largest rank fc_rot180 and fc_pad accept (NumPy's own limit is 64). */
+#define FC_MAX_NDIM 64
+
+typedef enum fc_status {
+    FC_OK = 0,
+    FC_EINVAL = 1,        /* an argument is out of its domain (shape, stride, NULL, ...) */
+    FC_ENOMEM = 2,        /* a workspace allocation failed */
+    FC_EOVERFLOW = 3,     /* a size or offset does not fit in 64 bits */
+    FC_EUNSUPPORTED = 4   /* asked for something this build or CPU cannot do (e.g. an ISA) */
+} fc_status;
+
+/* ------------------------------------------------------------------ */
+/* Batched multi-channel convolution (PyTorch conv1d/2d/3d semantics). */
+/* ------------------------------------------------------------------ */
+
+typedef struct fc_conv_desc {
+    int ndim;                                 /* spatial rank: 1, 2 or 3 */
+    int64_t batch, in_channels, out_channels, groups;
+    int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
+    int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
+    int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
+} fc_conv_desc;
+
+/* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
+ * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.
+ * FC_EINVAL when the dilated kernel is larger than the padded input. */
+FC_API fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3]);
+
+/* y = conv(x, w) + bias; bias may be NULL. */
+FC_API fc_status fc_conv_forward_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                     const float *bias, float *y, int num_threads);
+FC_API fc_status fc_conv_forward_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                     const double *bias, double *y, int num_threads);
+
+/* grad_in (shape of x) = d(sum(grad_out * y)) / dx: a "full" convolution of grad_out with
+ * the 180-degree-rotated, channel-transposed kernel, summed over output channels. */
+FC_API fc_status fc_conv_backward_input_f32(const fc_conv_desc *d, const float *grad_out,
+                                            const float *w, float *grad_in, int num_threads);
+FC_API fc_status fc_conv_backward_input_f64(const fc_conv_desc *d, const double *grad_out,
+                                            const double *w, double *grad_in, int num_threads);
+
+/* grad_w (shape of w): the valid correlation of x with grad_out, summed over the batch. */
+FC_API fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float *x,
+                                             const float *grad_out, float *grad_w, int num_threads);
+FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
+                                             const double *grad_out, double *grad_w, int num_threads);
+
+/* grad_bias[k] = sum over batch and output pixels of grad_out[:, k]. */
+FC_API fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
+                                           float *grad_bias, int num_threads);
+FC_API fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *grad_out,
+                                           double *grad_bias, int num_threads);
+
+/* ------------------------------------------------------------------ */
+/* Single-array correlation / convolution (scipy.signal semantics).    */
+/* ------------------------------------------------------------------ */
+
+typedef enum fc_mode { FC_MODE_FULL = 0, FC_MODE_SAME = 1, FC_MODE_VALID = 2 } fc_mode;
+typedef enum fc_boundary { FC_BOUNDARY_FILL = 0, FC_BOUNDARY_WRAP = 1, FC_BOUNDARY_SYMM = 2 } fc_boundary;
+
+/* Output shape of the functions below for in1_shape, in2_shape (ndim entries each):
+ * full: n1+n2-1; same: n1; valid: |n1-n2|+1 (one array must be at least as large as
+ * the other in every axis, else FC_EINVAL). */
+FC_API fc_status fc_correlate_output_shape(int ndim, const int64_t *in1_shape,
+                                           const int64_t *in2_shape, fc_mode mode,
+                                           int64_t *out_shape);
+
+/* scipy.signal.correlate / convolve(in1, in2, mode, method="direct") for 1 <= ndim <= 3,
+ * including the swap of in1 and in2 in "valid" mode when in2 is the larger. */
+FC_API fc_status fc_correlate_f32(int ndim, const int64_t *in1_shape, const float *in1,
+                                  const int64_t *in2_shape, const float *in2, fc_mode mode,
+                                  float *out, int num_threads);
+FC_API fc_status fc_correlate_f64(int ndim, const int64_t *in1_shape, const double *in1,
+                                  const int64_t *in2_shape, const double *in2, fc_mode mode,
+                                  double *out, int num_threads);
+FC_API fc_status fc_convolve_f32(int ndim, const int64_t *in1_shape, const float *in1,
+                                 const int64_t *in2_shape, const float *in2, fc_mode mode,
+                                 float *out, int num_threads);
+FC_API fc_status fc_convolve_f64(int ndim, const int64_t *in1_shape, const double *in1,
+                                 const int64_t *in2_shape, const double *in2, fc_mode mode,
+                                 double *out, int num_threads);
+
+/* scipy.signal.correlate2d / convolve2d(in1, in2, mode, boundary, fillvalue). */
+FC_API fc_status fc_correlate2d_f32(const int64_t in1_shape[2], const float *in1,
+                                    const int64_t in2_shape[2], const float *in2, fc_mode mode,
+                                    fc_boundary boundary, float fillvalue, float *out,
+                                    int num_threads);
+FC_API fc_status fc_correlate2d_f64(const int64_t in1_shape[2], const double *in1,
+                                    const int64_t in2_shape[2], const double *in2, fc_mode mode,
+                                    fc_boundary boundary, double fillvalue, double *out,
+                                    int num_threads);
+FC_API fc_status fc_convolve2d_f32(const int64_t in1_shape[2], const float *in1,
+                                   const int64_t in2_shape[2], const float *in2, fc_mode mode,
+                                   fc_boundary boundary, float fillvalue, float *out,
+                                   int num_threads);
+FC_API fc_status fc_convolve2d_f64(const int64_t in1_shape[2], const double *in1,
+                                   const int64_t in2_shape[2], const double *in2, fc_mode mode,
+                                   fc_boundary boundary, double fillvalue, double *out,
+                                   int num_threads);
+
+/* ------------------------------------------------------------------ */
+/* Data movement primitives (any element size).                        */
+/* ------------------------------------------------------------------ */
+
+/* dst = src rotated 180 degrees over the axes whose bit is set in axes_mask
+ * (bit i: axis i), i.e. dst[..., i, ...] = src[..., n-1-i, ...] on those axes.
+ * src is read through byte strides (any sign), so views need no copy; dst is contiguous. */
+FC_API fc_status fc_rot180(int ndim, const int64_t *shape, const int64_t *src_strides,
+                           uint64_t axes_mask, size_t itemsize, const void *src, void *dst);
+
+/* dst = src zero-padded by pad_low[i] before and pad_high[i] after axis i; both contiguous. */
+FC_API fc_status fc_pad(int ndim, const int64_t *shape, const int64_t *pad_low,
+                        const int64_t *pad_high, size_t itemsize, const void *src, void *dst);
+
+/* ------------------------------------------------------------------ */
+/* Runtime configuration.                                              */
+/* ------------------------------------------------------------------ */
+
+FC_API const char *fc_status_message(fc_status s);
+FC_API const char *fc_version(void);
+/* The instruction set in use: "baseline", "avx2" or "avx512".  Chosen once from CPUID,
+ * capped by the environment variable FASTCONV_ISA. */
+FC_API const char *fc_isa(void);
+/* Comma-separated ISAs compiled into this build, e.g. "baseline,avx2,avx512". */
+FC_API const char *fc_isa_compiled(void);
+/* Comma-separated ISAs this CPU can run among the compiled ones. */
+FC_API const char *fc_isa_supported(void);
+/* Select an ISA by name (capped by what the CPU supports: FC_EUNSUPPORTED otherwise). */
+FC_API fc_status fc_set_isa(const char *name);
+FC_API int fc_has_openmp(void);
+FC_API const char *fc_compiler(void);
+/* Library-wide default thread count; n <= 0 restores the OpenMP default (OMP_NUM_THREADS). */
+FC_API fc_status fc_set_num_threads(int n);
+FC_API int fc_get_num_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* FASTCONV_H */

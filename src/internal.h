@@ -1,0 +1,74 @@
+/* Internal declarations shared by the drivers and the per-ISA kernels. */
+#ifndef FASTCONV_INTERNAL_H
+#define FASTCONV_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "fastconv.h"
+
+/* Every packed buffer is aligned to a cache line (and to a zmm vector). */
+#define FC_ALIGN 64
+
+/* Forward "tap convolution" micro-kernel: one tile of MR output channels x NR
+ * flattened output pixels, starting at pixel p0 = 0 of the pointers given.
+ *   tile[i*NR + j] (+)= sum_{c<C} sum_{t<T} w[(c*T + t)*MR + i] * x[c*cs + off[t] + j]
+ * beta = 0 overwrites the tile, beta = 1 accumulates into it.  x is read only
+ * at c*cs + off[t] + [0, NR): the driver guarantees those reads are in bounds. */
+typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
+                              const float *w, float *tile, int beta);
+typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
+                              const double *w, double *tile, int beta);
+
+/* Backward-weight micro-kernel: MRW rows of grad_out times NCW shifted input
+ * streams, reduced over P pixels (P a multiple of the kernel's lanes):
+ *   out[i*ldo + j] += sum_{p<P} g[i*ldg + p] * xp[j][p]                     */
+typedef void (*fc_wgt_f32_fn)(int64_t P, const float *g, int64_t ldg, const float *const *xp,
+                              float *out, int64_t ldo);
+typedef void (*fc_wgt_f64_fn)(int64_t P, const double *g, int64_t ldg, const double *const *xp,
+                              double *out, int64_t ldo);
+
+typedef struct fc_kernels_f32 {
+    int mr, nr;          /* multi-channel forward tile */
+    fc_fwd_f32_fn fwd;
+    int nr1;             /* single-output-channel forward tile (mr = 1) */
+    fc_fwd_f32_fn fwd1;
+    int wmr, wnc, wlanes;
+    fc_wgt_f32_fn wgt;
+} fc_kernels_f32;
+
+typedef struct fc_kernels_f64 {
+    int mr, nr;
+    fc_fwd_f64_fn fwd;
+    int nr1;
+    fc_fwd_f64_fn fwd1;
+    int wmr, wnc, wlanes;
+    fc_wgt_f64_fn wgt;
+} fc_kernels_f64;
+
+typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;
+
+/* The dispatch table: one entry per ISA compiled in (NULL where not compiled). */
+extern const fc_kernels_f32 fc_kernels_f32_baseline, fc_kernels_f32_avx2, fc_kernels_f32_avx512;
+extern const fc_kernels_f64 fc_kernels_f64_baseline, fc_kernels_f64_avx2, fc_kernels_f64_avx512;
+
+/* The kernels selected for this process (CPUID capped by FASTCONV_ISA, or fc_set_isa). */
+const fc_kernels_f32 *fc_active_f32(void);
+const fc_kernels_f64 *fc_active_f64(void);
+
+/* Effective thread count for a call: n > 0 wins, else the library default. */
+int fc_resolve_threads(int n);
+
+/* Aligned allocation that returns NULL on failure or on a size that overflows. */
+void *fc_malloc(size_t bytes);
+void fc_free(void *p);
+
+/* Overflow-checked int64 arithmetic: return nonzero on overflow. */
+static inline int fc_mul_ovf(int64_t a, int64_t b, int64_t *r) { return __builtin_mul_overflow(a, b, r); }
+static inline int fc_add_ovf(int64_t a, int64_t b, int64_t *r) { return __builtin_add_overflow(a, b, r); }
+
+static inline int64_t fc_round_up(int64_t a, int64_t m) { return (a + m - 1) / m * m; }
+static inline int64_t fc_ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+/* floor division for any sign of a (b > 0): floor_div(-1, 2) = -1 */
+static inline int64_t fc_floor_div(int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+#endif

@@ -1,0 +1,59 @@
+/* AVX2 + FMA micro-kernels (compiled with -mavx2 -mfma; run only where CPUID says so). */
+#include <immintrin.h>
+#include "../internal.h"
+
+static inline float fc_hsum_ps256(__m256 v)
+{
+    float l[8];
+    _mm256_storeu_ps(l, v);
+    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
+}
+static inline double fc_hsum_pd256(__m256d v)
+{
+    double l[4];
+    _mm256_storeu_pd(l, v);
+    return (l[0] + l[1]) + (l[2] + l[3]);
+}
+
+/* ---- float32: 8 lanes; 4 channels x 24 pixels = 12 ymm accumulators of 16 ---- */
+#define FC_T float
+#define FC_V __m256
+#define FC_LANES 8
+#define FC_VZERO() _mm256_setzero_ps()
+#define FC_VLOADU(p) _mm256_loadu_ps(p)
+#define FC_VSTOREU(p, v) _mm256_storeu_ps((p), (v))
+#define FC_VSET1(s) _mm256_set1_ps(s)
+#define FC_VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define FC_VREDUCE(v) fc_hsum_ps256(v)
+#define FC_MR 4
+#define FC_NV 3
+#define FC_NV1 6
+#define FC_WMR 4
+#define FC_WNC 2
+#define FC_SUFFIX f32_avx2
+#define FC_TYPESUF f32
+#include "tapconv_template.h"
+#undef FC_T
+#undef FC_V
+#undef FC_LANES
+#undef FC_VZERO
+#undef FC_VLOADU
+#undef FC_VSTOREU
+#undef FC_VSET1
+#undef FC_VFMA
+#undef FC_VREDUCE
+#undef FC_SUFFIX
+#undef FC_TYPESUF
+
+#define FC_T double
+#define FC_V __m256d
+#define FC_LANES 4
+#define FC_VZERO() _mm256_setzero_pd()
+#define FC_VLOADU(p) _mm256_loadu_pd(p)
+#define FC_VSTOREU(p, v) _mm256_storeu_pd((p), (v))
+#define FC_VSET1(s) _mm256_set1_pd(s)
+#define FC_VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define FC_VREDUCE(v) fc_hsum_pd256(v)
+#define FC_SUFFIX f64_avx2
+#define FC_TYPESUF f64
+#include "tapconv_template.h"

@@ -1,0 +1,47 @@
+/* AVX-512F micro-kernels (compiled with -mavx512f -mfma; run only where CPUID says so). */
+#include <immintrin.h>
+#include "../internal.h"
+
+/* ---- float32: 16 lanes; 8 channels x 48 pixels = 24 zmm accumulators ---- */
+#define FC_T float
+#define FC_V __m512
+#define FC_LANES 16
+#define FC_VZERO() _mm512_setzero_ps()
+#define FC_VLOADU(p) _mm512_loadu_ps(p)
+#define FC_VSTOREU(p, v) _mm512_storeu_ps((p), (v))
+#define FC_VSET1(s) _mm512_set1_ps(s)
+#define FC_VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+#define FC_VREDUCE(v) _mm512_reduce_add_ps(v)
+#define FC_MR 8
+#define FC_NV 3
+#define FC_NV1 12
+#define FC_WMR 4
+#define FC_WNC 6
+#define FC_SUFFIX f32_avx512
+#define FC_TYPESUF f32
+#include "tapconv_template.h"
+#undef FC_T
+#undef FC_V
+#undef FC_LANES
+#undef FC_VZERO
+#undef FC_VLOADU
+#undef FC_VSTOREU
+#undef FC_VSET1
+#undef FC_VFMA
+#undef FC_VREDUCE
+#undef FC_SUFFIX
+#undef FC_TYPESUF
+
+/* ---- float64: 8 lanes; same register tiling ---- */
+#define FC_T double
+#define FC_V __m512d
+#define FC_LANES 8
+#define FC_VZERO() _mm512_setzero_pd()
+#define FC_VLOADU(p) _mm512_loadu_pd(p)
+#define FC_VSTOREU(p, v) _mm512_storeu_pd((p), (v))
+#define FC_VSET1(s) _mm512_set1_pd(s)
+#define FC_VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
+#define FC_VREDUCE(v) _mm512_reduce_add_pd(v)
+#define FC_SUFFIX f64_avx512
+#define FC_TYPESUF f64
+#include "tapconv_template.h"

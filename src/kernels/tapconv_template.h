@@ -1,0 +1,101 @@
+/* Micro-kernel template: included once per (ISA, dtype) by the files in this folder.
+ *
+ * The includer defines:
+ *   FC_T            element type (float or double)
+ *   FC_V            vector type holding FC_LANES elements
+ *   FC_VZERO()      FC_VLOADU(p)  FC_VSTOREU(p, v)  FC_VSET1(s)  FC_VFMA(a, b, c) = a*b + c
+ *   FC_VREDUCE(v)   horizontal sum, lanes added in a fixed order
+ *   FC_MR, FC_NV    forward tile: FC_MR output channels x FC_NV vectors of pixels
+ *   FC_NV1          single-output-channel forward tile: FC_NV1 vectors of pixels
+ *   FC_WMR, FC_WNC  backward-weight tile: FC_WMR grad_out rows x FC_WNC input streams
+ *   FC_SUFFIX       name suffix, e.g. f32_avx512
+ * and gets fc_kernels_<FC_SUFFIX> (an fc_kernels_f32/f64 table).
+ *
+ * Why these shapes: every tap of the reduction loads FC_NV pixel vectors once and
+ * reuses each across FC_MR broadcast weights, so one load feeds FC_MR FMAs and the
+ * accumulators never leave registers until the whole C x T reduction is done. */
+
+#define FC_CAT_(a, b) a##_##b
+#define FC_CAT(a, b) FC_CAT_(a, b)
+#define FC_NAME(base) FC_CAT(base, FC_SUFFIX)
+
+#if defined(__GNUC__) && !defined(__clang__)
+#  define FC_UNROLL _Pragma("GCC unroll 16")
+#else
+#  define FC_UNROLL
+#endif
+
+#define FC_NR (FC_NV * FC_LANES)
+#define FC_NR1 (FC_NV1 * FC_LANES)
+
+/* Shared body of the forward kernels; MR_ and NV_ are compile-time constants so
+ * the accumulator array is fully unrolled into registers. */
+#define FC_FWD_BODY(MR_, NV_)                                                        \
+    FC_V acc[MR_][NV_];                                                              \
+    FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
+        FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
+            acc[i][j] = beta ? FC_VLOADU(tile + i * (NV_ * FC_LANES) + j * FC_LANES) \
+                             : FC_VZERO();                                           \
+    for (int64_t c = 0; c < C; ++c) {                                                \
+        const FC_T *xc = x + c * cs;                                                 \
+        for (int t = 0; t < T; ++t) {                                                \
+            const FC_T *xp = xc + off[t];                                            \
+            FC_V xv[NV_];                                                            \
+            FC_UNROLL for (int j = 0; j < NV_; ++j) xv[j] = FC_VLOADU(xp + j * FC_LANES); \
+            FC_UNROLL for (int i = 0; i < MR_; ++i) {                                \
+                const FC_V wv = FC_VSET1(w[i]);                                      \
+                FC_UNROLL for (int j = 0; j < NV_; ++j)                              \
+                    acc[i][j] = FC_VFMA(wv, xv[j], acc[i][j]);                       \
+            }                                                                        \
+            w += MR_;                                                                \
+        }                                                                            \
+    }                                                                                \
+    FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
+        FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
+            FC_VSTOREU(tile + i * (NV_ * FC_LANES) + j * FC_LANES, acc[i][j]);
+
+static void FC_NAME(fc_fwd)(int64_t C, int T, const int64_t *off, const FC_T *x, int64_t cs,
+                            const FC_T *w, FC_T *tile, int beta)
+{
+    FC_FWD_BODY(FC_MR, FC_NV)
+}
+
+static void FC_NAME(fc_fwd1)(int64_t C, int T, const int64_t *off, const FC_T *x, int64_t cs,
+                             const FC_T *w, FC_T *tile, int beta)
+{
+    FC_FWD_BODY(1, FC_NV1)
+}
+
+static void FC_NAME(fc_wgt)(int64_t P, const FC_T *g, int64_t ldg, const FC_T *const *xp,
+                            FC_T *out, int64_t ldo)
+{
+    FC_V acc[FC_WMR][FC_WNC];
+    const FC_T *xs[FC_WNC];
+    FC_UNROLL for (int j = 0; j < FC_WNC; ++j) {
+        xs[j] = xp[j];
+        FC_UNROLL for (int i = 0; i < FC_WMR; ++i) acc[i][j] = FC_VZERO();
+    }
+    for (int64_t p = 0; p < P; p += FC_LANES) {
+        FC_V gv[FC_WMR];
+        FC_UNROLL for (int i = 0; i < FC_WMR; ++i) gv[i] = FC_VLOADU(g + i * ldg + p);
+        FC_UNROLL for (int j = 0; j < FC_WNC; ++j) {
+            const FC_V xv = FC_VLOADU(xs[j] + p);
+            FC_UNROLL for (int i = 0; i < FC_WMR; ++i) acc[i][j] = FC_VFMA(gv[i], xv, acc[i][j]);
+        }
+    }
+    FC_UNROLL for (int i = 0; i < FC_WMR; ++i)
+        FC_UNROLL for (int j = 0; j < FC_WNC; ++j) out[i * ldo + j] += FC_VREDUCE(acc[i][j]);
+}
+
+#define FC_TABLE_TYPE_(t) fc_kernels_##t
+#define FC_TABLE_TYPE(t) FC_TABLE_TYPE_(t)
+
+const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
+    FC_MR, FC_NR, FC_NAME(fc_fwd),
+    FC_NR1, FC_NAME(fc_fwd1),
+    FC_WMR, FC_WNC, FC_LANES, FC_NAME(fc_wgt),
+};
+
+#undef FC_NR
+#undef FC_NR1
+#undef FC_FWD_BODY

@@ -1,0 +1,223 @@
+/* Run-time configuration: ISA dispatch, thread count, version and status strings. */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#ifndef FC_VERSION_STRING
+#define FC_VERSION_STRING "0.1.0"
+#endif
+
+/* Which kernel files this build compiled (set by CMake per target architecture). */
+#ifndef FC_HAVE_AVX2
+#define FC_HAVE_AVX2 0
+#endif
+#ifndef FC_HAVE_AVX512
+#define FC_HAVE_AVX512 0
+#endif
+
+static const char *const isa_names[FC_ISA_COUNT] = {"baseline", "avx2", "avx512"};
+
+static int isa_compiled(fc_isa_id id)
+{
+    switch (id) {
+    case FC_ISA_BASELINE: return 1;
+    case FC_ISA_AVX2: return FC_HAVE_AVX2;
+    case FC_ISA_AVX512: return FC_HAVE_AVX512;
+    default: return 0;
+    }
+}
+
+static int isa_cpu_ok(fc_isa_id id)
+{
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    __builtin_cpu_init();
+    switch (id) {
+    case FC_ISA_BASELINE: return 1;
+    /* __builtin_cpu_supports also checks that the OS saves the wide registers (XCR0). */
+    case FC_ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case FC_ISA_AVX512: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") &&
+                               __builtin_cpu_supports("fma");
+    default: return 0;
+    }
+#else
+    return id == FC_ISA_BASELINE;
+#endif
+}
+
+static int isa_usable(fc_isa_id id) { return isa_compiled(id) && isa_cpu_ok(id); }
+
+/* -1: not chosen yet.  Chosen once, on first use; benign race: every thread computes
+ * the same value from the same CPUID and environment. */
+static volatile int active_isa = -1;
+
+static int isa_from_name(const char *name)
+{
+    for (int i = 0; i < FC_ISA_COUNT; ++i)
+        if (strcmp(name, isa_names[i]) == 0) return i;
+    return -1;
+}
+
+static int choose_isa(void)
+{
+    int best = FC_ISA_BASELINE;
+    for (int i = FC_ISA_COUNT - 1; i >= 0; --i)
+        if (isa_usable((fc_isa_id)i)) { best = i; break; }
+    /* FASTCONV_ISA caps the choice; an unknown name is ignored rather than fatal,
+     * since a library must not abort its host process over an environment typo. */
+    const char *cap = getenv("FASTCONV_ISA");
+    if (cap && *cap) {
+        int c = isa_from_name(cap);
+        if (c >= 0 && c < best) best = c;
+    }
+    return best;
+}
+
+static int current_isa(void)
+{
+    int v = active_isa;
+    if (v < 0) { v = choose_isa(); active_isa = v; }
+    return v;
+}
+
+const fc_kernels_f32 *fc_active_f32(void)
+{
+    switch (current_isa()) {
+#if FC_HAVE_AVX512
+    case FC_ISA_AVX512: return &fc_kernels_f32_avx512;
+#endif
+#if FC_HAVE_AVX2
+    case FC_ISA_AVX2: return &fc_kernels_f32_avx2;
+#endif
+    default: return &fc_kernels_f32_baseline;
+    }
+}
+
+const fc_kernels_f64 *fc_active_f64(void)
+{
+    switch (current_isa()) {
+#if FC_HAVE_AVX512
+    case FC_ISA_AVX512: return &fc_kernels_f64_avx512;
+#endif
+#if FC_HAVE_AVX2
+    case FC_ISA_AVX2: return &fc_kernels_f64_avx2;
+#endif
+    default: return &fc_kernels_f64_baseline;
+    }
+}
+
+const char *fc_isa(void) { return isa_names[current_isa()]; }
+
+static void join_names(char *buf, size_t n, int (*pred)(fc_isa_id))
+{
+    buf[0] = '\0';
+    for (int i = 0; i < FC_ISA_COUNT; ++i) {
+        if (!pred((fc_isa_id)i)) continue;
+        if (buf[0]) strncat(buf, ",", n - strlen(buf) - 1);
+        strncat(buf, isa_names[i], n - strlen(buf) - 1);
+    }
+}
+
+const char *fc_isa_compiled(void)
+{
+    static char buf[64];
+    if (!buf[0]) join_names(buf, sizeof buf, isa_compiled);
+    return buf;
+}
+
+const char *fc_isa_supported(void)
+{
+    static char buf[64];
+    if (!buf[0]) join_names(buf, sizeof buf, isa_usable);
+    return buf;
+}
+
+fc_status fc_set_isa(const char *name)
+{
+    if (!name) return FC_EINVAL;
+    int id = isa_from_name(name);
+    if (id < 0) return FC_EINVAL;
+    if (!isa_usable((fc_isa_id)id)) return FC_EUNSUPPORTED;
+    active_isa = id;
+    return FC_OK;
+}
+
+/* ---- threads ---- */
+
+static volatile int default_threads = 0;   /* 0: follow OpenMP (OMP_NUM_THREADS) */
+
+fc_status fc_set_num_threads(int n)
+{
+    default_threads = n > 0 ? n : 0;
+    return FC_OK;
+}
+
+int fc_get_num_threads(void)
+{
+    if (default_threads > 0) return default_threads;
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
+int fc_resolve_threads(int n)
+{
+#ifdef _OPENMP
+    return n > 0 ? n : fc_get_num_threads();
+#else
+    (void)n;
+    return 1;
+#endif
+}
+
+int fc_has_openmp(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+const char *fc_compiler(void)
+{
+#if defined(__clang__)
+    return "clang " __clang_version__;
+#elif defined(__GNUC__)
+    return "gcc " __VERSION__;
+#else
+    return "unknown";
+#endif
+}
+
+const char *fc_version(void) { return FC_VERSION_STRING; }
+
+const char *fc_status_message(fc_status s)
+{
+    switch (s) {
+    case FC_OK: return "success";
+    case FC_EINVAL: return "invalid argument";
+    case FC_ENOMEM: return "out of memory";
+    case FC_EOVERFLOW: return "size overflows 64 bits";
+    case FC_EUNSUPPORTED: return "not supported by this build or CPU";
+    default: return "unknown status";
+    }
+}
+
+/* ---- memory ---- */
+
+void *fc_malloc(size_t bytes)
+{
+    if (bytes == 0) bytes = FC_ALIGN;
+    if (bytes > (size_t)INT64_MAX - FC_ALIGN) return NULL;
+    void *p = NULL;
+    if (posix_memalign(&p, FC_ALIGN, fc_round_up((int64_t)bytes, FC_ALIGN)) != 0) return NULL;
+    return p;
+}
+
+void fc_free(void *p) { free(p); }
