@@ -133,6 +133,16 @@ static int64_t FC_F(images_per_pack)(int64_t N, int64_t C, int64_t cs)
     return nb;
 }
 
+/* Reduction channels per kernel call: the packed slab of Cb channels (each read at T
+ * shifted offsets) and its weights stay in L1 while every block of output channels
+ * sweeps over them; e.g. 3x3 taps: 21 channels, 7x7: 3, 1x1: 192. */
+static int64_t FC_F(channel_block)(int64_t R, int T)
+{
+    int64_t cb = T > 0 ? 192 / T : R;
+    if (cb < 1) cb = 1;
+    return cb < R ? cb : R;
+}
+
 static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 {
     const fc_geom *g = e->g;
@@ -140,8 +150,10 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     const int64_t nb = FC_F(images_per_pack)(e->N, CH, g->cs);
     const int64_t nblk = fc_ceil_div(e->M, e->mr);
     const int64_t ntile = g->lout / e->nr;
+    const int64_t tsz = e->mr * e->nr;               /* one tile of accumulators */
+    const int64_t cblk = FC_F(channel_block)(e->R, g->T);
     FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
-    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * e->mr * e->nr));
+    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * nblk * tsz));
     if (!xbuf || !tiles) {
         fc_free(xbuf);
         fc_free(tiles);
@@ -150,37 +162,45 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     const int64_t wblk = e->R * g->T * e->mr;
     for (int64_t n0 = 0; n0 < e->N; n0 += nb) {
         const int64_t nbb = e->N - n0 < nb ? e->N - n0 : nb;
-        const int64_t njobs = nbb * e->G * ntile * nblk;
+        const int64_t njobs = nbb * e->G * ntile;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
 #endif
         {
 #ifdef _OPENMP
-            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * e->mr * e->nr;
+            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * nblk * tsz;
 #pragma omp for schedule(static)
 #else
             FC_T *tile = tiles;
 #endif
             for (int64_t i = 0; i < nbb * CH; ++i)
                 FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
-            /* job order: block of output channels fastest, so one packed pixel slab is
-             * reused from cache by every block of output channels */
+            /* one job = one pixel tile of one image and group, all its output channels:
+             * channel blocks outside, output-channel blocks inside, so the block's packed
+             * slab is reused from L1 by every block of output channels */
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
-                const int64_t kb = job % nblk;
-                const int64_t pt = (job / nblk) % ntile;
-                const int64_t gi = (job / (nblk * ntile)) % e->G;
-                const int64_t nl = job / (nblk * ntile * e->G);
+                const int64_t pt = job % ntile;
+                const int64_t gi = (job / ntile) % e->G;
+                const int64_t nl = job / (ntile * e->G);
                 const FC_T *xs = xbuf + (nl * CH + gi * e->R) * g->cs + pt * e->nr;
-                e->fn(e->R, g->T, g->off, xs, g->cs, e->wpack + (gi * nblk + kb) * wblk, tile, 0);
-                const int64_t m0 = kb * e->mr;
-                const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
-                const int64_t ch = gi * e->M + m0;
-                FC_F(copy_out)(tile, rows, e->nr, pt * e->nr, e->sc,
-                               e->y + (n0 + nl) * e->ybatch + ch * e->ystride, e->ystride,
-                               e->bias ? e->bias + ch : NULL);
+                const FC_T *wg = e->wpack + gi * nblk * wblk;
+                for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
+                    const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
+                    for (int64_t kb = 0; kb < nblk; ++kb)
+                        e->fn(cn, g->T, g->off, xs + c0 * g->cs, g->cs, wg + kb * wblk + c0 * g->T * e->mr,
+                              tile + kb * tsz, c0 > 0);
+                }
+                for (int64_t kb = 0; kb < nblk; ++kb) {
+                    const int64_t m0 = kb * e->mr;
+                    const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+                    const int64_t ch = gi * e->M + m0;
+                    FC_F(copy_out)(tile + kb * tsz, rows, e->nr, pt * e->nr, e->sc,
+                                   e->y + (n0 + nl) * e->ybatch + ch * e->ystride, e->ystride,
+                                   e->bias ? e->bias + ch : NULL);
+                }
             }
         }
     }
@@ -373,10 +393,11 @@ done:
 }
 
 /* Backward w.r.t. the weights: grad_w[k][c][r] = sum_n sum_o grad_out[n][k][o] *
- * xpad[n][c][o*s + r*d].  In the packed layout that is a dot product over the
- * flattened pixels p of grad_out (zero on the garbage lanes) with the input channel
- * shifted by off[t].  Each (k, c, t) tile is reduced by one thread over all images in
- * order, so the sum is the same for any thread count. */
+ * xpad[n][c][o*s + r*d].  In the packed layout that is, for every (c, t), a sum over
+ * the flattened pixels p of grad_out (zero on garbage lanes) times the input channel
+ * shifted by off[t].  grad_out is transposed to gT[p][k] so the kernel vectorises over
+ * k.  Each (k block, (c, t) block) is reduced by one thread over all images in order,
+ * so the sum is the same for any thread count. */
 fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go,
                                         FC_T *gw, int num_threads)
 {
@@ -386,29 +407,40 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
     const FC_KT *k = FC_ACTIVE();
     const int nthreads = fc_resolve_threads(num_threads);
-    const int wmr = k->wmr, wnc = k->wnc;
+    const int wk = k->wk, wnj = k->wnj;
     fc_geom g;
-    if ((st = fc_geom_forward(&p, k->wlanes, &g))) return st;
-    const int64_t CT = p.Cg * p.T, lg = g.lout;
-    const int64_t nkb = fc_ceil_div(p.Kg, wmr), ncb = fc_ceil_div(CT, wnc);
-    /* acc rows are padded to whole column blocks, so a last partial block of (c, t)
-     * writes its unused sums into its own spare columns, not the next row */
-    const int64_t CTp = ncb * wnc;
-    const int64_t nb = p.N ? FC_F(images_per_pack)(p.N, p.C + p.K, g.cs) : 1;
+    if ((st = fc_geom_forward(&p, 1, &g))) return st;
+    const int64_t CT = p.Cg * p.T, lg = g.lvalid;
+    const int64_t Kgp = fc_round_up(p.Kg, wk);          /* gT row: the group's k, padded */
+    const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, wnj);
+    const int64_t CTp = ncb * wnj;                      /* acc rows padded to whole blocks */
+    const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
+    const int64_t pchunk = 256;                         /* pixels per gT chunk: 32 KB at wk=32 */
+    const int64_t nb = p.N ? FC_F(images_per_pack)(p.N, p.C + p.G * Kgp, g.cs) : 1;
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2], out_plane = p.out[0] * p.out[1] * p.out[2];
-    FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nkb * wmr * CTp));
+    /* acc[gi][ct][k]: k fastest, as the kernel produces it */
+    const int64_t accn = p.G * CTp * Kgp;
+    /* a layer with few (k, (c, t)) blocks has too little work per image to split by
+     * blocks alone: then each image is a job of its own (decided by the shape only) */
+    const int per_image = p.G * nkb * ncb < 16;
+    FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)accn);
+    FC_T *part = per_image ? fc_malloc(sizeof(FC_T) * (size_t)(nb * accn)) : NULL;
     FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
-    /* wmr extra rows: a last, partial block of k reads (and then drops) them */
-    FC_T *gbuf = fc_malloc(sizeof(FC_T) * (size_t)((nb * p.K + wmr) * lg));
-    if (!acc || !xbuf || !gbuf) {
+    FC_T *gbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
+    if (!acc || !xbuf || !gbuf || (per_image && !part)) {
         st = FC_ENOMEM;
         goto done;
     }
-    memset(acc, 0, sizeof(FC_T) * (size_t)(p.G * nkb * wmr * CTp));
-    memset(gbuf + nb * p.K * lg, 0, sizeof(FC_T) * (size_t)(wmr * lg));
+    memset(acc, 0, sizeof(FC_T) * (size_t)accn);
     for (int64_t n0 = 0; n0 < p.N; n0 += nb) {
         const int64_t nbb = p.N - n0 < nb ? p.N - n0 : nb;
-        const int64_t njobs = p.G * nkb * ncb;
+        /* enough runs of (c, t) blocks to feed every thread even with one k block */
+        int64_t nrun = (4 * nthreads + p.G * nkb - 1) / (p.G * nkb);
+        if (nrun > ncb) nrun = ncb;
+        if (per_image) {
+            nrun = ncb;
+            memset(part, 0, sizeof(FC_T) * (size_t)(nbb * accn));
+        }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
 #endif
@@ -421,46 +453,75 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
-            for (int64_t i = 0; i < nbb * p.K; ++i) {
-                /* grad_out row into the flattened pitch-q layout, zeros on garbage lanes */
-                FC_T *dst = gbuf + i * lg;
-                const FC_T *src = go + (n0 * p.K + i) * out_plane;
-                memset(dst, 0, sizeof(FC_T) * (size_t)lg);
+            for (int64_t i = 0; i < nbb * p.G; ++i) {
+                /* gT[p][k] for one image and group: garbage lanes and padded k are zero;
+                 * output (o0, o1, o2) sits at p = (o0*q1 + o1)*q2 + o2 */
+                const int64_t nl = i / p.G, gi = i % p.G;
+                FC_T *dst = gbuf + i * lg * Kgp;
+                memset(dst, 0, sizeof(FC_T) * (size_t)(lg * Kgp));
+                const FC_T *src = go + ((n0 + nl) * p.K + gi * p.Kg) * out_plane;
                 for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
-                    for (int64_t o1 = 0; o1 < p.out[1]; ++o1)
-                        memcpy(dst + (o0 * g.q[1] + o1) * g.q[2], src + (o0 * p.out[1] + o1) * p.out[2],
-                               sizeof(FC_T) * (size_t)p.out[2]);
+                    for (int64_t o1 = 0; o1 < p.out[1]; ++o1) {
+                        FC_T *drow = dst + ((o0 * g.q[1] + o1) * g.q[2]) * Kgp;
+                        const FC_T *srow = src + (o0 * p.out[1] + o1) * p.out[2];
+                        /* 16 pixels at a time: the Kg source lines stay in L1 while the
+                         * destination is written contiguously */
+                        for (int64_t b = 0; b < p.out[2]; b += 16) {
+                            const int64_t be = p.out[2] - b < 16 ? p.out[2] : b + 16;
+                            for (int64_t o2 = b; o2 < be; ++o2)
+                                for (int64_t kk = 0; kk < p.Kg; ++kk)
+                                    drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
+                        }
+                    }
             }
+            /* a job owns a run of (c, t) blocks of one k block and walks the pixels in
+             * chunks: the chunk of gT stays in cache while every block of the run uses
+             * it.  With few blocks (a few-channel layer) images become jobs too, each
+             * summing into its own partial, added up below in image order: either way
+             * the order of every sum is fixed by the shapes, never by the threads. */
+            const int64_t njobs = (per_image ? nbb : 1) * p.G * nkb * nrun;
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
-                const int64_t cb = job % ncb;
-                const int64_t kb = (job / ncb) % nkb;
-                const int64_t gi = job / (ncb * nkb);
-                FC_T *out = acc + ((gi * nkb + kb) * wmr) * CTp + cb * wnc;
-                for (int64_t nl = 0; nl < nbb; ++nl) {
-                    const FC_T *xp[64];
-                    for (int j = 0; j < wnc; ++j) {
-                        const int64_t ct = cb * wnc + j;
-                        /* past the last (c, t): any in-bounds stream; its sums land in
-                         * the row's spare columns and are never read */
-                        xp[j] = ct < CT ? xbuf + (nl * p.C + gi * p.Cg + ct / p.T) * g.cs + g.off[ct % p.T]
-                                        : xbuf;
+                const int64_t run = job % nrun;
+                const int64_t kb = (job / nrun) % nkb;
+                const int64_t gi = (job / (nrun * nkb)) % p.G;
+                const int64_t nsel = job / (nrun * nkb * p.G);
+                const int64_t cb0 = run * ncb / nrun, cb1 = (run + 1) * ncb / nrun;
+                FC_T *dst = per_image ? part + nsel * accn : acc;
+                for (int64_t nl = per_image ? nsel : 0; nl < (per_image ? nsel + 1 : nbb); ++nl) {
+                    const FC_T *gT = gbuf + (nl * p.G + gi) * lg * Kgp + kb * wk;
+                    const FC_T *xn = xbuf + (nl * p.C + gi * p.Cg) * g.cs;
+                    for (int64_t p0 = 0; p0 < lg; p0 += pchunk) {
+                        const int64_t pn = lg - p0 < pchunk ? lg - p0 : pchunk;
+                        for (int64_t cb = cb0; cb < cb1; ++cb) {
+                            const FC_T *xp[64];
+                            for (int j = 0; j < wnj; ++j) {
+                                const int64_t ct = cb * wnj + j;
+                                /* past the last (c, t): any in-bounds stream; its sums land
+                                 * in acc's spare rows and are never read */
+                                xp[j] = (ct < CT ? xn + (ct / p.T) * g.cs + g.off[ct % p.T] : xbuf) + p0;
+                            }
+                            k->wgt(pn, gT + p0 * Kgp, Kgp, xp, dst + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
+                        }
                     }
-                    k->wgt(lg, gbuf + (nl * p.K + gi * p.Kg + kb * wmr) * lg, lg, xp, out, CTp);
                 }
             }
         }
+        if (per_image)
+            for (int64_t nl = 0; nl < nbb; ++nl)
+                for (int64_t i = 0; i < accn; ++i) acc[i] += part[nl * accn + i];
     }
     for (int64_t gi = 0; gi < p.G; ++gi)
         for (int64_t kk = 0; kk < p.Kg; ++kk)
             for (int64_t c = 0; c < p.Cg; ++c)
                 for (int t = 0; t < g.T; ++t)
                     gw[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] =
-                        acc[(gi * nkb * wmr + kk) * CTp + c * p.T + t];
+                        acc[(gi * CTp + c * p.T + t) * Kgp + kk];
 done:
     fc_free(acc);
+    fc_free(part);
     fc_free(xbuf);
     fc_free(gbuf);
     fc_geom_free(&g);

@@ -19,12 +19,12 @@ typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float 
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
                               const double *w, double *tile, int beta);
 
-/* Backward-weight micro-kernel: MRW rows of grad_out times NCW shifted input
- * streams, reduced over P pixels (P a multiple of the kernel's lanes):
- *   out[i*ldo + j] += sum_{p<P} g[i*ldg + p] * xp[j][p]                     */
-typedef void (*fc_wgt_f32_fn)(int64_t P, const float *g, int64_t ldg, const float *const *xp,
+/* Backward-weight micro-kernel: wk output channels (grad_out transposed, gT[p][k])
+ * times wnj shifted input streams, reduced over P pixels in order:
+ *   out[j*ldo + k] += sum_{p<P} xp[j][p] * gT[p*ldg + k]       k < wk, j < wnj   */
+typedef void (*fc_wgt_f32_fn)(int64_t P, const float *gT, int64_t ldg, const float *const *xp,
                               float *out, int64_t ldo);
-typedef void (*fc_wgt_f64_fn)(int64_t P, const double *g, int64_t ldg, const double *const *xp,
+typedef void (*fc_wgt_f64_fn)(int64_t P, const double *gT, int64_t ldg, const double *const *xp,
                               double *out, int64_t ldo);
 
 typedef struct fc_kernels_f32 {
@@ -32,7 +32,7 @@ typedef struct fc_kernels_f32 {
     fc_fwd_f32_fn fwd;
     int nr1;             /* single-output-channel forward tile (mr = 1) */
     fc_fwd_f32_fn fwd1;
-    int wmr, wnc, wlanes;
+    int wk, wnj;         /* backward-weight tile: output channels x input streams */
     fc_wgt_f32_fn wgt;
 } fc_kernels_f32;
 
@@ -41,7 +41,7 @@ typedef struct fc_kernels_f64 {
     fc_fwd_f64_fn fwd;
     int nr1;
     fc_fwd_f64_fn fwd1;
-    int wmr, wnc, wlanes;
+    int wk, wnj;
     fc_wgt_f64_fn wgt;
 } fc_kernels_f64;
 

@@ -2,19 +2,6 @@
 #include <immintrin.h>
 #include "../internal.h"
 
-static inline float fc_hsum_ps256(__m256 v)
-{
-    float l[8];
-    _mm256_storeu_ps(l, v);
-    return ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]));
-}
-static inline double fc_hsum_pd256(__m256d v)
-{
-    double l[4];
-    _mm256_storeu_pd(l, v);
-    return (l[0] + l[1]) + (l[2] + l[3]);
-}
-
 /* ---- float32: 8 lanes; 4 channels x 24 pixels = 12 ymm accumulators of 16 ---- */
 #define FC_T float
 #define FC_V __m256
@@ -24,12 +11,11 @@ static inline double fc_hsum_pd256(__m256d v)
 #define FC_VSTOREU(p, v) _mm256_storeu_ps((p), (v))
 #define FC_VSET1(s) _mm256_set1_ps(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
-#define FC_VREDUCE(v) fc_hsum_ps256(v)
 #define FC_MR 4
 #define FC_NV 3
 #define FC_NV1 6
-#define FC_WMR 4
-#define FC_WNC 2
+#define FC_WKV 2
+#define FC_WNJ 6
 #define FC_SUFFIX f32_avx2
 #define FC_TYPESUF f32
 #include "tapconv_template.h"
@@ -41,7 +27,6 @@ static inline double fc_hsum_pd256(__m256d v)
 #undef FC_VSTOREU
 #undef FC_VSET1
 #undef FC_VFMA
-#undef FC_VREDUCE
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -53,7 +38,6 @@ static inline double fc_hsum_pd256(__m256d v)
 #define FC_VSTOREU(p, v) _mm256_storeu_pd((p), (v))
 #define FC_VSET1(s) _mm256_set1_pd(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
-#define FC_VREDUCE(v) fc_hsum_pd256(v)
 #define FC_SUFFIX f64_avx2
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

@@ -11,12 +11,11 @@
 #define FC_VSTOREU(p, v) _mm512_storeu_ps((p), (v))
 #define FC_VSET1(s) _mm512_set1_ps(s)
 #define FC_VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
-#define FC_VREDUCE(v) _mm512_reduce_add_ps(v)
 #define FC_MR 8
 #define FC_NV 3
 #define FC_NV1 12
-#define FC_WMR 4
-#define FC_WNC 6
+#define FC_WKV 2
+#define FC_WNJ 12
 #define FC_SUFFIX f32_avx512
 #define FC_TYPESUF f32
 #include "tapconv_template.h"
@@ -28,7 +27,6 @@
 #undef FC_VSTOREU
 #undef FC_VSET1
 #undef FC_VFMA
-#undef FC_VREDUCE
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -41,7 +39,6 @@
 #define FC_VSTOREU(p, v) _mm512_storeu_pd((p), (v))
 #define FC_VSET1(s) _mm512_set1_pd(s)
 #define FC_VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
-#define FC_VREDUCE(v) _mm512_reduce_add_pd(v)
 #define FC_SUFFIX f64_avx512
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

@@ -20,12 +20,11 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_VSTOREU(p, v) fc_store_v4f((p), (v))
 #define FC_VSET1(s) ((fc_v4f){(s), (s), (s), (s)})
 #define FC_VFMA(a, b, c) ((a) * (b) + (c))
-#define FC_VREDUCE(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
 #define FC_MR 4
 #define FC_NV 2
 #define FC_NV1 4
-#define FC_WMR 2
-#define FC_WNC 4
+#define FC_WKV 2
+#define FC_WNJ 4
 #define FC_SUFFIX f32_baseline
 #define FC_TYPESUF f32
 #include "tapconv_template.h"
@@ -37,7 +36,6 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #undef FC_VSTOREU
 #undef FC_VSET1
 #undef FC_VFMA
-#undef FC_VREDUCE
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -49,7 +47,6 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_VSTOREU(p, v) fc_store_v2d((p), (v))
 #define FC_VSET1(s) ((fc_v2d){(s), (s)})
 #define FC_VFMA(a, b, c) ((a) * (b) + (c))
-#define FC_VREDUCE(v) ((v)[0] + (v)[1])
 #define FC_SUFFIX f64_baseline
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

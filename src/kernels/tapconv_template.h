@@ -4,10 +4,9 @@
  *   FC_T            element type (float or double)
  *   FC_V            vector type holding FC_LANES elements
  *   FC_VZERO()      FC_VLOADU(p)  FC_VSTOREU(p, v)  FC_VSET1(s)  FC_VFMA(a, b, c) = a*b + c
- *   FC_VREDUCE(v)   horizontal sum, lanes added in a fixed order
  *   FC_MR, FC_NV    forward tile: FC_MR output channels x FC_NV vectors of pixels
  *   FC_NV1          single-output-channel forward tile: FC_NV1 vectors of pixels
- *   FC_WMR, FC_WNC  backward-weight tile: FC_WMR grad_out rows x FC_WNC input streams
+ *   FC_WKV, FC_WNJ  backward-weight tile: FC_WKV vectors of output channels x FC_WNJ input streams
  *   FC_SUFFIX       name suffix, e.g. f32_avx512
  * and gets fc_kernels_<FC_SUFFIX> (an fc_kernels_f32/f64 table).
  *
@@ -66,25 +65,33 @@ static void FC_NAME(fc_fwd1)(int64_t C, int T, const int64_t *off, const FC_T *x
     FC_FWD_BODY(1, FC_NV1)
 }
 
-static void FC_NAME(fc_wgt)(int64_t P, const FC_T *g, int64_t ldg, const FC_T *const *xp,
+/* Backward-weight kernel, vectorised over output channels k: grad_out arrives
+ * transposed (gT[p][k], k contiguous) and each input stream element is broadcast, so one
+ * pixel costs FC_WKV vector loads + FC_WNJ broadcasts for FC_WKV*FC_WNJ FMAs and the
+ * sums land in k-vectors, with no horizontal reduction at the end.
+ *   out[j*ldo + k] += sum_{p<P} xp[j][p] * gT[p*ldg + k]     k < FC_WKV*FC_LANES   */
+static void FC_NAME(fc_wgt)(int64_t P, const FC_T *gT, int64_t ldg, const FC_T *const *xp,
                             FC_T *out, int64_t ldo)
 {
-    FC_V acc[FC_WMR][FC_WNC];
-    const FC_T *xs[FC_WNC];
-    FC_UNROLL for (int j = 0; j < FC_WNC; ++j) {
+    FC_V acc[FC_WNJ][FC_WKV];
+    const FC_T *xs[FC_WNJ];
+    FC_UNROLL for (int j = 0; j < FC_WNJ; ++j) {
         xs[j] = xp[j];
-        FC_UNROLL for (int i = 0; i < FC_WMR; ++i) acc[i][j] = FC_VZERO();
+        FC_UNROLL for (int v = 0; v < FC_WKV; ++v) acc[j][v] = FC_VZERO();
     }
-    for (int64_t p = 0; p < P; p += FC_LANES) {
-        FC_V gv[FC_WMR];
-        FC_UNROLL for (int i = 0; i < FC_WMR; ++i) gv[i] = FC_VLOADU(g + i * ldg + p);
-        FC_UNROLL for (int j = 0; j < FC_WNC; ++j) {
-            const FC_V xv = FC_VLOADU(xs[j] + p);
-            FC_UNROLL for (int i = 0; i < FC_WMR; ++i) acc[i][j] = FC_VFMA(gv[i], xv, acc[i][j]);
+    for (int64_t p = 0; p < P; ++p) {
+        FC_V gv[FC_WKV];
+        FC_UNROLL for (int v = 0; v < FC_WKV; ++v) gv[v] = FC_VLOADU(gT + p * ldg + v * FC_LANES);
+        FC_UNROLL for (int j = 0; j < FC_WNJ; ++j) {
+            const FC_V xb = FC_VSET1(xs[j][p]);
+            FC_UNROLL for (int v = 0; v < FC_WKV; ++v) acc[j][v] = FC_VFMA(xb, gv[v], acc[j][v]);
         }
     }
-    FC_UNROLL for (int i = 0; i < FC_WMR; ++i)
-        FC_UNROLL for (int j = 0; j < FC_WNC; ++j) out[i * ldo + j] += FC_VREDUCE(acc[i][j]);
+    FC_UNROLL for (int j = 0; j < FC_WNJ; ++j)
+        FC_UNROLL for (int v = 0; v < FC_WKV; ++v) {
+            FC_T *o = out + j * ldo + v * FC_LANES;
+            FC_VSTOREU(o, FC_VLOADU(o) + acc[j][v]);
+        }
 }
 
 #define FC_TABLE_TYPE_(t) fc_kernels_##t
@@ -93,7 +100,7 @@ static void FC_NAME(fc_wgt)(int64_t P, const FC_T *g, int64_t ldg, const FC_T *c
 const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     FC_MR, FC_NR, FC_NAME(fc_fwd),
     FC_NR1, FC_NAME(fc_fwd1),
-    FC_WMR, FC_WNC, FC_LANES, FC_NAME(fc_wgt),
+    FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
 };
 
 #undef FC_NR
