@@ -11,49 +11,55 @@
 #define FC_KT FC_CAT2(fc_kernels, FC_S)
 #define FC_ACTIVE FC_CAT2(fc_active, FC_S)
 
-/* Pack one source channel (extent g->L, C-order) into the polyphase layout of g,
- * filling outside the source by the boundary rule (FILL with `fill`, WRAP, SYMM). */
+/* Pack rows [r0, r1) of one source channel (extent g->L, C-order) into the polyphase
+ * layout of g, filling outside the source by the boundary rule (FILL with `fill`, WRAP,
+ * SYMM).  A row is one (phase, j0, j1) line of q2 elements: row index
+ * ((a0*s1 + a1)*s2 + a2)*q0*q1 + j0*q1 + j1. */
+static void FC_F(pack_rows)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst, int64_t r0,
+                            int64_t r1)
+{
+    const int64_t L1 = g->L[1], L2 = g->L[2];
+    const int64_t q0 = g->q[0], q1 = g->q[1], q2 = g->q[2];
+    for (int64_t row = r0; row < r1; ++row) {
+        const int64_t j1 = row % q1, j0 = (row / q1) % q0, ph = row / (q0 * q1);
+        const int64_t a2 = ph % g->s[2], a1 = (ph / g->s[2]) % g->s[1], a0 = ph / (g->s[2] * g->s[1]);
+        FC_T *out = dst + row * q2;
+        /* phase a, index j holds padded a + j*s, i.e. source a + j*s - plo */
+        const int64_t i0 = fc_map_index(a0 + j0 * g->s[0] - g->plo[0], g->L[0], g->boundary);
+        const int64_t i1 = fc_map_index(a1 + j1 * g->s[1] - g->plo[1], L1, g->boundary);
+        if (i0 < 0 || i1 < 0) {
+            for (int64_t j2 = 0; j2 < q2; ++j2) out[j2] = fill;
+            continue;
+        }
+        const FC_T *srow = src + (i0 * L1 + i1) * L2;
+        const int64_t s2 = g->s[2], first = a2 - g->plo[2];
+        /* j2 with 0 <= first + j2*s2 < L2 copy straight; the rest map */
+        int64_t lo = first >= 0 ? 0 : fc_ceil_div(-first, s2);
+        int64_t hi = first < L2 ? fc_ceil_div(L2 - first, s2) : 0;
+        if (lo > q2) lo = q2;
+        if (hi > q2) hi = q2;
+        if (hi < lo) hi = lo;
+        for (int64_t j2 = 0; j2 < lo; ++j2) {
+            const int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
+            out[j2] = i2 < 0 ? fill : srow[i2];
+        }
+        if (s2 == 1)
+            memcpy(out + lo, srow + first + lo, sizeof(FC_T) * (size_t)(hi - lo));
+        else
+            for (int64_t j2 = lo; j2 < hi; ++j2) out[j2] = srow[first + j2 * s2];
+        for (int64_t j2 = hi; j2 < q2; ++j2) {
+            const int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
+            out[j2] = i2 < 0 ? fill : srow[i2];
+        }
+    }
+}
+
+/* Pack a whole channel and zero its slack. */
 static void FC_F(pack_plane)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst)
 {
-    const int64_t L0 = g->L[0], L1 = g->L[1], L2 = g->L[2];
-    const int64_t q0 = g->q[0], q1 = g->q[1], q2 = g->q[2];
-    FC_T *row = dst;
-    for (int64_t a0 = 0; a0 < g->s[0]; ++a0)
-        for (int64_t a1 = 0; a1 < g->s[1]; ++a1)
-            for (int64_t a2 = 0; a2 < g->s[2]; ++a2)
-                for (int64_t j0 = 0; j0 < q0; ++j0)
-                    for (int64_t j1 = 0; j1 < q1; ++j1, row += q2) {
-                        /* phase a, index j holds padded a + j*s, i.e. source a + j*s - plo */
-                        int64_t i0 = fc_map_index(a0 + j0 * g->s[0] - g->plo[0], L0, g->boundary);
-                        int64_t i1 = fc_map_index(a1 + j1 * g->s[1] - g->plo[1], L1, g->boundary);
-                        if (i0 < 0 || i1 < 0) {
-                            for (int64_t j2 = 0; j2 < q2; ++j2) row[j2] = fill;
-                            continue;
-                        }
-                        const FC_T *srow = src + (i0 * L1 + i1) * L2;
-                        const int64_t s2 = g->s[2], first = a2 - g->plo[2];
-                        /* j2 with 0 <= first + j2*s2 < L2 copy straight; the rest map */
-                        int64_t lo = first >= 0 ? 0 : fc_ceil_div(-first, s2);
-                        int64_t hi = first < L2 ? fc_ceil_div(L2 - first, s2) : 0;
-                        if (lo > q2) lo = q2;
-                        if (hi > q2) hi = q2;
-                        if (hi < lo) hi = lo;
-                        for (int64_t j2 = 0; j2 < lo; ++j2) {
-                            int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
-                            row[j2] = i2 < 0 ? fill : srow[i2];
-                        }
-                        if (s2 == 1) {
-                            memcpy(row + lo, srow + first + lo, sizeof(FC_T) * (size_t)(hi - lo));
-                        } else {
-                            for (int64_t j2 = lo; j2 < hi; ++j2) row[j2] = srow[first + j2 * s2];
-                        }
-                        for (int64_t j2 = hi; j2 < q2; ++j2) {
-                            int64_t i2 = fc_map_index(first + j2 * s2, L2, g->boundary);
-                            row[j2] = i2 < 0 ? fill : srow[i2];
-                        }
-                    }
-    const int64_t used = g->nph * g->ps;
-    memset(dst + used, 0, sizeof(FC_T) * (size_t)(g->cs - used));
+    const int64_t rows = g->nph * g->q[0] * g->q[1];
+    FC_F(pack_rows)(src, g, fill, dst, 0, rows);
+    memset(dst + rows * g->q[2], 0, sizeof(FC_T) * (size_t)(g->cs - rows * g->q[2]));
 }
 
 /* Scatter the valid pixels of a tile (rows x tile_w, starting at flattened p0) to the
@@ -133,25 +139,47 @@ static int64_t FC_F(images_per_pack)(int64_t N, int64_t C, int64_t cs)
     return nb;
 }
 
-/* Reduction channels per kernel call: the packed slab of Cb channels (each read at T
- * shifted offsets) and its weights stay in L1 while every block of output channels
- * sweeps over them; e.g. 3x3 taps: 21 channels, 7x7: 3, 1x1: 192. */
-static int64_t FC_F(channel_block)(int64_t R, int T)
+/* Reduction channels per kernel call: the packed slab of a block of channels stays in
+ * L1 (about 24 KB) while every block of output channels sweeps over it.  A channel's
+ * slab is the tile plus the taps' reach (nr + max offset) when the taps overlap, at most
+ * T separate tiles: 3x3 over 58-wide rows with nr=48: 166 floats, 37 channels;
+ * 1x1: 48 floats, 128 channels. */
+static int64_t FC_F(channel_block)(const fc_geom *g, int64_t R, int64_t nr)
 {
-    int64_t cb = T > 0 ? 192 / T : R;
+    if (g->T == 0) return R; /* a residue class no tap reaches: the kernel only zeroes */
+    int64_t maxoff = 0;
+    for (int t = 0; t < g->T; ++t)
+        if (g->off[t] > maxoff) maxoff = g->off[t];
+    int64_t foot = nr + maxoff;
+    if (foot > (int64_t)g->T * nr) foot = (int64_t)g->T * nr;
+    int64_t cb = (24 * 1024) / (foot * (int64_t)sizeof(FC_T));
     if (cb < 1) cb = 1;
     return cb < R ? cb : R;
+}
+
+/* The packed layout of an unpadded stride-1 problem is the source itself, except that
+ * the last tile of a channel reads up to a tile past its end: so every image but the
+ * last is read in place, and only the last one (whose final channel ends the caller's
+ * buffer) is packed with its slack. */
+static int FC_F(identity_geom)(const fc_geom *g)
+{
+    for (int i = 0; i < 3; ++i)
+        if (g->s[i] != 1 || g->plo[i] != 0 || g->q[i] != g->L[i]) return 0;
+    return 1;
 }
 
 static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 {
     const fc_geom *g = e->g;
     const int64_t CH = e->G * e->R;
-    const int64_t nb = FC_F(images_per_pack)(e->N, CH, g->cs);
+    const int direct = FC_F(identity_geom)(g);
+    /* in-place images need no buffer; the packed ones go in groups bounded in bytes */
+    const int64_t npacked = direct ? 1 : e->N;
+    const int64_t nb = FC_F(images_per_pack)(npacked, CH, g->cs);
     const int64_t nblk = fc_ceil_div(e->M, e->mr);
     const int64_t ntile = g->lout / e->nr;
     const int64_t tsz = e->mr * e->nr;               /* one tile of accumulators */
-    const int64_t cblk = FC_F(channel_block)(e->R, g->T);
+    const int64_t cblk = FC_F(channel_block)(g, e->R, e->nr);
     FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
     FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * nblk * tsz));
     if (!xbuf || !tiles) {
@@ -160,9 +188,13 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
         return FC_ENOMEM;
     }
     const int64_t wblk = e->R * g->T * e->mr;
-    for (int64_t n0 = 0; n0 < e->N; n0 += nb) {
-        const int64_t nbb = e->N - n0 < nb ? e->N - n0 : nb;
+    /* rounds: (first image, images, packed?); direct mode: all but the last in place */
+    for (int64_t n0 = 0; n0 < e->N;) {
+        const int in_place = direct && n0 < e->N - 1;
+        const int64_t nbb = in_place ? e->N - 1 - n0 : (e->N - n0 < nb ? e->N - n0 : nb);
         const int64_t njobs = nbb * e->G * ntile;
+        const FC_T *base = in_place ? e->src + n0 * CH * e->src_plane : xbuf;
+        const int64_t cs = in_place ? e->src_plane : g->cs;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
 #endif
@@ -173,7 +205,7 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 #else
             FC_T *tile = tiles;
 #endif
-            for (int64_t i = 0; i < nbb * CH; ++i)
+            for (int64_t i = 0; i < (in_place ? 0 : nbb * CH); ++i)
                 FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
             /* one job = one pixel tile of one image and group, all its output channels:
              * channel blocks outside, output-channel blocks inside, so the block's packed
@@ -185,12 +217,12 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                 const int64_t pt = job % ntile;
                 const int64_t gi = (job / ntile) % e->G;
                 const int64_t nl = job / (ntile * e->G);
-                const FC_T *xs = xbuf + (nl * CH + gi * e->R) * g->cs + pt * e->nr;
+                const FC_T *xs = base + (nl * CH + gi * e->R) * cs + pt * e->nr;
                 const FC_T *wg = e->wpack + gi * nblk * wblk;
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
                     for (int64_t kb = 0; kb < nblk; ++kb)
-                        e->fn(cn, g->T, g->off, xs + c0 * g->cs, g->cs, wg + kb * wblk + c0 * g->T * e->mr,
+                        e->fn(cn, g->T, g->off, xs + c0 * cs, cs, wg + kb * wblk + c0 * g->T * e->mr,
                               tile + kb * tsz, c0 > 0);
                 }
                 for (int64_t kb = 0; kb < nblk; ++kb) {
@@ -203,6 +235,7 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                 }
             }
         }
+        n0 += nbb;
     }
     fc_free(xbuf);
     fc_free(tiles);

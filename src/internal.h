@@ -27,6 +27,14 @@ typedef void (*fc_wgt_f32_fn)(int64_t P, const float *gT, int64_t ldg, const flo
 typedef void (*fc_wgt_f64_fn)(int64_t P, const double *gT, int64_t ldg, const double *const *xp,
                               double *out, int64_t ldo);
 
+/* Single-channel multi-row kernel (see kernels/tapconv_template.h), one per kernel
+ * height 1..FC_RMAX:  tile[i][v] (+)= sum_r sum_s w[r*S + s] * x[(i + r)*q2 + s + v] */
+#define FC_RMAX 8
+typedef void (*fc_mrow_f32_fn)(int64_t S, const float *x, int64_t q2, const float *w, float *tile,
+                               int beta);
+typedef void (*fc_mrow_f64_fn)(int64_t S, const double *x, int64_t q2, const double *w,
+                               double *tile, int beta);
+
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
     fc_fwd_f32_fn fwd;
@@ -34,6 +42,8 @@ typedef struct fc_kernels_f32 {
     fc_fwd_f32_fn fwd1;
     int wk, wnj;         /* backward-weight tile: output channels x input streams */
     fc_wgt_f32_fn wgt;
+    int rb, rnr;         /* multi-row tile: rows x pixels per row */
+    fc_mrow_f32_fn mrow[FC_RMAX];
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
@@ -43,6 +53,8 @@ typedef struct fc_kernels_f64 {
     fc_fwd_f64_fn fwd1;
     int wk, wnj;
     fc_wgt_f64_fn wgt;
+    int rb, rnr;
+    fc_mrow_f64_fn mrow[FC_RMAX];
 } fc_kernels_f64;
 
 typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;

@@ -16,6 +16,8 @@
 #define FC_NV1 6
 #define FC_WKV 2
 #define FC_WNJ 6
+#define FC_RB 6
+#define FC_NVR 2
 #define FC_SUFFIX f32_avx2
 #define FC_TYPESUF f32
 #include "tapconv_template.h"

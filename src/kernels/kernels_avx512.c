@@ -16,6 +16,8 @@
 #define FC_NV1 12
 #define FC_WKV 2
 #define FC_WNJ 12
+#define FC_RB 6
+#define FC_NVR 4
 #define FC_SUFFIX f32_avx512
 #define FC_TYPESUF f32
 #include "tapconv_template.h"

@@ -6,6 +6,7 @@
  *   FC_VZERO()      FC_VLOADU(p)  FC_VSTOREU(p, v)  FC_VSET1(s)  FC_VFMA(a, b, c) = a*b + c
  *   FC_MR, FC_NV    forward tile: FC_MR output channels x FC_NV vectors of pixels
  *   FC_NV1          single-output-channel forward tile: FC_NV1 vectors of pixels
+ *   FC_RB, FC_NVR   single-channel multi-row tile: FC_RB rows x FC_NVR vectors
  *   FC_WKV, FC_WNJ  backward-weight tile: FC_WKV vectors of output channels x FC_WNJ input streams
  *   FC_SUFFIX       name suffix, e.g. f32_avx512
  * and gets fc_kernels_<FC_SUFFIX> (an fc_kernels_f32/f64 table).
@@ -94,6 +95,48 @@ static void FC_NAME(fc_wgt)(int64_t P, const FC_T *gT, int64_t ldg, const FC_T *
         }
 }
 
+/* Single-channel multi-row kernel for 2-D (and, plane by plane, 3-D) correlation: a
+ * tile of FC_RB output rows (q2 apart in the packed plane) x FC_NVR vectors.  Input row
+ * j feeds output row i through kernel row j - i, so each input vector is loaded once and
+ * used by up to R_ rows: R_ FMAs per load instead of one.  R_ is a compile-time constant
+ * (1..FC_RMAX, taller kernels are split into row chunks by the driver) so the (i, j)
+ * pairs are resolved at compile time.
+ *   tile[i][v] (+)= sum_{r<R_} sum_{s<S} w[r*S + s] * x[(i + r)*q2 + s + v]          */
+#define FC_MROW_FN(R_)                                                                     \
+    static void FC_NAME(FC_CAT(fc_mrow, R_))(int64_t S, const FC_T *x, int64_t q2,        \
+                                             const FC_T *w, FC_T *tile, int beta)         \
+    {                                                                                      \
+        FC_V acc[FC_RB][FC_NVR];                                                           \
+        FC_UNROLL for (int i = 0; i < FC_RB; ++i)                                          \
+            FC_UNROLL for (int v = 0; v < FC_NVR; ++v)                                     \
+                acc[i][v] = beta ? FC_VLOADU(tile + (i * FC_NVR + v) * FC_LANES) : FC_VZERO(); \
+        for (int64_t s = 0; s < S; ++s) {                                                  \
+            FC_UNROLL for (int j = 0; j < FC_RB + R_ - 1; ++j) {                           \
+                FC_V xv[FC_NVR];                                                           \
+                FC_UNROLL for (int v = 0; v < FC_NVR; ++v)                                 \
+                    xv[v] = FC_VLOADU(x + j * q2 + s + v * FC_LANES);                      \
+                FC_UNROLL for (int i = 0; i < FC_RB; ++i) {                                \
+                    if (j - i < 0 || j - i >= R_) continue;                                \
+                    const FC_V wv = FC_VSET1(w[(j - i) * S + s]);                          \
+                    FC_UNROLL for (int v = 0; v < FC_NVR; ++v)                             \
+                        acc[i][v] = FC_VFMA(wv, xv[v], acc[i][v]);                         \
+                }                                                                          \
+            }                                                                              \
+        }                                                                                  \
+        FC_UNROLL for (int i = 0; i < FC_RB; ++i)                                          \
+            FC_UNROLL for (int v = 0; v < FC_NVR; ++v)                                     \
+                FC_VSTOREU(tile + (i * FC_NVR + v) * FC_LANES, acc[i][v]);                 \
+    }
+
+FC_MROW_FN(1)
+FC_MROW_FN(2)
+FC_MROW_FN(3)
+FC_MROW_FN(4)
+FC_MROW_FN(5)
+FC_MROW_FN(6)
+FC_MROW_FN(7)
+FC_MROW_FN(8)
+
 #define FC_TABLE_TYPE_(t) fc_kernels_##t
 #define FC_TABLE_TYPE(t) FC_TABLE_TYPE_(t)
 
@@ -101,6 +144,9 @@ const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     FC_MR, FC_NR, FC_NAME(fc_fwd),
     FC_NR1, FC_NAME(fc_fwd1),
     FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
+    FC_RB, FC_NVR * FC_LANES,
+    {FC_NAME(fc_mrow_1), FC_NAME(fc_mrow_2), FC_NAME(fc_mrow_3), FC_NAME(fc_mrow_4),
+     FC_NAME(fc_mrow_5), FC_NAME(fc_mrow_6), FC_NAME(fc_mrow_7), FC_NAME(fc_mrow_8)},
 };
 
 #undef FC_NR
