@@ -38,6 +38,8 @@ typedef void (*fc_mrow_f64_fn)(int64_t S, const double *x, int64_t q2, const dou
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
     fc_fwd_f32_fn fwd;
+    int mr2, nr2;        /* narrower tile for few output channels (mr2 < mr) */
+    fc_fwd_f32_fn fwd2;
     int nr1;             /* single-output-channel forward tile (mr = 1) */
     fc_fwd_f32_fn fwd1;
     int wk, wnj;         /* backward-weight tile: output channels x input streams */
@@ -49,6 +51,8 @@ typedef struct fc_kernels_f32 {
 typedef struct fc_kernels_f64 {
     int mr, nr;
     fc_fwd_f64_fn fwd;
+    int mr2, nr2;
+    fc_fwd_f64_fn fwd2;
     int nr1;
     fc_fwd_f64_fn fwd1;
     int wk, wnj;

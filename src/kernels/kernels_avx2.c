@@ -14,6 +14,8 @@
 #define FC_MR 4
 #define FC_NV 3
 #define FC_NV1 6
+#define FC_MR2 2
+#define FC_NV2 6
 #define FC_WKV 2
 #define FC_WNJ 6
 #define FC_RB 6

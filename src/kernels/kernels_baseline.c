@@ -23,6 +23,8 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_MR 4
 #define FC_NV 2
 #define FC_NV1 4
+#define FC_MR2 2
+#define FC_NV2 4
 #define FC_WKV 2
 #define FC_WNJ 4
 #define FC_RB 4

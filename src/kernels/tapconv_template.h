@@ -5,6 +5,7 @@
  *   FC_V            vector type holding FC_LANES elements
  *   FC_VZERO()      FC_VLOADU(p)  FC_VSTOREU(p, v)  FC_VSET1(s)  FC_VFMA(a, b, c) = a*b + c
  *   FC_MR, FC_NV    forward tile: FC_MR output channels x FC_NV vectors of pixels
+ *   FC_MR2, FC_NV2  narrower forward tile, for layers with few output channels
  *   FC_NV1          single-output-channel forward tile: FC_NV1 vectors of pixels
  *   FC_RB, FC_NVR   single-channel multi-row tile: FC_RB rows x FC_NVR vectors
  *   FC_WKV, FC_WNJ  backward-weight tile: FC_WKV vectors of output channels x FC_WNJ input streams
@@ -58,6 +59,12 @@ static void FC_NAME(fc_fwd)(int64_t C, int T, const int64_t *off, const FC_T *x,
                             const FC_T *w, FC_T *tile, int beta)
 {
     FC_FWD_BODY(FC_MR, FC_NV)
+}
+
+static void FC_NAME(fc_fwd2)(int64_t C, int T, const int64_t *off, const FC_T *x, int64_t cs,
+                             const FC_T *w, FC_T *tile, int beta)
+{
+    FC_FWD_BODY(FC_MR2, FC_NV2)
 }
 
 static void FC_NAME(fc_fwd1)(int64_t C, int T, const int64_t *off, const FC_T *x, int64_t cs,
@@ -142,6 +149,7 @@ FC_MROW_FN(8)
 
 const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     FC_MR, FC_NR, FC_NAME(fc_fwd),
+    FC_MR2, FC_NV2 * FC_LANES, FC_NAME(fc_fwd2),
     FC_NR1, FC_NAME(fc_fwd1),
     FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
     FC_RB, FC_NVR * FC_LANES,
