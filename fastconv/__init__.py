@@ -26,6 +26,7 @@ from ._api import (
     set_num_threads,
     show_config,
 )
+from ._paths import get_cmake_dir, get_include, get_library_dir, get_pkgconfig_dir
 
 __version__ = config()["version"]
 
@@ -34,4 +35,5 @@ __all__ = [
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config",
     "show_config", "__version__",
+    "get_include", "get_library_dir", "get_cmake_dir", "get_pkgconfig_dir",
 ]

@@ -42,8 +42,8 @@ def _as_array(fname, name, a):
 
 
 def _compute_dtype(*arrays):
-    """float32 when every array is float32 or float16, else float64."""
-    if all(a.dtype in (np.float32, np.float16) for a in arrays):
+    """float32 when every array is float32 or float16 (either byte order), else float64."""
+    if all(a.dtype.kind == "f" and a.dtype.itemsize <= 4 for a in arrays):
         return np.dtype(np.float32)
     return np.dtype(np.float64)
 
@@ -137,8 +137,10 @@ def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, num_threads
         boundary, fill = "fill", 0.0
     dtype = _compute_dtype(a, b)
     if a.size == 0 or b.size == 0:
-        # SciPy returns an empty array when either input is empty
-        return np.zeros((0,) * (2 if two_d else 0) if two_d else (0,), dtype=dtype)
+        # SciPy is inconsistent here (an error in 1-D, empty arrays elsewhere); a
+        # correlation with nothing has no defined output, so say so
+        raise ValueError(f"{fname}: in1 and in2 must not be empty, got shapes {a.shape} and "
+                         f"{b.shape}")
     if mode == "valid":
         ge = all(m >= n for m, n in zip(a.shape, b.shape))
         le = all(m <= n for m, n in zip(a.shape, b.shape))

@@ -49,6 +49,30 @@ cdef inline real* _ptr(real[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
 
+cdef inline const real* _cptr(const real[::1] a) noexcept nogil:
+    return &a[0] if a.shape[0] > 0 else NULL
+
+
+cdef _check_lengths(tuple desc, Py_ssize_t nx, Py_ssize_t nw, Py_ssize_t ny, Py_ssize_t nb):
+    """Buffers must match the descriptor (x, w, y = forward output, bias; -1: unused), so a
+    direct call of this module cannot make the C library read or write out of bounds."""
+    out = conv_output_shape(desc)
+    n, c, k, groups = desc[1], desc[2], desc[3], desc[4]
+    cdef Py_ssize_t px = 1, pk = 1, po = 1
+    for v in desc[5]:
+        px *= v
+    for v in desc[6]:
+        pk *= v
+    for v in out:
+        po *= v
+    expect = ((nx, n * c * px, "x"), (nw, k * (c // groups) * pk, "w"), (ny, n * k * po, "output"),
+              (nb, k, "bias"))
+    for got, want, name in expect:
+        if got >= 0 and got != want:
+            raise ValueError(f"fastconv._core: {name} buffer has {got} elements, the descriptor "
+                             f"needs {want}")
+
+
 def conv_output_shape(tuple desc):
     cdef fc_conv_desc d = _desc(desc)
     cdef int64_t out[3]
@@ -58,48 +82,55 @@ def conv_output_shape(tuple desc):
     return tuple(out[i] for i in range(d.ndim))
 
 
-def conv_forward(tuple desc, real[::1] x, real[::1] w, real[::1] bias, real[::1] y, int nthreads):
+def conv_forward(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
+                 int nthreads):
     cdef fc_conv_desc d = _desc(desc)
-    cdef real *b = _ptr(bias) if bias is not None else NULL
+    _check_lengths(desc, x.shape[0], w.shape[0], y.shape[0], bias.shape[0] if bias is not None else -1)
+    cdef const real *b = _cptr(bias) if bias is not None else NULL
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_forward_f32(&d, _ptr(x), _ptr(w), b, _ptr(y), nthreads)
+            st = fc_conv_forward_f32(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
         else:
-            st = fc_conv_forward_f64(&d, _ptr(x), _ptr(w), b, _ptr(y), nthreads)
+            st = fc_conv_forward_f64(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
     _check(st)
 
 
-def conv_backward_input(tuple desc, real[::1] grad_out, real[::1] w, real[::1] grad_in, int nthreads):
+def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w, real[::1] grad_in,
+                        int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(desc, grad_in.shape[0], w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_backward_input_f32(&d, _ptr(grad_out), _ptr(w), _ptr(grad_in), nthreads)
+            st = fc_conv_backward_input_f32(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
         else:
-            st = fc_conv_backward_input_f64(&d, _ptr(grad_out), _ptr(w), _ptr(grad_in), nthreads)
+            st = fc_conv_backward_input_f64(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
     _check(st)
 
 
-def conv_backward_weight(tuple desc, real[::1] x, real[::1] grad_out, real[::1] grad_w, int nthreads):
+def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out, real[::1] grad_w,
+                         int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(desc, x.shape[0], grad_w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_backward_weight_f32(&d, _ptr(x), _ptr(grad_out), _ptr(grad_w), nthreads)
+            st = fc_conv_backward_weight_f32(&d, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
         else:
-            st = fc_conv_backward_weight_f64(&d, _ptr(x), _ptr(grad_out), _ptr(grad_w), nthreads)
+            st = fc_conv_backward_weight_f64(&d, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
     _check(st)
 
 
-def conv_backward_bias(tuple desc, real[::1] grad_out, real[::1] grad_b, int nthreads):
+def conv_backward_bias(tuple desc, const real[::1] grad_out, real[::1] grad_b, int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(desc, -1, -1, grad_out.shape[0], grad_b.shape[0])
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_backward_bias_f32(&d, _ptr(grad_out), _ptr(grad_b), nthreads)
+            st = fc_conv_backward_bias_f32(&d, _cptr(grad_out), _ptr(grad_b), nthreads)
         else:
-            st = fc_conv_backward_bias_f64(&d, _ptr(grad_out), _ptr(grad_b), nthreads)
+            st = fc_conv_backward_bias_f64(&d, _cptr(grad_out), _ptr(grad_b), nthreads)
     _check(st)
 
 
@@ -107,8 +138,17 @@ _MODES = {"full": FC_MODE_FULL, "same": FC_MODE_SAME, "valid": FC_MODE_VALID}
 _BOUNDARIES = {"fill": FC_BOUNDARY_FILL, "wrap": FC_BOUNDARY_WRAP, "symm": FC_BOUNDARY_SYMM}
 
 
+def _prod(shape):
+    cdef Py_ssize_t n = 1
+    for v in shape:
+        n *= v
+    return n
+
+
 def correlate_output_shape(tuple s1, tuple s2, str mode):
     cdef int nd = len(s1), i
+    if not 1 <= nd <= 64 or len(s2) != nd:
+        raise ValueError("fastconv._core.correlate_output_shape: shapes must have 1 to 64 equal-length entries")
     cdef int64_t a[64]
     cdef int64_t b[64]
     cdef int64_t o[64]
@@ -119,7 +159,7 @@ def correlate_output_shape(tuple s1, tuple s2, str mode):
     return tuple(o[i] for i in range(nd))
 
 
-def correlate(tuple s1, real[::1] in1, tuple s2, real[::1] in2, str mode, str boundary,
+def correlate(tuple s1, const real[::1] in1, tuple s2, const real[::1] in2, str mode, str boundary,
               double fillvalue, bint flip, bint two_d, real[::1] out, int nthreads):
     """correlate/convolve (two_d False) or correlate2d/convolve2d (two_d True)."""
     cdef int nd = len(s1), i
@@ -128,28 +168,35 @@ def correlate(tuple s1, real[::1] in1, tuple s2, real[::1] in2, str mode, str bo
     cdef fc_mode m = _MODES[mode]
     cdef fc_boundary bd = _BOUNDARIES[boundary]
     cdef fc_status st
+    if not 1 <= nd <= 3 or len(s2) != nd:
+        raise ValueError("fastconv._core.correlate: shapes must have 1 to 3 equal-length entries")
+    cdef Py_ssize_t n1 = 1, n2 = 1
     for i in range(nd):
         a[i] = s1[i]
         b[i] = s2[i]
+        n1 *= a[i]
+        n2 *= b[i]
+    if in1.shape[0] != n1 or in2.shape[0] != n2 or out.shape[0] != _prod(correlate_output_shape(s1, s2, mode)):
+        raise ValueError("fastconv._core.correlate: buffer lengths do not match the shapes")
     with nogil:
         if real is float:
             if two_d and flip:
-                st = fc_convolve2d_f32(a, _ptr(in1), b, _ptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
+                st = fc_convolve2d_f32(a, _cptr(in1), b, _cptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
             elif two_d:
-                st = fc_correlate2d_f32(a, _ptr(in1), b, _ptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
+                st = fc_correlate2d_f32(a, _cptr(in1), b, _cptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
             elif flip:
-                st = fc_convolve_f32(nd, a, _ptr(in1), b, _ptr(in2), m, _ptr(out), nthreads)
+                st = fc_convolve_f32(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
             else:
-                st = fc_correlate_f32(nd, a, _ptr(in1), b, _ptr(in2), m, _ptr(out), nthreads)
+                st = fc_correlate_f32(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
         else:
             if two_d and flip:
-                st = fc_convolve2d_f64(a, _ptr(in1), b, _ptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
+                st = fc_convolve2d_f64(a, _cptr(in1), b, _cptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
             elif two_d:
-                st = fc_correlate2d_f64(a, _ptr(in1), b, _ptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
+                st = fc_correlate2d_f64(a, _cptr(in1), b, _cptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
             elif flip:
-                st = fc_convolve_f64(nd, a, _ptr(in1), b, _ptr(in2), m, _ptr(out), nthreads)
+                st = fc_convolve_f64(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
             else:
-                st = fc_correlate_f64(nd, a, _ptr(in1), b, _ptr(in2), m, _ptr(out), nthreads)
+                st = fc_correlate_f64(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
     _check(st)
 
 
@@ -160,26 +207,35 @@ def rot180(size_t src_address, tuple shape, tuple strides, uint64_t mask, size_t
     cdef int64_t sh[64]
     cdef int64_t st_[64]
     cdef fc_status st
+    if nd > 64 or len(strides) != nd:
+        raise ValueError("fastconv._core.rot180: at most 64 dimensions, one stride per axis")
     for i in range(nd):
         sh[i] = shape[i]
         st_[i] = strides[i]
+    if dst.shape[0] != _prod(shape) * itemsize:
+        raise ValueError("fastconv._core.rot180: dst length does not match the shape")
     with nogil:
         st = fc_rot180(nd, sh, st_, mask, itemsize, <const void *>src_address,
                        <void *>&dst[0] if dst.shape[0] > 0 else NULL)
     _check(st)
 
 
-def pad(unsigned char[::1] src, tuple shape, tuple low, tuple high, size_t itemsize,
+def pad(const unsigned char[::1] src, tuple shape, tuple low, tuple high, size_t itemsize,
         unsigned char[::1] dst):
     cdef int nd = len(shape), i
     cdef int64_t sh[64]
     cdef int64_t lo[64]
     cdef int64_t hi[64]
     cdef fc_status st
+    if nd > 64:
+        raise ValueError("fastconv._core.pad: at most 64 dimensions")
     for i in range(nd):
         sh[i] = shape[i]
         lo[i] = low[i]
         hi[i] = high[i]
+    if src.shape[0] != _prod(shape) * itemsize or \
+            dst.shape[0] != _prod([s + l + h for s, l, h in zip(shape, low, high)]) * itemsize:
+        raise ValueError("fastconv._core.pad: buffer lengths do not match the shapes")
     with nogil:
         st = fc_pad(nd, sh, lo, hi, itemsize, <const void *>&src[0] if src.shape[0] > 0 else NULL,
                     <void *>&dst[0] if dst.shape[0] > 0 else NULL)

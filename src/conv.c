@@ -1,5 +1,6 @@
 /* Instantiates the drivers of conv_impl.h for float and double, and the single-array
  * (SciPy-style) correlate/convolve on top of the same engine. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "geom.h"

@@ -180,8 +180,16 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     const int64_t ntile = g->lout / e->nr;
     const int64_t tsz = e->mr * e->nr;               /* one tile of accumulators */
     const int64_t cblk = FC_F(channel_block)(g, e->R, e->nr);
+    /* pixel tiles per job: a block of weights is reused from L1 across them, and each
+     * channel is read in longer runs, which the prefetcher follows; still leave about
+     * four jobs per thread.  (Any split gives the same bits: a job holds every output
+     * element's whole reduction.) */
+    int64_t ptj = e->N * e->G * ntile / (4 * (int64_t)nthreads);
+    if (ptj > 8) ptj = 8;
+    if (ptj < 1) ptj = 1;
+    const int64_t nchunk = fc_ceil_div(ntile, ptj);
     FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
-    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * nblk * tsz));
+    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * ptj * nblk * tsz));
     if (!xbuf || !tiles) {
         fc_free(xbuf);
         fc_free(tiles);
@@ -192,7 +200,7 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     for (int64_t n0 = 0; n0 < e->N;) {
         const int in_place = direct && n0 < e->N - 1;
         const int64_t nbb = in_place ? e->N - 1 - n0 : (e->N - n0 < nb ? e->N - n0 : nb);
-        const int64_t njobs = nbb * e->G * ntile;
+        const int64_t njobs = nbb * e->G * nchunk;
         const FC_T *base = in_place ? e->src + n0 * CH * e->src_plane : xbuf;
         const int64_t cs = in_place ? e->src_plane : g->cs;
 #ifdef _OPENMP
@@ -200,39 +208,44 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 #endif
         {
 #ifdef _OPENMP
-            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * nblk * tsz;
+            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * ptj * nblk * tsz;
 #pragma omp for schedule(static)
 #else
             FC_T *tile = tiles;
 #endif
             for (int64_t i = 0; i < (in_place ? 0 : nbb * CH); ++i)
                 FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
-            /* one job = one pixel tile of one image and group, all its output channels:
-             * channel blocks outside, output-channel blocks inside, so the block's packed
-             * slab is reused from L1 by every block of output channels */
+            /* one job = a run of pixel tiles of one image and group, all its output
+             * channels: channel blocks outside, then blocks of output channels, then the
+             * tiles, so a weight block is reused from L1 by every tile of the run and a
+             * channel block's slabs from L2 by every block of output channels */
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
-                const int64_t pt = job % ntile;
-                const int64_t gi = (job / ntile) % e->G;
-                const int64_t nl = job / (ntile * e->G);
-                const FC_T *xs = base + (nl * CH + gi * e->R) * cs + pt * e->nr;
+                const int64_t pc = job % nchunk;
+                const int64_t gi = (job / nchunk) % e->G;
+                const int64_t nl = job / (nchunk * e->G);
+                const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ntile ? pt0 + ptj : ntile;
+                const FC_T *xs = base + (nl * CH + gi * e->R) * cs;
                 const FC_T *wg = e->wpack + gi * nblk * wblk;
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
                     for (int64_t kb = 0; kb < nblk; ++kb)
-                        e->fn(cn, g->T, g->off, xs + c0 * cs, cs, wg + kb * wblk + c0 * g->T * e->mr,
-                              tile + kb * tsz, c0 > 0);
+                        for (int64_t pt = pt0; pt < pt1; ++pt)
+                            e->fn(cn, g->T, g->off, xs + c0 * cs + pt * e->nr, cs,
+                                  wg + kb * wblk + c0 * g->T * e->mr,
+                                  tile + ((pt - pt0) * nblk + kb) * tsz, c0 > 0);
                 }
-                for (int64_t kb = 0; kb < nblk; ++kb) {
-                    const int64_t m0 = kb * e->mr;
-                    const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
-                    const int64_t ch = gi * e->M + m0;
-                    FC_F(copy_out)(tile + kb * tsz, rows, e->nr, pt * e->nr, e->sc,
-                                   e->y + (n0 + nl) * e->ybatch + ch * e->ystride, e->ystride,
-                                   e->bias ? e->bias + ch : NULL);
-                }
+                for (int64_t pt = pt0; pt < pt1; ++pt)
+                    for (int64_t kb = 0; kb < nblk; ++kb) {
+                        const int64_t m0 = kb * e->mr;
+                        const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+                        const int64_t ch = gi * e->M + m0;
+                        FC_F(copy_out)(tile + ((pt - pt0) * nblk + kb) * tsz, rows, e->nr, pt * e->nr,
+                                       e->sc, e->y + (n0 + nl) * e->ybatch + ch * e->ystride,
+                                       e->ystride, e->bias ? e->bias + ch : NULL);
+                    }
             }
         }
         n0 += nbb;
@@ -310,6 +323,51 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     return st;
 }
 
+/* The fast backward-input path multiplies the weights by grad_out's zero padding; with
+ * a NaN or Inf weight that would be NaN where no real (grad_out, weight) pair meets.
+ * Such weights are rare, so they take this direct scatter instead, which forms only the
+ * real pairs: grad_in[i] += grad_out[o] * w[r] for o*s + r*d = i + plo. */
+static int FC_F(all_finite)(const FC_T *v, int64_t n)
+{
+    for (int64_t i = 0; i < n; ++i)
+        if (!isfinite(v[i])) return 0;
+    return 1;
+}
+
+static void FC_F(backward_input_direct)(const fc_prob *p, const FC_T *go, const FC_T *w, FC_T *gx)
+{
+    const int64_t in_plane = p->in[0] * p->in[1] * p->in[2];
+    const int64_t out_plane = p->out[0] * p->out[1] * p->out[2];
+    memset(gx, 0, sizeof(FC_T) * (size_t)(p->N * p->C * in_plane));
+    for (int64_t n = 0; n < p->N; ++n)
+        for (int64_t k = 0; k < p->K; ++k) {
+            const int64_t gi = k / p->Kg;
+            const FC_T *gr = go + (n * p->K + k) * out_plane;
+            for (int64_t c = 0; c < p->Cg; ++c) {
+                FC_T *xr = gx + (n * p->C + gi * p->Cg + c) * in_plane;
+                const FC_T *wr = w + (k * p->Cg + c) * p->T;
+                for (int64_t o0 = 0; o0 < p->out[0]; ++o0)
+                    for (int64_t o1 = 0; o1 < p->out[1]; ++o1)
+                        for (int64_t o2 = 0; o2 < p->out[2]; ++o2) {
+                            const FC_T gv = gr[(o0 * p->out[1] + o1) * p->out[2] + o2];
+                            int64_t e = 0;
+                            for (int64_t r0 = 0; r0 < p->ker[0]; ++r0)
+                                for (int64_t r1 = 0; r1 < p->ker[1]; ++r1)
+                                    for (int64_t r2 = 0; r2 < p->ker[2]; ++r2, ++e) {
+                                        const int64_t i0 = o0 * p->str[0] + r0 * p->dil[0] - p->plo[0];
+                                        const int64_t i1 = o1 * p->str[1] + r1 * p->dil[1] - p->plo[1];
+                                        const int64_t i2 = o2 * p->str[2] + r2 * p->dil[2] - p->plo[2];
+                                        if (i0 < 0 || i0 >= p->in[0] || i1 < 0 || i1 >= p->in[1] ||
+                                            i2 < 0 || i2 >= p->in[2])
+                                            continue;
+                                        xr[(i0 * p->in[1] + i1) * p->in[2] + i2] +=
+                                            gv * wr[p->flip ? p->T - 1 - e : e];
+                                    }
+                        }
+            }
+        }
+}
+
 /* Backward w.r.t. the input.  Forward reads padded x at o*s + r*d, so input position
  * i (padded i + plo) collects grad_out[o] * w[r] over o*s + r*d = i + plo.  Splitting i
  * by its residue a = (i + plo) mod s makes each residue class a stride-1 correlation
@@ -323,6 +381,10 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!go || !w || !gx) return FC_EINVAL;
+    if (!FC_F(all_finite)(w, p.K * p.Cg * p.T)) {
+        FC_F(backward_input_direct)(&p, go, w, gx);
+        return FC_OK;
+    }
     const FC_KT *k = FC_ACTIVE();
     const int nthreads = fc_resolve_threads(num_threads);
     FC_F(engine) e;
@@ -453,7 +515,8 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, wnj);
     const int64_t CTp = ncb * wnj;                      /* acc rows padded to whole blocks */
     const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
-    const int64_t pchunk = 256;                         /* pixels per gT chunk: 32 KB at wk=32 */
+    /* output rows per chunk of gT: about 256 pixels, 32 KB at wk=32 */
+    const int64_t rchunk = p.out[2] >= 256 ? 1 : 256 / p.out[2];
     const int64_t nb = p.N ? FC_F(images_per_pack)(p.N, p.C + p.G * Kgp, g.cs) : 1;
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2], out_plane = p.out[0] * p.out[1] * p.out[2];
     /* acc[gi][ct][k]: k fastest, as the kernel produces it */
@@ -531,19 +594,23 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                 for (int64_t nl = per_image ? nsel : 0; nl < (per_image ? nsel + 1 : nbb); ++nl) {
                     const FC_T *gT = gbuf + (nl * p.G + gi) * lg * Kgp + kb * wk;
                     const FC_T *xn = xbuf + (nl * p.C + gi * p.Cg) * g.cs;
-                    for (int64_t p0 = 0; p0 < lg; p0 += pchunk) {
-                        const int64_t pn = lg - p0 < pchunk ? lg - p0 : pchunk;
-                        for (int64_t cb = cb0; cb < cb1; ++cb) {
-                            const FC_T *xp[64];
-                            for (int j = 0; j < wnj; ++j) {
-                                const int64_t ct = cb * wnj + j;
-                                /* past the last (c, t): any in-bounds stream; its sums land
-                                 * in acc's spare rows and are never read */
-                                xp[j] = (ct < CT ? xn + (ct / p.T) * g.cs + g.off[ct % p.T] : xbuf) + p0;
+                    /* chunks of whole output rows: (o0, rows [r0, r1)) at p = (o0*q1 + r)*q2 */
+                    for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
+                        for (int64_t r0 = 0; r0 < p.out[1]; r0 += rchunk) {
+                            const int64_t nr = p.out[1] - r0 < rchunk ? p.out[1] - r0 : rchunk;
+                            const int64_t p0 = (o0 * g.q[1] + r0) * g.q[2];
+                            for (int64_t cb = cb0; cb < cb1; ++cb) {
+                                const FC_T *xp[64];
+                                for (int j = 0; j < wnj; ++j) {
+                                    const int64_t ct = cb * wnj + j;
+                                    /* past the last (c, t): any in-bounds stream; its sums
+                                     * land in acc's spare rows and are never read */
+                                    xp[j] = (ct < CT ? xn + (ct / p.T) * g.cs + g.off[ct % p.T] : xbuf) + p0;
+                                }
+                                k->wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
+                                       dst + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
                             }
-                            k->wgt(pn, gT + p0 * Kgp, Kgp, xp, dst + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
                         }
-                    }
                 }
             }
         }

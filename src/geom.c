@@ -54,6 +54,9 @@ fc_status fc_prob_from_desc(const fc_conv_desc *d, fc_prob *p)
             return FC_EOVERFLOW;
         if (span > padded) return FC_EINVAL;
         p->out[i] = (padded - span) / p->str[i] + 1;
+        /* one output on an axis reads only taps r*d from 0: its stride is moot, and
+         * setting it to 1 keeps the phase count (and workspace) from growing with it */
+        if (p->out[i] == 1) p->str[i] = 1;
     }
     int64_t t;
     fc_status st;

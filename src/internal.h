@@ -20,12 +20,12 @@ typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double
                               const double *w, double *tile, int beta);
 
 /* Backward-weight micro-kernel: wk output channels (grad_out transposed, gT[p][k])
- * times wnj shifted input streams, reduced over P pixels in order:
- *   out[j*ldo + k] += sum_{p<P} xp[j][p] * gT[p*ldg + k]       k < wk, j < wnj   */
-typedef void (*fc_wgt_f32_fn)(int64_t P, const float *gT, int64_t ldg, const float *const *xp,
-                              float *out, int64_t ldo);
-typedef void (*fc_wgt_f64_fn)(int64_t P, const double *gT, int64_t ldg, const double *const *xp,
-                              double *out, int64_t ldo);
+ * times wnj shifted input streams, reduced in order over nrows rows of ncols pixels:
+ *   out[j*ldo + k] += sum_{r,c} xp[j][r*pitch + c] * gT[(r*pitch + c)*ldg + k]      */
+typedef void (*fc_wgt_f32_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const float *gT,
+                              int64_t ldg, const float *const *xp, float *out, int64_t ldo);
+typedef void (*fc_wgt_f64_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const double *gT,
+                              int64_t ldg, const double *const *xp, double *out, int64_t ldo);
 
 /* Single-channel multi-row kernel (see kernels/tapconv_template.h), one per kernel
  * height 1..FC_RMAX:  tile[i][v] (+)= sum_r sum_s w[r*S + s] * x[(i + r)*q2 + s + v] */

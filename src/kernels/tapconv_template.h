@@ -76,10 +76,12 @@ static void FC_NAME(fc_fwd1)(int64_t C, int T, const int64_t *off, const FC_T *x
 /* Backward-weight kernel, vectorised over output channels k: grad_out arrives
  * transposed (gT[p][k], k contiguous) and each input stream element is broadcast, so one
  * pixel costs FC_WKV vector loads + FC_WNJ broadcasts for FC_WKV*FC_WNJ FMAs and the
- * sums land in k-vectors, with no horizontal reduction at the end.
- *   out[j*ldo + k] += sum_{p<P} xp[j][p] * gT[p*ldg + k]     k < FC_WKV*FC_LANES   */
-static void FC_NAME(fc_wgt)(int64_t P, const FC_T *gT, int64_t ldg, const FC_T *const *xp,
-                            FC_T *out, int64_t ldo)
+ * sums land in k-vectors, with no horizontal reduction at the end.  Pixels come as
+ * nrows rows of ncols valid columns, pitch apart: the garbage columns between rows are
+ * never read, so an Inf or NaN there cannot leak into a sum it does not belong to.
+ *   out[j*ldo + k] += sum_{r, c} xp[j][r*pitch + c] * gT[(r*pitch + c)*ldg + k]      */
+static void FC_NAME(fc_wgt)(int64_t nrows, int64_t ncols, int64_t pitch, const FC_T *gT, int64_t ldg,
+                            const FC_T *const *xp, FC_T *out, int64_t ldo)
 {
     FC_V acc[FC_WNJ][FC_WKV];
     const FC_T *xs[FC_WNJ];
@@ -87,12 +89,15 @@ static void FC_NAME(fc_wgt)(int64_t P, const FC_T *gT, int64_t ldg, const FC_T *
         xs[j] = xp[j];
         FC_UNROLL for (int v = 0; v < FC_WKV; ++v) acc[j][v] = FC_VZERO();
     }
-    for (int64_t p = 0; p < P; ++p) {
-        FC_V gv[FC_WKV];
-        FC_UNROLL for (int v = 0; v < FC_WKV; ++v) gv[v] = FC_VLOADU(gT + p * ldg + v * FC_LANES);
-        FC_UNROLL for (int j = 0; j < FC_WNJ; ++j) {
-            const FC_V xb = FC_VSET1(xs[j][p]);
-            FC_UNROLL for (int v = 0; v < FC_WKV; ++v) acc[j][v] = FC_VFMA(xb, gv[v], acc[j][v]);
+    for (int64_t r = 0; r < nrows; ++r) {
+        const int64_t p0 = r * pitch;
+        for (int64_t p = p0; p < p0 + ncols; ++p) {
+            FC_V gv[FC_WKV];
+            FC_UNROLL for (int v = 0; v < FC_WKV; ++v) gv[v] = FC_VLOADU(gT + p * ldg + v * FC_LANES);
+            FC_UNROLL for (int j = 0; j < FC_WNJ; ++j) {
+                const FC_V xb = FC_VSET1(xs[j][p]);
+                FC_UNROLL for (int v = 0; v < FC_WKV; ++v) acc[j][v] = FC_VFMA(xb, gv[v], acc[j][v]);
+            }
         }
     }
     FC_UNROLL for (int j = 0; j < FC_WNJ; ++j)
