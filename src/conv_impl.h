@@ -255,6 +255,13 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     return FC_OK;
 }
 
+/* Multiply-adds of the problem (forward = backward-input = backward-weight count). */
+static double FC_F(macs)(const fc_prob *p)
+{
+    return (double)p->N * (double)p->K * (double)p->Cg * (double)p->T *
+           (double)(p->out[0] * p->out[1] * p->out[2]);
+}
+
 /* Pick the kernel for M outputs per group: the single-row kernel when there is only
  * one and the narrow one for a few, so they do not pay for rows of zeros (3 outputs on
  * an 8-row tile would waste 5/8 of the FMAs). */
@@ -317,7 +324,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     e.y = y;
     e.ystride = p.out[0] * p.out[1] * p.out[2];
     e.ybatch = p.K * e.ystride;
-    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads));
+    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads, FC_F(macs)(&p)));
     fc_free(wp);
     fc_geom_free(&g);
     return st;
@@ -386,7 +393,7 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
         return FC_OK;
     }
     const FC_KT *k = FC_ACTIVE();
-    const int nthreads = fc_resolve_threads(num_threads);
+    const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     FC_F(engine) e;
     memset(&e, 0, sizeof e);
     FC_F(pick_kernel)(k, p.Cg, &e);
@@ -506,7 +513,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     if (st) return st;
     if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
     const FC_KT *k = FC_ACTIVE();
-    const int nthreads = fc_resolve_threads(num_threads);
+    const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     const int wk = k->wk, wnj = k->wnj;
     fc_geom g;
     if ((st = fc_geom_forward(&p, 1, &g))) return st;
@@ -640,7 +647,7 @@ fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_
     if (st) return st;
     if (!gb || (p.N > 0 && !go)) return FC_EINVAL;
     const int64_t plane = p.out[0] * p.out[1] * p.out[2];
-    const int nthreads = fc_resolve_threads(num_threads);
+    const int nthreads = fc_resolve_threads(num_threads, (double)p.N * (double)p.K * (double)plane);
     (void)nthreads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nthreads)

@@ -118,7 +118,8 @@ static fc_status FC_F(single)(int ndim, const int64_t *s1, const FC_T *in1, cons
     if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
     for (int t = 0; t < g.T; ++t) wp[t] = in2[g.tap_elem[t]];
     if (ndim >= 2) {
-        st = FC_F(single_mrow)(&p, &g, wp, in1, fill, out, fc_resolve_threads(num_threads));
+        const int nt = fc_resolve_threads(num_threads, FC_F(macs)(&p));
+        st = FC_F(single_mrow)(&p, &g, wp, in1, fill, out, nt);
         fc_free(wp);
         fc_geom_free(&g);
         goto unswap;
@@ -133,7 +134,7 @@ static fc_status FC_F(single)(int ndim, const int64_t *s1, const FC_T *in1, cons
     e.wpack = wp;
     e.y = out;
     e.ystride = e.ybatch = p.out[0] * p.out[1] * p.out[2];
-    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads));
+    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads, FC_F(macs)(&p)));
     fc_free(wp);
     fc_geom_free(&g);
 unswap:

@@ -71,8 +71,12 @@ extern const fc_kernels_f64 fc_kernels_f64_baseline, fc_kernels_f64_avx2, fc_ker
 const fc_kernels_f32 *fc_active_f32(void);
 const fc_kernels_f64 *fc_active_f64(void);
 
-/* Effective thread count for a call: n > 0 wins, else the library default. */
-int fc_resolve_threads(int n);
+/* Effective thread count for a call of `work` multiply-adds: n > 0 wins, else the
+ * library default; then at most one thread per FC_MIN_WORK multiply-adds, because a
+ * fork/join and its barriers cost more than a small call's arithmetic (and far more when
+ * other processes hold the cores).  Results never depend on the thread count. */
+#define FC_MIN_WORK ((double)(1 << 18))
+int fc_resolve_threads(int n, double work);
 
 /* Aligned allocation that returns NULL on failure or on a size that overflows. */
 void *fc_malloc(size_t bytes);

@@ -165,12 +165,16 @@ int fc_get_num_threads(void)
 #endif
 }
 
-int fc_resolve_threads(int n)
+int fc_resolve_threads(int n, double work)
 {
 #ifdef _OPENMP
-    return n > 0 ? n : fc_get_num_threads();
+    int t = n > 0 ? n : fc_get_num_threads();
+    const double cap = work / FC_MIN_WORK;
+    if (cap < t) t = cap < 1.0 ? 1 : (int)cap;
+    return t;
 #else
     (void)n;
+    (void)work;
     return 1;
 #endif
 }
