@@ -21,6 +21,7 @@ from ._api import (
     correlate2d,
     get_num_threads,
     pad_full,
+    release_workspace,
     rot180,
     set_isa,
     set_num_threads,
@@ -34,6 +35,6 @@ __all__ = [
     "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config",
-    "show_config", "__version__",
+    "show_config", "release_workspace", "__version__",
     "get_include", "get_library_dir", "get_cmake_dir", "get_pkgconfig_dir",
 ]

@@ -20,6 +20,7 @@ __all__ = [
     "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config", "show_config",
+    "release_workspace",
 ]
 
 _MODES = ("full", "same", "valid")
@@ -458,6 +459,15 @@ def set_num_threads(n):
         _core.set_num_threads(0)
         return
     _core.set_num_threads(_threads("set_num_threads", n))
+
+
+def release_workspace():
+    """Free the workspaces fastconv keeps between calls.
+
+    The C library keeps up to four idle packing buffers so that repeated calls do not
+    pay a page fault per 4 KiB of a fresh allocation; this returns them to the system
+    (the next call allocates again)."""
+    _core.release_workspace()
 
 
 def get_num_threads():

@@ -250,6 +250,11 @@ def get_num_threads():
     return fc_get_num_threads()
 
 
+def release_workspace():
+    with nogil:
+        fc_release_workspace()
+
+
 def set_isa(str name):
     _check(fc_set_isa(name.encode()))
 

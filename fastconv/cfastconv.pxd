@@ -90,3 +90,4 @@ cdef extern from "fastconv.h" nogil:
     const char *fc_compiler()
     fc_status fc_set_num_threads(int n)
     int fc_get_num_threads()
+    void fc_release_workspace()

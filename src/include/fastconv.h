@@ -172,6 +172,9 @@ FC_API const char *fc_compiler(void);
 /* Library-wide default thread count; n <= 0 restores the OpenMP default (OMP_NUM_THREADS). */
 FC_API fc_status fc_set_num_threads(int n);
 FC_API int fc_get_num_threads(void);
+/* The library keeps up to four idle workspaces between calls (re-faulting large buffers
+ * costs more than small convolutions); this frees them. */
+FC_API void fc_release_workspace(void);
 
 #ifdef __cplusplus
 }
