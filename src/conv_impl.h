@@ -140,10 +140,10 @@ static int64_t FC_F(images_per_pack)(int64_t N, int64_t C, int64_t cs)
 }
 
 /* Reduction channels per kernel call: the packed slab of a block of channels stays in
- * L1 (about 24 KB) while every block of output channels sweeps over it.  A channel's
+ * L1 (16 KB of it) while every block of output channels sweeps over it.  A channel's
  * slab is the tile plus the taps' reach (nr + max offset) when the taps overlap, at most
- * T separate tiles: 3x3 over 58-wide rows with nr=48: 166 floats, 37 channels;
- * 1x1: 48 floats, 128 channels. */
+ * T separate tiles: 3x3 over 58-wide rows with nr=48: 166 floats, 24 channels;
+ * 1x1: 48 floats, 85 channels. */
 static int64_t FC_F(channel_block)(const fc_geom *g, int64_t R, int64_t nr)
 {
     if (g->T == 0) return R; /* a residue class no tap reaches: the kernel only zeroes */
@@ -152,7 +152,7 @@ static int64_t FC_F(channel_block)(const fc_geom *g, int64_t R, int64_t nr)
         if (g->off[t] > maxoff) maxoff = g->off[t];
     int64_t foot = nr + maxoff;
     if (foot > (int64_t)g->T * nr) foot = (int64_t)g->T * nr;
-    int64_t cb = (24 * 1024) / (foot * (int64_t)sizeof(FC_T));
+    int64_t cb = (16 * 1024) / (foot * (int64_t)sizeof(FC_T));
     if (cb < 1) cb = 1;
     return cb < R ? cb : R;
 }
@@ -216,9 +216,10 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
             for (int64_t i = 0; i < (in_place ? 0 : nbb * CH); ++i)
                 FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
             /* one job = a run of pixel tiles of one image and group, all its output
-             * channels: channel blocks outside, then blocks of output channels, then the
-             * tiles, so a weight block is reused from L1 by every tile of the run and a
-             * channel block's slabs from L2 by every block of output channels */
+             * channels: channel blocks outside, then tiles, then blocks of output
+             * channels, so a tile's slab of the channel block stays in L1 while every
+             * block of output channels uses it (a weight block, T*mr values a channel, is
+             * the smaller of the two to re-read from L2) */
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
@@ -231,8 +232,8 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                 const FC_T *wg = e->wpack + gi * nblk * wblk;
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
-                    for (int64_t kb = 0; kb < nblk; ++kb)
-                        for (int64_t pt = pt0; pt < pt1; ++pt)
+                    for (int64_t pt = pt0; pt < pt1; ++pt)
+                        for (int64_t kb = 0; kb < nblk; ++kb)
                             e->fn(cn, g->T, g->off, xs + c0 * cs + pt * e->nr, cs,
                                   wg + kb * wblk + c0 * g->T * e->mr,
                                   tile + ((pt - pt0) * nblk + kb) * tsz, c0 > 0);
@@ -265,7 +266,7 @@ static double FC_F(macs)(const fc_prob *p)
 /* Pick the kernel for M outputs per group: the single-row kernel when there is only
  * one and the narrow one for a few, so they do not pay for rows of zeros (3 outputs on
  * an 8-row tile would waste 5/8 of the FMAs). */
-static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, FC_F(engine) *e)
+static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine) *e)
 {
     if (M == 1) {
         e->mr = 1;
@@ -274,11 +275,11 @@ static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, FC_F(engine) *e)
     } else if (M <= k->mr2) {
         e->mr = k->mr2;
         e->nr = k->nr2;
-        e->fn = k->fwd2;
+        e->fn = T == 9 ? k->fwd2_t9 : k->fwd2;
     } else {
         e->mr = k->mr;
         e->nr = k->nr;
-        e->fn = k->fwd;
+        e->fn = T == 9 ? k->fwd_t9 : T == 1 ? k->fwd_t1 : k->fwd;
     }
 }
 
@@ -293,7 +294,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     const FC_KT *k = FC_ACTIVE();
     FC_F(engine) e;
     memset(&e, 0, sizeof e);
-    FC_F(pick_kernel)(k, p.Kg, &e);
+    FC_F(pick_kernel)(k, p.Kg, p.T, &e);
     fc_geom g;
     if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
     const int64_t nblk = fc_ceil_div(p.Kg, e.mr);
@@ -396,7 +397,7 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     FC_F(engine) e;
     memset(&e, 0, sizeof e);
-    FC_F(pick_kernel)(k, p.Cg, &e);
+    FC_F(pick_kernel)(k, p.Cg, 0, &e);
     const int64_t nblk = fc_ceil_div(p.Cg, e.mr);
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2];
     int64_t *taps = malloc(sizeof(int64_t) * (size_t)(3 * (p.ker[0] + p.ker[1] + p.ker[2]) + 3));
@@ -463,6 +464,7 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
                             g.tap_elem[t] = p.flip ? p.T - 1 - el : el;
                         }
                 g.T = t;
+                FC_F(pick_kernel)(k, p.Cg, g.T, &e); /* same tile, tap-count specialisation */
                 if ((st = fc_geom_finish(&g, e.nr))) goto done;
                 /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
                  * transposed in/out, taps of this residue class only */
@@ -514,7 +516,11 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
     const FC_KT *k = FC_ACTIVE();
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
-    const int wk = k->wk, wnj = k->wnj;
+    /* few output channels: one vector of the narrowest ISA, not 2 x 16 lanes of zeros */
+    const FC_KT *kn = FC_CAT2(fc_narrow, FC_S)();
+    const int narrow = p.Kg <= kn->wkn && kn->wkn < k->wk;
+    const int wk = narrow ? kn->wkn : k->wk, wnj = narrow ? kn->wnjn : k->wnj;
+    const FC_CAT2(fc_wgt, FC_CAT2(FC_S, fn)) wgt = narrow ? kn->wgtn : k->wgt;
     fc_geom g;
     if ((st = fc_geom_forward(&p, 1, &g))) return st;
     const int64_t CT = p.Cg * p.T, lg = g.lvalid;
@@ -614,7 +620,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                                      * land in acc's spare rows and are never read */
                                     xp[j] = (ct < CT ? xn + (ct / p.T) * g.cs + g.off[ct % p.T] : xbuf) + p0;
                                 }
-                                k->wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
+                                wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
                                        dst + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
                             }
                         }
@@ -653,13 +659,18 @@ fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_
 #pragma omp parallel for schedule(static) num_threads(nthreads)
 #endif
     for (int64_t kk = 0; kk < p.K; ++kk) {
-        /* double accumulation: a float32 bias gradient sums N*plane terms */
-        double s = 0.0;
+        /* double accumulation (a float32 bias gradient sums N*plane terms) in 8
+         * independent lanes, so the adds pipeline instead of waiting on each other;
+         * the lanes are combined in a fixed order */
+        double s8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (int64_t n = 0; n < p.N; ++n) {
             const FC_T *r = go + (n * p.K + kk) * plane;
-            for (int64_t i = 0; i < plane; ++i) s += (double)r[i];
+            int64_t i = 0;
+            for (; i + 8 <= plane; i += 8)
+                for (int l = 0; l < 8; ++l) s8[l] += (double)r[i + l];
+            for (; i < plane; ++i) s8[i & 7] += (double)r[i];
         }
-        gb[kk] = (FC_T)s;
+        gb[kk] = (FC_T)(((s8[0] + s8[1]) + (s8[2] + s8[3])) + ((s8[4] + s8[5]) + (s8[6] + s8[7])));
     }
     return FC_OK;
 }

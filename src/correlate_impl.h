@@ -50,18 +50,25 @@ static fc_status FC_F(single_mrow)(const fc_prob *p, const fc_geom *g0, const FC
 #endif
         for (int64_t job = 0; job < njobs; ++job) {
             const int64_t c = job % nchunk, b = (job / nchunk) % nband, o0 = job / (nchunk * nband);
+            const int64_t ncol = O2 - c * rnr < rnr ? O2 - c * rnr : rnr;
+            const int64_t nrow = O1 - b * rb < rb ? O1 - b * rb : rb;
+            /* a tile wholly inside the output is written in place; edge tiles go through
+             * the scratch tile and are copied */
+            const int inside = ncol == rnr && nrow == rb;
+            FC_T *dst = inside ? out + (o0 * O1 + b * rb) * O2 + c * rnr : tile;
+            const int64_t ldt = inside ? O2 : rnr;
             int first = 1;
             for (int64_t r0 = 0; r0 < R0; ++r0)
                 for (int64_t rc = 0; rc < R1; rc += FC_RMAX) {
                     const int64_t rn = R1 - rc < FC_RMAX ? R1 - rc : FC_RMAX;
                     kt->mrow[rn - 1](S, xbuf + ((o0 + r0) * q1 + b * rb + rc) * q2 + c * rnr, q2,
-                                     wp + (r0 * R1 + rc) * S, tile, !first);
+                                     wp + (r0 * R1 + rc) * S, dst, ldt, !first);
                     first = 0;
                 }
-            const int64_t ncol = O2 - c * rnr < rnr ? O2 - c * rnr : rnr;
-            for (int64_t i = 0; i < rb && b * rb + i < O1; ++i)
-                memcpy(out + (o0 * O1 + b * rb + i) * O2 + c * rnr, tile + i * rnr,
-                       sizeof(FC_T) * (size_t)ncol);
+            if (!inside)
+                for (int64_t i = 0; i < nrow; ++i)
+                    memcpy(out + (o0 * O1 + b * rb + i) * O2 + c * rnr, tile + i * rnr,
+                           sizeof(FC_T) * (size_t)ncol);
         }
     }
     fc_free(xbuf);
@@ -110,7 +117,7 @@ static fc_status FC_F(single)(int ndim, const int64_t *s1, const FC_T *in1, cons
     const FC_KT *kt = FC_ACTIVE();
     FC_F(engine) e;
     memset(&e, 0, sizeof e);
-    FC_F(pick_kernel)(kt, 1, &e);
+    FC_F(pick_kernel)(kt, 1, 0, &e);
     fc_geom g;
     if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
     g.boundary = boundary;

@@ -31,32 +31,36 @@ typedef void (*fc_wgt_f64_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const
  * height 1..FC_RMAX:  tile[i][v] (+)= sum_r sum_s w[r*S + s] * x[(i + r)*q2 + s + v] */
 #define FC_RMAX 8
 typedef void (*fc_mrow_f32_fn)(int64_t S, const float *x, int64_t q2, const float *w, float *tile,
-                               int beta);
+                               int64_t ldt, int beta);
 typedef void (*fc_mrow_f64_fn)(int64_t S, const double *x, int64_t q2, const double *w,
-                               double *tile, int beta);
+                               double *tile, int64_t ldt, int beta);
 
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
-    fc_fwd_f32_fn fwd;
+    fc_fwd_f32_fn fwd, fwd_t1, fwd_t9;   /* any T; specialised for T = 1 and T = 9 */
     int mr2, nr2;        /* narrower tile for few output channels (mr2 < mr) */
-    fc_fwd_f32_fn fwd2;
+    fc_fwd_f32_fn fwd2, fwd2_t9;
     int nr1;             /* single-output-channel forward tile (mr = 1) */
     fc_fwd_f32_fn fwd1;
     int wk, wnj;         /* backward-weight tile: output channels x input streams */
     fc_wgt_f32_fn wgt;
+    int wkn, wnjn;       /* the same with one vector of output channels */
+    fc_wgt_f32_fn wgtn;
     int rb, rnr;         /* multi-row tile: rows x pixels per row */
     fc_mrow_f32_fn mrow[FC_RMAX];
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
     int mr, nr;
-    fc_fwd_f64_fn fwd;
+    fc_fwd_f64_fn fwd, fwd_t1, fwd_t9;
     int mr2, nr2;
-    fc_fwd_f64_fn fwd2;
+    fc_fwd_f64_fn fwd2, fwd2_t9;
     int nr1;
     fc_fwd_f64_fn fwd1;
     int wk, wnj;
     fc_wgt_f64_fn wgt;
+    int wkn, wnjn;
+    fc_wgt_f64_fn wgtn;
     int rb, rnr;
     fc_mrow_f64_fn mrow[FC_RMAX];
 } fc_kernels_f64;
@@ -70,6 +74,10 @@ extern const fc_kernels_f64 fc_kernels_f64_baseline, fc_kernels_f64_avx2, fc_ker
 /* The kernels selected for this process (CPUID capped by FASTCONV_ISA, or fc_set_isa). */
 const fc_kernels_f32 *fc_active_f32(void);
 const fc_kernels_f64 *fc_active_f64(void);
+/* The kernels with the narrowest vectors the active ISA can run (AVX2's when AVX-512 is
+ * active): their one-vector tiles fit layers with few output channels. */
+const fc_kernels_f32 *fc_narrow_f32(void);
+const fc_kernels_f64 *fc_narrow_f64(void);
 
 /* Effective thread count for a call of `work` multiply-adds: n > 0 wins, else the
  * library default; then at most one thread per FC_MIN_WORK multiply-adds, because a

@@ -111,6 +111,22 @@ const fc_kernels_f64 *fc_active_f64(void)
     }
 }
 
+const fc_kernels_f32 *fc_narrow_f32(void)
+{
+#if FC_HAVE_AVX2
+    if (current_isa() >= FC_ISA_AVX2) return &fc_kernels_f32_avx2;
+#endif
+    return &fc_kernels_f32_baseline;
+}
+
+const fc_kernels_f64 *fc_narrow_f64(void)
+{
+#if FC_HAVE_AVX2
+    if (current_isa() >= FC_ISA_AVX2) return &fc_kernels_f64_avx2;
+#endif
+    return &fc_kernels_f64_baseline;
+}
+
 const char *fc_isa(void) { return isa_names[current_isa()]; }
 
 static void join_names(char *buf, size_t n, int (*pred)(fc_isa_id))

@@ -18,6 +18,7 @@
 #define FC_NV2 6
 #define FC_WKV 2
 #define FC_WNJ 6
+#define FC_WNJN 12
 #define FC_RB 6
 #define FC_NVR 2
 #define FC_SUFFIX f32_avx2

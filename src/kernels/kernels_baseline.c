@@ -27,6 +27,7 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_NV2 4
 #define FC_WKV 2
 #define FC_WNJ 4
+#define FC_WNJN 8
 #define FC_RB 4
 #define FC_NVR 2
 #define FC_SUFFIX f32_baseline
