@@ -196,6 +196,14 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
         return FC_ENOMEM;
     }
     const int64_t wblk = e->R * g->T * e->mr;
+    /* the flattened index is the output's own index when there are no garbage lanes
+     * (q = O on the inner axes) and the scatter is the identity: then whole tiles need
+     * no copy (and no bias, which the copy adds) */
+    const FC_F(scatter) *sc = e->sc;
+    const int out_direct = !e->bias && g->q[1] == g->O[1] && g->q[2] == g->O[2] &&
+                           sc->ystart[0] == 0 && sc->ystart[1] == 0 && sc->ystart[2] == 0 &&
+                           sc->ystep[0] == 1 && sc->ystep[1] == 1 && sc->ystep[2] == 1 &&
+                           sc->ydim[1] == g->O[1] && sc->ydim[2] == g->O[2];
     /* rounds: (first image, images, packed?); direct mode: all but the last in place */
     for (int64_t n0 = 0; n0 < e->N;) {
         const int in_place = direct && n0 < e->N - 1;
@@ -233,13 +241,23 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
                     for (int64_t pt = pt0; pt < pt1; ++pt)
-                        for (int64_t kb = 0; kb < nblk; ++kb)
+                        for (int64_t kb = 0; kb < nblk; ++kb) {
+                            /* whole tiles of a layout that is the output's own go straight
+                             * there (rows ystride apart); the rest through the scratch tile */
+                            const int inplace = out_direct && (kb + 1) * e->mr <= e->M &&
+                                                (pt + 1) * e->nr <= g->lvalid;
+                            FC_T *dst = inplace ? e->y + (n0 + nl) * e->ybatch +
+                                                      (gi * e->M + kb * e->mr) * e->ystride + pt * e->nr
+                                                : tile + ((pt - pt0) * nblk + kb) * tsz;
                             e->fn(cn, g->T, g->off, xs + c0 * cs + pt * e->nr, cs,
-                                  wg + kb * wblk + c0 * g->T * e->mr,
-                                  tile + ((pt - pt0) * nblk + kb) * tsz, c0 > 0);
+                                  wg + kb * wblk + c0 * g->T * e->mr, dst,
+                                  inplace ? e->ystride : e->nr, c0 > 0);
+                        }
                 }
                 for (int64_t pt = pt0; pt < pt1; ++pt)
                     for (int64_t kb = 0; kb < nblk; ++kb) {
+                        if (out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid)
+                            continue;
                         const int64_t m0 = kb * e->mr;
                         const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
                         const int64_t ch = gi * e->M + m0;
@@ -567,26 +585,23 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
-            for (int64_t i = 0; i < nbb * p.G; ++i) {
-                /* gT[p][k] for one image and group: garbage lanes and padded k are zero;
-                 * output (o0, o1, o2) sits at p = (o0*q1 + o1)*q2 + o2 */
-                const int64_t nl = i / p.G, gi = i % p.G;
-                FC_T *dst = gbuf + i * lg * Kgp;
-                memset(dst, 0, sizeof(FC_T) * (size_t)(lg * Kgp));
-                const FC_T *src = go + ((n0 + nl) * p.K + gi * p.Kg) * out_plane;
-                for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
-                    for (int64_t o1 = 0; o1 < p.out[1]; ++o1) {
-                        FC_T *drow = dst + ((o0 * g.q[1] + o1) * g.q[2]) * Kgp;
-                        const FC_T *srow = src + (o0 * p.out[1] + o1) * p.out[2];
-                        /* 16 pixels at a time: the Kg source lines stay in L1 while the
-                         * destination is written contiguously */
-                        for (int64_t b = 0; b < p.out[2]; b += 16) {
-                            const int64_t be = p.out[2] - b < 16 ? p.out[2] : b + 16;
-                            for (int64_t o2 = b; o2 < be; ++o2)
-                                for (int64_t kk = 0; kk < p.Kg; ++kk)
-                                    drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
-                        }
-                    }
+            for (int64_t i = 0; i < nbb * p.G * p.out[0] * p.out[1]; ++i) {
+                /* one output row of gT[p][k] for one image and group: row (o0, o1) sits at
+                 * p = (o0*q1 + o1)*q2.  Garbage lanes are never read, and the padded k
+                 * lanes only feed sums that are dropped, so neither is cleared. */
+                const int64_t o1 = i % p.out[1], o0 = (i / p.out[1]) % p.out[0];
+                const int64_t ig = i / (p.out[0] * p.out[1]), nl = ig / p.G, gi = ig % p.G;
+                FC_T *drow = gbuf + ig * lg * Kgp + ((o0 * g.q[1] + o1) * g.q[2]) * Kgp;
+                const FC_T *srow = go + ((n0 + nl) * p.K + gi * p.Kg) * out_plane +
+                                   (o0 * p.out[1] + o1) * p.out[2];
+                /* 16 pixels at a time: the Kg source lines stay in L1 while the
+                 * destination is written contiguously */
+                for (int64_t b = 0; b < p.out[2]; b += 16) {
+                    const int64_t be = p.out[2] - b < 16 ? p.out[2] : b + 16;
+                    for (int64_t o2 = b; o2 < be; ++o2)
+                        for (int64_t kk = 0; kk < p.Kg; ++kk)
+                            drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
+                }
             }
             /* a job owns a run of (c, t) blocks of one k block and walks the pixels in
              * chunks: the chunk of gT stays in cache while every block of the run uses

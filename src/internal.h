@@ -11,13 +11,13 @@
 
 /* Forward "tap convolution" micro-kernel: one tile of MR output channels x NR
  * flattened output pixels, starting at pixel p0 = 0 of the pointers given.
- *   tile[i*NR + j] (+)= sum_{c<C} sum_{t<T} w[(c*T + t)*MR + i] * x[c*cs + off[t] + j]
+ *   tile[i*ldt + j] (+)= sum_{c<C} sum_{t<T} w[(c*T + t)*MR + i] * x[c*cs + off[t] + j]
  * beta = 0 overwrites the tile, beta = 1 accumulates into it.  x is read only
  * at c*cs + off[t] + [0, NR): the driver guarantees those reads are in bounds. */
 typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
-                              const float *w, float *tile, int beta);
+                              const float *w, float *tile, int64_t ldt, int beta);
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
-                              const double *w, double *tile, int beta);
+                              const double *w, double *tile, int64_t ldt, int beta);
 
 /* Backward-weight micro-kernel: wk output channels (grad_out transposed, gT[p][k])
  * times wnj shifted input streams, reduced in order over nrows rows of ncols pixels:

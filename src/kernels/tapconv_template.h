@@ -38,7 +38,7 @@
     FC_V acc[MR_][NV_];                                                              \
     FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
         FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
-            acc[i][j] = beta ? FC_VLOADU(tile + i * (NV_ * FC_LANES) + j * FC_LANES) \
+            acc[i][j] = beta ? FC_VLOADU(tile + i * ldt + j * FC_LANES)              \
                              : FC_VZERO();                                           \
     const int TT = (T_) > 0 ? (T_) : T;                                              \
     for (int64_t c = 0; c < C; ++c) {                                                \
@@ -60,14 +60,15 @@
     }                                                                                \
     FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
         FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
-            FC_VSTOREU(tile + i * (NV_ * FC_LANES) + j * FC_LANES, acc[i][j]);
+            FC_VSTOREU(tile + i * ldt + j * FC_LANES, acc[i][j]);
 
 /* How many channels ahead the 1x1 kernel prefetches its input lines. */
 #define FC_PF_DIST 32
 
 #define FC_FWD_FN(name, MR_, NV_, T_)                                                \
     static void FC_NAME(name)(int64_t C, int T, const int64_t *off, const FC_T *x,   \
-                              int64_t cs, const FC_T *w, FC_T *tile, int beta)       \
+                              int64_t cs, const FC_T *w, FC_T *tile, int64_t ldt,    \
+                              int beta)                                              \
     {                                                                                \
         FC_FWD_BODY(MR_, NV_, T_)                                                    \
     }
