@@ -318,16 +318,23 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     const int64_t nblk = fc_ceil_div(p.Kg, e.mr);
     FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Cg * p.T * e.mr));
     if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
-    /* wp[g][blk][c][t][i] = w[g*Kg + blk*mr + i][c][tap_elem[t]], zero past Kg */
-    for (int64_t gi = 0; gi < p.G; ++gi)
-        for (int64_t b = 0; b < nblk; ++b)
-            for (int64_t c = 0; c < p.Cg; ++c)
-                for (int t = 0; t < g.T; ++t)
-                    for (int i = 0; i < e.mr; ++i) {
-                        const int64_t kk = b * e.mr + i;
-                        wp[(((gi * nblk + b) * p.Cg + c) * g.T + t) * e.mr + i] =
-                            kk < p.Kg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] : (FC_T)0;
-                    }
+    /* wp[g][blk][c][t][i] = w[g*Kg + blk*mr + i][c][tap_elem[t]], zero past Kg; in parallel,
+     * since a serial pass over a large kernel caps the speed-up of the whole call */
+    const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+#endif
+    for (int64_t gb = 0; gb < p.G * nblk; ++gb) {
+        const int64_t gi = gb / nblk, b = gb % nblk;
+        for (int64_t c = 0; c < p.Cg; ++c)
+            for (int t = 0; t < g.T; ++t)
+                for (int i = 0; i < e.mr; ++i) {
+                    const int64_t kk = b * e.mr + i;
+                    wp[(((gi * nblk + b) * p.Cg + c) * g.T + t) * e.mr + i] =
+                        kk < p.Kg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] : (FC_T)0;
+                }
+    }
     FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
     e.g = &g;
     e.sc = &sc;
@@ -343,7 +350,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     e.y = y;
     e.ystride = p.out[0] * p.out[1] * p.out[2];
     e.ybatch = p.K * e.ystride;
-    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads, FC_F(macs)(&p)));
+    st = FC_F(engine_run)(&e, nthreads);
     fc_free(wp);
     fc_geom_free(&g);
     return st;
@@ -486,16 +493,18 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
                 if ((st = fc_geom_finish(&g, e.nr))) goto done;
                 /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
                  * transposed in/out, taps of this residue class only */
-                for (int64_t gi = 0; gi < p.G; ++gi)
-                    for (int64_t b = 0; b < nblk; ++b)
-                        for (int64_t kk = 0; kk < p.Kg; ++kk)
-                            for (int tt = 0; tt < g.T; ++tt)
-                                for (int i = 0; i < e.mr; ++i) {
-                                    const int64_t c = b * e.mr + i;
-                                    wp[(((gi * nblk + b) * p.Kg + kk) * g.T + tt) * e.mr + i] =
-                                        c < p.Cg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[tt]]
-                                                 : (FC_T)0;
-                                }
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+#endif
+                for (int64_t gk = 0; gk < p.G * nblk * p.Kg; ++gk) {
+                    const int64_t kk = gk % p.Kg, b = (gk / p.Kg) % nblk, gi = gk / (p.Kg * nblk);
+                    for (int tt = 0; tt < g.T; ++tt)
+                        for (int i = 0; i < e.mr; ++i) {
+                            const int64_t c = b * e.mr + i;
+                            wp[(((gi * nblk + b) * p.Kg + kk) * g.T + tt) * e.mr + i] =
+                                c < p.Cg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[tt]] : (FC_T)0;
+                        }
+                }
                 e.g = &g;
                 e.sc = &sc;
                 e.N = p.N;
