@@ -73,6 +73,7 @@ typedef struct FC_F(scatter) {
 static void FC_F(copy_out)(const FC_T *tile, int rows, int64_t tile_w, int64_t p0,
                            const FC_F(scatter) *sc, FC_T *y, int64_t ystride, const FC_T *bias)
 {
+    const FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy = FC_ACTIVE()->rowcopy;
     const fc_geom *g = sc->g;
     const int64_t q1 = g->q[1], q2 = g->q[2];
     const int64_t pend = p0 + tile_w < g->lvalid ? p0 + tile_w : g->lvalid;
@@ -86,15 +87,15 @@ static void FC_F(copy_out)(const FC_T *tile, int rows, int64_t tile_w, int64_t p
                                   (sc->ystart[1] + o1 * sc->ystep[1])) * sc->ydim[2] +
                                  sc->ystart[2] + o2 * sc->ystep[2];
             const int64_t st = sc->ystep[2];
-            for (int i = 0; i < rows; ++i) {
-                const FC_T b = bias ? bias[i] : (FC_T)0;
-                const FC_T *tr = tile + i * tile_w + (p - p0);
-                FC_T *yr = y + i * ystride + base;
-                if (st == 1)
-                    for (int64_t j = 0; j < nv; ++j) yr[j] = tr[j] + b;
-                else
+            if (st == 1)
+                rowcopy(rows, nv, tile + (p - p0), tile_w, y + base, ystride, bias);
+            else
+                for (int i = 0; i < rows; ++i) {
+                    const FC_T b = bias ? bias[i] : (FC_T)0;
+                    const FC_T *tr = tile + i * tile_w + (p - p0);
+                    FC_T *yr = y + i * ystride + base;
                     for (int64_t j = 0; j < nv; ++j) yr[j * st] = tr[j] + b;
-            }
+                }
         }
         p += run;
         o2 += run;

@@ -35,6 +35,12 @@ typedef void (*fc_mrow_f32_fn)(int64_t S, const float *x, int64_t q2, const floa
 typedef void (*fc_mrow_f64_fn)(int64_t S, const double *x, int64_t q2, const double *w,
                                double *tile, int64_t ldt, int beta);
 
+/* Row copy of a tile into the output with a per-row bias (NULL: none). */
+typedef void (*fc_rowcopy_f32_fn)(int rows, int64_t n, const float *src, int64_t lds, float *dst,
+                                  int64_t ldd, const float *bias);
+typedef void (*fc_rowcopy_f64_fn)(int rows, int64_t n, const double *src, int64_t lds, double *dst,
+                                  int64_t ldd, const double *bias);
+
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
     fc_fwd_f32_fn fwd, fwd_t1, fwd_t9;   /* any T; specialised for T = 1 and T = 9 */
@@ -46,6 +52,7 @@ typedef struct fc_kernels_f32 {
     fc_wgt_f32_fn wgt;
     int wkn, wnjn;       /* the same with one vector of output channels */
     fc_wgt_f32_fn wgtn;
+    fc_rowcopy_f32_fn rowcopy;
     int rb, rnr;         /* multi-row tile: rows x pixels per row */
     fc_mrow_f32_fn mrow[FC_RMAX];
 } fc_kernels_f32;
@@ -61,6 +68,7 @@ typedef struct fc_kernels_f64 {
     fc_wgt_f64_fn wgt;
     int wkn, wnjn;
     fc_wgt_f64_fn wgtn;
+    fc_rowcopy_f64_fn rowcopy;
     int rb, rnr;
     fc_mrow_f64_fn mrow[FC_RMAX];
 } fc_kernels_f64;

@@ -11,6 +11,12 @@
 #define FC_VSTOREU(p, v) _mm512_storeu_ps((p), (v))
 #define FC_VSET1(s) _mm512_set1_ps(s)
 #define FC_VFMA(a, b, c) _mm512_fmadd_ps((a), (b), (c))
+/* masked tail of a row copy: d[0:k] = s[0:k] + b for k < 16 */
+#define FC_VTAIL(d, s, b, k)                                                              \
+    do {                                                                                  \
+        const __mmask16 m_ = (__mmask16)((1u << (k)) - 1u);                               \
+        _mm512_mask_storeu_ps((d), m_, _mm512_add_ps(_mm512_maskz_loadu_ps(m_, (s)), (b))); \
+    } while (0)
 #define FC_MR 8
 #define FC_NV 3
 #define FC_NV1 12
@@ -32,6 +38,7 @@
 #undef FC_VSTOREU
 #undef FC_VSET1
 #undef FC_VFMA
+#undef FC_VTAIL
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -44,6 +51,11 @@
 #define FC_VSTOREU(p, v) _mm512_storeu_pd((p), (v))
 #define FC_VSET1(s) _mm512_set1_pd(s)
 #define FC_VFMA(a, b, c) _mm512_fmadd_pd((a), (b), (c))
+#define FC_VTAIL(d, s, b, k)                                                              \
+    do {                                                                                  \
+        const __mmask8 m_ = (__mmask8)((1u << (k)) - 1u);                                 \
+        _mm512_mask_storeu_pd((d), m_, _mm512_add_pd(_mm512_maskz_loadu_pd(m_, (s)), (b))); \
+    } while (0)
 #define FC_SUFFIX f64_avx512
 #define FC_TYPESUF f64
 #include "tapconv_template.h"
