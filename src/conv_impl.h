@@ -142,17 +142,25 @@ static int64_t FC_F(images_per_pack)(int64_t N, int64_t C, int64_t cs)
 
 /* Reduction channels per kernel call: the packed slab of a block of channels stays in
  * L1 (16 KB of it) while every block of output channels sweeps over it.  A channel's
- * slab is the tile plus the taps' reach (nr + max offset) when the taps overlap, at most
- * T separate tiles: 3x3 over 58-wide rows with nr=48: 166 floats, 24 channels;
+ * slab is one run of nr + (widest column shift) elements on each distinct packed row the
+ * taps start on (every tap's offset is row*q2 + column shift):
+ * 3x3 over 58-wide rows, nr=48: 3 rows x 50 = 150 floats, 27 channels;
+ * 7x7 stride 2: 14 rows (7 kernel rows x 2 column phases) x 51 = 714 floats, 5 channels;
  * 1x1: 48 floats, 85 channels. */
 static int64_t FC_F(channel_block)(const fc_geom *g, int64_t R, int64_t nr)
 {
     if (g->T == 0) return R; /* a residue class no tap reaches: the kernel only zeroes */
-    int64_t maxoff = 0;
-    for (int t = 0; t < g->T; ++t)
-        if (g->off[t] > maxoff) maxoff = g->off[t];
-    int64_t foot = nr + maxoff;
-    if (foot > (int64_t)g->T * nr) foot = (int64_t)g->T * nr;
+    const int64_t q2 = g->q[2];
+    int64_t rows = 0, maxcol = 0;
+    for (int t = 0; t < g->T; ++t) {
+        const int64_t row = g->off[t] / q2, col = g->off[t] % q2;
+        if (col > maxcol) maxcol = col;
+        /* distinct rows by a quadratic scan, bounded: past 128 taps count every tap */
+        int seen = 0;
+        for (int u = 0; u < t && !seen && g->T <= 128; ++u) seen = g->off[u] / q2 == row;
+        rows += !seen;
+    }
+    const int64_t foot = rows * (nr + maxcol);
     int64_t cb = (16 * 1024) / (foot * (int64_t)sizeof(FC_T));
     if (cb < 1) cb = 1;
     return cb < R ? cb : R;
