@@ -564,8 +564,8 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, wnj);
     const int64_t CTp = ncb * wnj;                      /* acc rows padded to whole blocks */
     const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
-    /* output rows per chunk of gT: about 256 pixels, 32 KB at wk=32 */
-    const int64_t rchunk = p.out[2] >= 256 ? 1 : 256 / p.out[2];
+    /* output rows per chunk of gT: about 128 pixels, 16 KB at wk=32 (L1 with the streams) */
+    const int64_t rchunk = p.out[2] >= 128 ? 1 : 128 / p.out[2];
     const int64_t nb = p.N ? FC_F(images_per_pack)(p.N, p.C + p.G * Kgp, g.cs) : 1;
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2], out_plane = p.out[0] * p.out[1] * p.out[2];
     /* acc[gi][ct][k]: k fastest, as the kernel produces it */
