@@ -167,9 +167,9 @@ static int64_t FC_F(channel_block)(const fc_geom *g, int64_t R, int64_t nr)
 }
 
 /* The packed layout of an unpadded stride-1 problem is the source itself, except that
- * the last tile of a channel reads up to a tile past its end: so every image but the
- * last is read in place, and only the last one (whose final channel ends the caller's
- * buffer) is packed with its slack. */
+ * the last tile of a channel reads up to a tile (plus the taps' reach) past its end: so
+ * images are read in place as long as those reads stay inside the caller's buffer, and
+ * only the last few (one, unless images are smaller than a tile) are packed with slack. */
 static int FC_F(identity_geom)(const fc_geom *g)
 {
     for (int i = 0; i < 3; ++i)
@@ -181,9 +181,21 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 {
     const fc_geom *g = e->g;
     const int64_t CH = e->G * e->R;
-    const int direct = FC_F(identity_geom)(g);
+    /* images [0, nin) are read in place: image n's reads end at
+     * (n*CH + CH-1)*plane + lout + maxoff, which must not pass N*CH*plane; e.g. 2-pixel
+     * images under a 24-pixel tile need the last 12 single-channel images packed */
+    int64_t nin = 0;
+    if (FC_F(identity_geom)(g)) {
+        int64_t maxoff = 0;
+        for (int t = 0; t < g->T; ++t)
+            if (g->off[t] > maxoff) maxoff = g->off[t];
+        const int64_t img = CH * e->src_plane, over = g->lout + maxoff - e->src_plane;
+        int64_t tail = over > 0 ? fc_ceil_div(over, img) : 0;
+        if (tail < 1) tail = 1;
+        nin = e->N > tail ? e->N - tail : 0;
+    }
     /* in-place images need no buffer; the packed ones go in groups bounded in bytes */
-    const int64_t npacked = direct ? 1 : e->N;
+    const int64_t npacked = e->N - nin;
     const int64_t nb = FC_F(images_per_pack)(npacked, CH, g->cs);
     const int64_t nblk = fc_ceil_div(e->M, e->mr);
     const int64_t ntile = g->lout / e->nr;
@@ -213,10 +225,10 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                            sc->ystart[0] == 0 && sc->ystart[1] == 0 && sc->ystart[2] == 0 &&
                            sc->ystep[0] == 1 && sc->ystep[1] == 1 && sc->ystep[2] == 1 &&
                            sc->ydim[1] == g->O[1] && sc->ydim[2] == g->O[2];
-    /* rounds: (first image, images, packed?); direct mode: all but the last in place */
+    /* rounds: the in-place images at once, then the packed ones in groups of nb */
     for (int64_t n0 = 0; n0 < e->N;) {
-        const int in_place = direct && n0 < e->N - 1;
-        const int64_t nbb = in_place ? e->N - 1 - n0 : (e->N - n0 < nb ? e->N - n0 : nb);
+        const int in_place = n0 < nin;
+        const int64_t nbb = in_place ? nin - n0 : (e->N - n0 < nb ? e->N - n0 : nb);
         const int64_t njobs = nbb * e->G * nchunk;
         const FC_T *base = in_place ? e->src + n0 * CH * e->src_plane : xbuf;
         const int64_t cs = in_place ? e->src_plane : g->cs;
