@@ -1,0 +1,137 @@
+"""The C library under AddressSanitizer + UndefinedBehaviorSanitizer, at every tile edge.
+
+tests/c/test_kernels.c checks every public C entry point against naive C loops at output
+widths and channel counts just below, at and above each register tile of every kernel,
+under every ISA the CPU supports.  Here it is compiled *together with the library sources*
+(src/*.c, src/kernels/*.c, with CMakeLists.txt's per-file ISA flags) in a temporary
+directory:
+
+* with ``gcc -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
+  -fno-sanitize-recover=all`` and run with leak detection on: any ASan / UBSan / LSan
+  report, or any mismatch (non-zero exit), fails the test;
+* once more at -O2 without sanitizers (the optimised code paths and the numbers).
+
+The sources are read from the repository checkout this file lives in (tests/../src),
+whatever fastconv package pytest imports.  Skips, saying why, only when gcc is missing
+(or cannot link the sanitizer runtimes).
+"""
+import os
+import platform
+import shutil
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SRC = os.path.join(ROOT, "src")
+DRIVER = os.path.join(ROOT, "tests", "c", "test_kernels.c")
+TIMEOUT = 240
+
+X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i486", "i586", "i686")
+
+# libgomp keeps its thread pool (and per-thread state) alive until exit by design; if
+# LeakSanitizer ever reports those as leaks, only allocations made from libgomp itself
+# are suppressed -- never anything from fastconv.
+LSAN_SUPP = "leak:libgomp.so\n"
+
+
+def _sources():
+    if not os.path.isdir(SRC) or not os.path.isfile(DRIVER):
+        pytest.skip(f"no library sources next to the tests ({SRC}): not a repository checkout")
+    files = [os.path.join(SRC, f) for f in sorted(os.listdir(SRC)) if f.endswith(".c")]
+    kdir = os.path.join(SRC, "kernels")
+    kernels = [os.path.join(kdir, f) for f in sorted(os.listdir(kdir)) if f.endswith(".c")]
+    if not X86:  # CMakeLists.txt compiles the AVX kernels on x86 only
+        kernels = [k for k in kernels if os.path.basename(k) == "kernels_baseline.c"]
+    return files, kernels
+
+
+def _kernel_flags(path):
+    name = os.path.basename(path)
+    if name == "kernels_avx2.c":
+        return ["-mavx2", "-mfma"]
+    if name == "kernels_avx512.c":
+        return ["-mavx512f", "-mavx2", "-mfma"]
+    return []
+
+
+def _build(tmp, tag, mode_flags):
+    """Compile the library sources and the driver with mode_flags; return the binary."""
+    gcc = shutil.which("gcc")
+    if not gcc:
+        pytest.skip("gcc is not on PATH: cannot build the library sources with sanitizers")
+    files, kernels = _sources()
+    common = ["-std=gnu99", "-fopenmp", "-I" + os.path.join(SRC, "include"), "-I" + SRC,
+              "-Wno-unused-function"]
+    if X86:
+        common += ["-DFC_HAVE_AVX2=1", "-DFC_HAVE_AVX512=1"]
+    outdir = os.path.join(tmp, tag)
+    os.makedirs(outdir)
+    objs = []
+    # one compiler per flag set, at most two at a time (the machine has two cores)
+    groups = [(files + [DRIVER], [])] + [([k], _kernel_flags(k)) for k in kernels]
+    running = []
+    for i, (srcs, extra) in enumerate(groups):
+        sub = os.path.join(outdir, "g%d" % i)
+        os.makedirs(sub)
+        cmd = [gcc, *mode_flags, *common, *extra, "-c", *srcs]
+        running.append((subprocess.Popen(cmd, cwd=sub, stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT, text=True), cmd))
+        objs += [os.path.join(sub, os.path.splitext(os.path.basename(s))[0] + ".o") for s in srcs]
+        if len(running) == 2:
+            _wait(running.pop(0))
+    for item in running:
+        _wait(item)
+    exe = os.path.join(outdir, "test_kernels")
+    link = [gcc, *mode_flags, "-fopenmp", *objs, "-lm", "-lpthread", "-o", exe]
+    r = subprocess.run(link, capture_output=True, text=True, timeout=TIMEOUT)
+    if r.returncode != 0 and "-fsanitize" in " ".join(mode_flags) and \
+            ("cannot find" in r.stderr and "asan" in r.stderr):
+        pytest.skip("gcc cannot link the sanitizer runtimes (libasan/libubsan not installed)")
+    assert r.returncode == 0, f"link failed: {' '.join(link)}\n{r.stderr}"
+    return exe
+
+
+def _wait(item):
+    p, cmd = item
+    out, _ = p.communicate(timeout=TIMEOUT)
+    assert p.returncode == 0, f"compile failed: {' '.join(cmd)}\n{out}"
+
+
+def _run(exe, env_extra):
+    env = dict(os.environ)
+    env.pop("FASTCONV_ISA", None)  # the driver selects every supported ISA itself
+    env.pop("LD_PRELOAD", None)
+    env.setdefault("OMP_NUM_THREADS", "2")
+    env.update(env_extra)
+    r = subprocess.run([exe], capture_output=True, text=True, timeout=TIMEOUT, env=env)
+    return r
+
+
+SAN_REPORT_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                      "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer")
+
+
+def test_kernels_sanitized(tmp_path):
+    exe = _build(str(tmp_path), "asan", ["-O1", "-g", "-fsanitize=address,undefined",
+                                         "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"])
+    supp = tmp_path / "lsan.supp"
+    supp.write_text(LSAN_SUPP)
+    r = _run(exe, {
+        "ASAN_OPTIONS": "detect_leaks=1:abort_on_error=0:halt_on_error=1:"
+                        "detect_stack_use_after_return=1:strict_string_checks=1",
+        "UBSAN_OPTIONS": "halt_on_error=1:print_stacktrace=1",
+        "LSAN_OPTIONS": f"suppressions={supp}:print_suppressions=0",
+    })
+    out = r.stdout + r.stderr
+    reports = [m for m in SAN_REPORT_MARKERS if m in out]
+    assert r.returncode == 0 and not reports, (
+        f"sanitized driver exited {r.returncode}, reports {reports}:\n{out[-8000:]}")
+    assert "0 failed" in r.stdout.splitlines()[-1], r.stdout[-2000:]
+
+
+def test_kernels_optimized(tmp_path):
+    exe = _build(str(tmp_path), "o2", ["-O2"])
+    r = _run(exe, {})
+    assert r.returncode == 0, f"driver exited {r.returncode}:\n{(r.stdout + r.stderr)[-8000:]}"
+    assert "0 failed" in r.stdout.splitlines()[-1], r.stdout[-2000:]
