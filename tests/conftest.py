@@ -81,6 +81,14 @@ fastconv.set_num_threads(TEST_THREADS)
 ISAS = list(fastconv.config()["isa_supported"])
 
 
+@pytest.fixture(scope="session")
+def torch():
+    """PyTorch as an extra oracle, one thread (the machine has two); skip where absent."""
+    t = pytest.importorskip("torch")
+    t.set_num_threads(1)
+    return t
+
+
 @pytest.fixture(params=ISAS)
 def isa(request):
     """Select one supported ISA for the duration of the test, then restore the old one."""

@@ -24,13 +24,6 @@ from conftest import (assert_close, conv_cases, edge_channels, edge_pixels, expl
 DTYPES = (np.float32, np.float64)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    t = pytest.importorskip("torch")
-    t.set_num_threads(1)
-    return t
-
-
 def make(case, with_grad=True):
     """x, w, bias and a random grad_out of the forward output shape."""
     rng = np.random.default_rng(case["seed"])

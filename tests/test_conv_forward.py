@@ -20,13 +20,6 @@ from conftest import (assert_close, conv_cases, conv_reduction_length, edge_chan
 DTYPES = (np.float32, np.float64)
 
 
-@pytest.fixture(scope="module")
-def torch():
-    t = pytest.importorskip("torch")
-    t.set_num_threads(1)
-    return t
-
-
 def make(case):
     rng = np.random.default_rng(case["seed"])
     dt = case["dtype"]

@@ -26,11 +26,6 @@ def signal():
     return pytest.importorskip("scipy.signal")
 
 
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 # ===========================================================================
 # 1. Single-array functions against scipy.signal
 # ===========================================================================
