@@ -14,7 +14,8 @@ import operator
 import numpy as np
 
 from . import _core
-from ._params import check_bias, check_grad_out_shape, normalize_shape, resolve_conv
+from ._params import (as_int_tuple, check_bias, check_grad_out_shape, check_size,
+                      normalize_shape, resolve_conv)
 
 __all__ = [
     "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
@@ -265,7 +266,6 @@ def pad_full(a, kernel_shape, dilation=1):
     the full correlation of ``a``.  Equal to ``np.pad`` with zeros; computed in C; the
     dtype is kept.
     """
-    from ._params import as_int_tuple
     arr = np.asarray(a)
     if arr.dtype.hasobject:
         raise TypeError(f"pad_full: a must not have an object dtype, got {arr.dtype}")
@@ -279,7 +279,6 @@ def pad_full(a, kernel_shape, dilation=1):
     dil = as_int_tuple("pad_full", "dilation", dilation, nk)
     pads = [0] * (arr.ndim - nk) + [d * (k - 1) for d, k in zip(dil, ks)]
     shape = tuple(n + 2 * p for n, p in zip(arr.shape, pads))
-    from ._params import check_size
     check_size("pad_full", "output", shape, arr.itemsize)
     out = np.empty(shape, dtype=arr.dtype)
     if out.size:

@@ -70,10 +70,10 @@ typedef struct FC_F(scatter) {
     int64_t ydim[3], ystart[3], ystep[3];
 } FC_F(scatter);
 
-static void FC_F(copy_out)(const FC_T *tile, int rows, int64_t tile_w, int64_t p0,
-                           const FC_F(scatter) *sc, FC_T *y, int64_t ystride, const FC_T *bias)
+static void FC_F(copy_out)(FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy, const FC_T *tile,
+                           int rows, int64_t tile_w, int64_t p0, const FC_F(scatter) *sc, FC_T *y,
+                           int64_t ystride, const FC_T *bias)
 {
-    const FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy = FC_ACTIVE()->rowcopy;
     const fc_geom *g = sc->g;
     const int64_t q1 = g->q[1], q2 = g->q[2];
     const int64_t pend = p0 + tile_w < g->lvalid ? p0 + tile_w : g->lvalid;
@@ -125,6 +125,8 @@ typedef struct FC_F(engine) {
     int mr;
     int64_t nr;
     FC_CAT2(fc_fwd, FC_CAT2(FC_S, fn)) fn;
+    /* from the same kernel table as fn, chosen once per call (not per tile) */
+    FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy;
 } FC_F(engine);
 
 /* Images packed at once: enough to give both threads work on small layers, bounded so
@@ -282,8 +284,8 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                         const int64_t m0 = kb * e->mr;
                         const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
                         const int64_t ch = gi * e->M + m0;
-                        FC_F(copy_out)(tile + ((pt - pt0) * nblk + kb) * tsz, rows, e->nr, pt * e->nr,
-                                       e->sc, e->y + (n0 + nl) * e->ybatch + ch * e->ystride,
+                        FC_F(copy_out)(e->rowcopy, tile + ((pt - pt0) * nblk + kb) * tsz, rows,
+                                       e->nr, pt * e->nr, e->sc, e->y + (n0 + nl) * e->ybatch + ch * e->ystride,
                                        e->ystride, e->bias ? e->bias + ch : NULL);
                     }
             }
@@ -307,6 +309,7 @@ static double FC_F(macs)(const fc_prob *p)
  * an 8-row tile would waste 5/8 of the FMAs). */
 static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine) *e)
 {
+    e->rowcopy = k->rowcopy;
     if (M == 1) {
         e->mr = 1;
         e->nr = k->nr1;
