@@ -127,6 +127,10 @@ typedef struct FC_F(engine) {
     FC_CAT2(fc_fwd, FC_CAT2(FC_S, fn)) fn;
     /* from the same kernel table as fn, chosen once per call (not per tile) */
     FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy;
+    /* channels-vectorised mode (fwdk != NULL): tiles of mr output channels x up to kp
+     * pixels of one output row, fwdk[P-1] for P pixels; fn and nr are then unused */
+    const FC_CAT2(fc_fwd, FC_CAT2(FC_S, fn)) *fwdk;
+    int kp;
 } FC_F(engine);
 
 /* Images packed at once: enough to give both threads work on small layers, bounded so
@@ -179,6 +183,43 @@ static int FC_F(identity_geom)(const fc_geom *g)
     return 1;
 }
 
+/* One job of the channels-vectorised mode: output rows [r0, r1) (row r = (o0, o1)) of
+ * one image and group, every block of output channels.  Rows are cut into chunks of at
+ * most kp pixels of near-equal width (20 pixels at kp=14: 10 + 10, not 14 + 6), each a
+ * full C x T reduction in registers, transposed from the pixel-major tile into y. */
+static void FC_F(kvec_job)(const FC_F(engine) *e, const FC_T *xs, int64_t cs, const FC_T *wg,
+                           FC_T *y, int64_t gi, int64_t r0, int64_t r1, FC_T *tile)
+{
+    const fc_geom *g = e->g;
+    const FC_F(scatter) *sc = e->sc;
+    const int64_t O1 = g->O[1], O2 = g->O[2], kw = e->mr;
+    const int64_t nblk = fc_ceil_div(e->M, kw), wblk = e->R * g->T * kw;
+    const int64_t nch = fc_ceil_div(O2, e->kp);
+    const int64_t st = sc->ystep[2];
+    for (int64_t kb = 0; kb < nblk; ++kb) {
+        const int64_t m0 = kb * kw, ch = gi * e->M + m0;
+        const int rows = (int)(e->M - m0 < kw ? e->M - m0 : kw);
+        const FC_T *bias = e->bias ? e->bias + ch : NULL;
+        for (int64_t r = r0; r < r1; ++r) {
+            const int64_t o0 = r / O1, o1 = r % O1;
+            const int64_t prow = (o0 * g->q[1] + o1) * g->q[2];
+            const int64_t yrow = ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] +
+                                  (sc->ystart[1] + o1 * sc->ystep[1])) * sc->ydim[2] + sc->ystart[2];
+            for (int64_t c = 0; c < nch; ++c) {
+                /* chunk c covers [c*O2/nch, (c+1)*O2/nch): O2 = 20, nch = 2 -> [0,10) [10,20) */
+                const int64_t a = c * O2 / nch, P = (c + 1) * O2 / nch - a;
+                e->fwdk[P - 1](e->R, g->T, g->off, xs + prow + a, cs, wg + kb * wblk, tile, kw, 0);
+                FC_T *yb = y + ch * e->ystride + yrow + a * st;
+                for (int k = 0; k < rows; ++k) {
+                    const FC_T b = bias ? bias[k] : (FC_T)0;
+                    FC_T *yk = yb + k * e->ystride;
+                    for (int64_t i = 0; i < P; ++i) yk[i * st] = tile[i * kw + k] + b;
+                }
+            }
+        }
+    }
+}
+
 static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 {
     const fc_geom *g = e->g;
@@ -210,9 +251,17 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
     int64_t ptj = e->N * e->G * ntile / (4 * (int64_t)nthreads);
     if (ptj > 8) ptj = 8;
     if (ptj < 1) ptj = 1;
-    const int64_t nchunk = fc_ceil_div(ntile, ptj);
+    /* channels-vectorised mode: a job is a run of output rows (ptj of them), about four
+     * jobs per thread, and its scratch tile one kp x mr block */
+    const int64_t nrow = g->O[0] * g->O[1];
+    if (e->fwdk) {
+        ptj = fc_ceil_div(e->N * e->G * nrow, 4 * (int64_t)nthreads);
+        if (ptj > nrow) ptj = nrow;
+    }
+    const int64_t nchunk = e->fwdk ? fc_ceil_div(nrow, ptj) : fc_ceil_div(ntile, ptj);
+    const int64_t tper = e->fwdk ? e->kp * e->mr : ptj * nblk * tsz; /* scratch per thread */
     FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
-    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * ptj * nblk * tsz));
+    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * tper));
     if (!xbuf || !tiles) {
         fc_free(xbuf);
         fc_free(tiles);
@@ -239,7 +288,7 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 #endif
         {
 #ifdef _OPENMP
-            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * ptj * nblk * tsz;
+            FC_T *tile = tiles + (int64_t)omp_get_thread_num() * tper;
 #pragma omp for schedule(static)
 #else
             FC_T *tile = tiles;
@@ -258,9 +307,14 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                 const int64_t pc = job % nchunk;
                 const int64_t gi = (job / nchunk) % e->G;
                 const int64_t nl = job / (nchunk * e->G);
-                const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ntile ? pt0 + ptj : ntile;
                 const FC_T *xs = base + (nl * CH + gi * e->R) * cs;
                 const FC_T *wg = e->wpack + gi * nblk * wblk;
+                if (e->fwdk) {
+                    const int64_t r1 = (pc + 1) * ptj < nrow ? (pc + 1) * ptj : nrow;
+                    FC_F(kvec_job)(e, xs, cs, wg, e->y + (n0 + nl) * e->ybatch, gi, pc * ptj, r1, tile);
+                    continue;
+                }
+                const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ntile ? pt0 + ptj : ntile;
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
                     for (int64_t pt = pt0; pt < pt1; ++pt)
@@ -325,6 +379,24 @@ static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine)
     }
 }
 
+/* Switch the engine to the channels-vectorised kernel where it does less work than the
+ * flattened one: the flattened tiles compute every padding column and round each image
+ * up to whole tiles (14x14 with a 3x3 kernel: 196 real of 240 computed pixels), while
+ * the channels-vectorised tile computes real pixels only but rounds the output channels
+ * up to kw (and transposes its tile, which a long C x T reduction amortises). */
+static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_t R, FC_F(engine) *e)
+{
+    if (!k->kw || M < e->mr || R * g->T < 64) return;
+    const double real = (double)(g->O[0] * g->O[1] * g->O[2]);
+    const double flat = real / (double)g->lout;                     /* useful share, flattened */
+    const double kvec = (double)M / (double)fc_round_up(M, k->kw);  /* useful share, kvec */
+    if (kvec > flat + 0.05) {
+        e->fwdk = k->fwdk;
+        e->kp = k->kp;
+        e->mr = k->kw;
+    }
+}
+
 fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w,
                                 const FC_T *bias, FC_T *y, int num_threads)
 {
@@ -339,6 +411,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     FC_F(pick_kernel)(k, p.Kg, p.T, &e);
     fc_geom g;
     if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
+    FC_F(maybe_kvec)(k, &g, p.Kg, p.Cg, &e);
     const int64_t nblk = fc_ceil_div(p.Kg, e.mr);
     FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Cg * p.T * e.mr));
     if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
@@ -351,13 +424,14 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
 #endif
     for (int64_t gb = 0; gb < p.G * nblk; ++gb) {
         const int64_t gi = gb / nblk, b = gb % nblk;
+        /* read each kernel's (c, taps) run contiguously; the writes are mr apart */
         for (int64_t c = 0; c < p.Cg; ++c)
-            for (int t = 0; t < g.T; ++t)
-                for (int i = 0; i < e.mr; ++i) {
-                    const int64_t kk = b * e.mr + i;
-                    wp[(((gi * nblk + b) * p.Cg + c) * g.T + t) * e.mr + i] =
-                        kk < p.Kg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] : (FC_T)0;
-                }
+            for (int i = 0; i < e.mr; ++i) {
+                const int64_t kk = b * e.mr + i;
+                FC_T *dst = wp + ((gi * nblk + b) * p.Cg + c) * g.T * e.mr + i;
+                const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + c) * p.T;
+                for (int t = 0; t < g.T; ++t) dst[t * e.mr] = kk < p.Kg ? src[g.tap_elem[t]] : (FC_T)0;
+            }
     }
     FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
     e.g = &g;
@@ -447,10 +521,11 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     FC_F(engine) e;
     memset(&e, 0, sizeof e);
     FC_F(pick_kernel)(k, p.Cg, 0, &e);
-    const int64_t nblk = fc_ceil_div(p.Cg, e.mr);
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2];
     int64_t *taps = malloc(sizeof(int64_t) * (size_t)(3 * (p.ker[0] + p.ker[1] + p.ker[2]) + 3));
-    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Kg * p.T * e.mr));
+    /* room for the widest channel blocking any residue class may pick */
+    const int64_t cgp = fc_round_up(p.Cg, e.mr > k->kw ? e.mr : k->kw);
+    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * cgp * p.Kg * p.T));
     fc_geom g;
     memset(&g, 0, sizeof g);
     g.off = malloc(sizeof(int64_t) * (size_t)p.T);
@@ -513,8 +588,11 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
                             g.tap_elem[t] = p.flip ? p.T - 1 - el : el;
                         }
                 g.T = t;
+                e.fwdk = NULL;
                 FC_F(pick_kernel)(k, p.Cg, g.T, &e); /* same tile, tap-count specialisation */
                 if ((st = fc_geom_finish(&g, e.nr))) goto done;
+                FC_F(maybe_kvec)(k, &g, p.Cg, p.Kg, &e);
+                const int64_t nblk = fc_ceil_div(p.Cg, e.mr);
                 /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
                  * transposed in/out, taps of this residue class only */
 #ifdef _OPENMP
@@ -522,12 +600,13 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
 #endif
                 for (int64_t gk = 0; gk < p.G * nblk * p.Kg; ++gk) {
                     const int64_t kk = gk % p.Kg, b = (gk / p.Kg) % nblk, gi = gk / (p.Kg * nblk);
-                    for (int tt = 0; tt < g.T; ++tt)
-                        for (int i = 0; i < e.mr; ++i) {
-                            const int64_t c = b * e.mr + i;
-                            wp[(((gi * nblk + b) * p.Kg + kk) * g.T + tt) * e.mr + i] =
-                                c < p.Cg ? w[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[tt]] : (FC_T)0;
-                        }
+                    FC_T *dst = wp + ((gi * nblk + b) * p.Kg + kk) * g.T * e.mr;
+                    for (int i = 0; i < e.mr; ++i) {
+                        const int64_t c = b * e.mr + i;
+                        const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + c) * p.T;
+                        for (int tt = 0; tt < g.T; ++tt)
+                            dst[tt * e.mr + i] = c < p.Cg ? src[g.tap_elem[tt]] : (FC_T)0;
+                    }
                 }
                 e.g = &g;
                 e.sc = &sc;

@@ -30,6 +30,9 @@ typedef void (*fc_wgt_f64_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const
 /* Single-channel multi-row kernel (see kernels/tapconv_template.h), one per kernel
  * height 1..FC_RMAX:  tile[i][v] (+)= sum_r sum_s w[r*S + s] * x[(i + r)*q2 + s + v] */
 #define FC_RMAX 8
+
+/* Widest pixel count of the channels-vectorised forward kernel (fwdk in the tables). */
+#define FC_KPMAX 14
 typedef void (*fc_mrow_f32_fn)(int64_t S, const float *x, int64_t q2, const float *w, float *tile,
                                int64_t ldt, int beta);
 typedef void (*fc_mrow_f64_fn)(int64_t S, const double *x, int64_t q2, const double *w,
@@ -55,6 +58,8 @@ typedef struct fc_kernels_f32 {
     fc_rowcopy_f32_fn rowcopy;
     int rb, rnr;         /* multi-row tile: rows x pixels per row */
     fc_mrow_f32_fn mrow[FC_RMAX];
+    int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
+    fc_fwd_f32_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
@@ -71,6 +76,8 @@ typedef struct fc_kernels_f64 {
     fc_rowcopy_f64_fn rowcopy;
     int rb, rnr;
     fc_mrow_f64_fn mrow[FC_RMAX];
+    int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
+    fc_fwd_f64_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
 } fc_kernels_f64;
 
 typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;

@@ -183,9 +183,12 @@ def rng(request):
 #: single-array multi-row tile rb rows x nvr vectors, and the backward-weight tile of
 #: wkv vectors of output channels x wnj input streams.
 _KERNELS = {
-    "avx512": dict(lanes=16, mr=8, nv=3, mr2=4, nv2=6, nv1=12, rb=6, nvr=4, wkv=2, wnj=12),
-    "avx2": dict(lanes=8, mr=4, nv=3, mr2=2, nv2=6, nv1=6, rb=6, nvr=2, wkv=2, wnj=6),
-    "baseline": dict(lanes=4, mr=4, nv=2, mr2=2, nv2=4, nv1=4, rb=4, nvr=2, wkv=2, wnj=4),
+    "avx512": dict(lanes=16, mr=8, nv=3, mr2=4, nv2=6, nv1=12, rb=6, nvr=4, wkv=2, wnj=12,
+                   kkv=2, kp=14),
+    "avx2": dict(lanes=8, mr=4, nv=3, mr2=2, nv2=6, nv1=6, rb=6, nvr=2, wkv=2, wnj=6,
+                 kkv=2, kp=6),
+    "baseline": dict(lanes=4, mr=4, nv=2, mr2=2, nv2=4, nv1=4, rb=4, nvr=2, wkv=2, wnj=4,
+                     kkv=2, kp=6),
 }
 #: Kernel rows per multi-row call (taller single-array kernels run in chunks of this).
 MROW_RMAX = 8
@@ -195,12 +198,13 @@ WGT_PIXEL_CHUNK = 256
 
 def tiles(isa, dtype):
     """Tile sizes of ``isa`` for ``dtype`` (float64 has half the lanes): a dict with
-    mr, nr, mr2, nr2, nr1 (forward), rb, rnr (multi-row) and wk, wnj (backward-weight)."""
+    mr, nr, mr2, nr2, nr1 (forward), rb, rnr (multi-row), wk, wnj (backward-weight) and
+    kw, kp (channels-vectorised forward: kw output channels x up to kp pixels of a row)."""
     k = _KERNELS[isa]
     lanes = k["lanes"] // (2 if np.dtype(dtype) == np.float64 else 1)
     return dict(mr=k["mr"], nr=k["nv"] * lanes, mr2=k["mr2"], nr2=k["nv2"] * lanes,
                 nr1=k["nv1"] * lanes, rb=k["rb"], rnr=k["nvr"] * lanes,
-                wk=k["wkv"] * lanes, wnj=k["wnj"], lanes=lanes)
+                wk=k["wkv"] * lanes, wnj=k["wnj"], kw=k["kkv"] * lanes, kp=k["kp"], lanes=lanes)
 
 
 def edge_channels(isa, dtype, extra=(1, 2, 5, 13)):

@@ -338,6 +338,26 @@ def test_backward_input_tile_edges(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_input_channels_vectorised_tiles(isa, dtype):
+    """Small inputs with many channels take the channels-vectorised kernel (kw input
+    channels x up to kp pixels of an input row): input widths around kp, C per group
+    around kw, stride 1 and 2 (one residue class each), groups: == reference."""
+    t = tiles(isa, dtype)
+    rng = np.random.default_rng(71)
+    kp, kw = t["kp"], t["kw"]
+    for width in sorted({1, kp - 1, kp, kp + 1, 2 * kp + 3}):
+        for c in (kw, kw + 1, 2 * kw - 1):
+            for stride, padding, groups in ((1, 1, 1), (2, 1, 1), (1, 2, 2)):
+                x_shape = (2, c * groups, 3, width)
+                w = rand(rng, (8 * groups, c, 3, 3), dtype)
+                kwargs = dict(stride=stride, padding=padding, groups=groups)
+                g = rand(rng, (2, 8 * groups) + out_spatial(x_shape, w.shape, kwargs), dtype)
+                assert_close(fc.conv_backward_input(g, w, x_shape, **kwargs),
+                             R.conv_backward_input(g, w, x_shape, **kwargs), n=72,
+                             dtype=dtype, err_msg=f"{isa} C={c} W={width} {kwargs}")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_backward_weight_tile_edges(isa, dtype):
     """Backward-weight tiles are wk output channels (vectors) x wnj input streams
     (C/groups * taps), reduced over the output pixels in chunks of 256: K just

@@ -157,6 +157,29 @@ def test_many_channels_and_taps(isa, dtype):
                          R.conv_forward(x, w, padding=padding), n=1600, dtype=dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_channels_vectorised_tiles(isa, dtype):
+    """Small images with many channels take the channels-vectorised kernel (kw output
+    channels x up to kp pixels of one row, no padding columns computed): output widths
+    around kp and 2*kp (rows cut into near-equal chunks), channel counts around kw, with
+    stride, dilation, groups, bias and flip: == reference."""
+    t = tiles(isa, dtype)
+    rng = np.random.default_rng(5)
+    kp, kw = t["kp"], t["kw"]
+    for width in sorted({1, 2, kp - 1, kp, kp + 1, 2 * kp - 1, 2 * kp + 3}):
+        for k in (kw, kw + 1, 2 * kw - 1):
+            for stride, dilation, padding, groups, flip in ((1, 1, 1, 1, False), (2, 1, 1, 1, True),
+                                                            (1, 2, 2, 2, False), (1, 1, 0, 1, False)):
+                x = rand(rng, (2, 8 * groups, 3, stride * (width - 1) + 1), dtype)
+                w = rand(rng, (k * groups, 8, 3, 3), dtype)
+                b = rand(rng, (k * groups,), dtype)
+                kwargs = dict(stride=stride, dilation=dilation, padding=padding, groups=groups, flip=flip)
+                if not fits(x.shape, w.shape, kwargs):
+                    continue
+                assert_close(fc.conv_forward(x, w, b, **kwargs), R.conv_forward(x, w, b, **kwargs),
+                             n=72, dtype=dtype, err_msg=f"{isa} K={k} W={width} {kwargs}")
+
+
 def test_pointwise_1x1_in_place_batches(isa):
     """1x1 convolutions (unpadded, stride 1: every image but the last read in place) over
     batches of 1-4 images and channel counts around the tiles, float32 and float64:

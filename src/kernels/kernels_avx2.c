@@ -21,6 +21,8 @@
 #define FC_WNJN 12
 #define FC_RB 6
 #define FC_NVR 2
+#define FC_KKV 2
+#define FC_KP 6
 #define FC_SUFFIX f32_avx2
 #define FC_TYPESUF f32
 #include "tapconv_template.h"

@@ -27,6 +27,8 @@
 #define FC_WNJN 24
 #define FC_RB 6
 #define FC_NVR 4
+#define FC_KKV 2
+#define FC_KP 14
 #define FC_SUFFIX f32_avx512
 #define FC_TYPESUF f32
 #include "tapconv_template.h"

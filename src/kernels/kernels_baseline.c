@@ -30,6 +30,8 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_WNJN 8
 #define FC_RB 4
 #define FC_NVR 2
+#define FC_KKV 2
+#define FC_KP 6
 #define FC_SUFFIX f32_baseline
 #define FC_TYPESUF f32
 #include "tapconv_template.h"

@@ -6,9 +6,10 @@
  *
  * Tiles (output channels x output pixels), f32; f64 halves the pixel counts:
  *   avx512: forward 8x48, narrow 4x96, single-channel 192, multi-row 6 rows x 64,
- *           backward-weight 32 out-channels x 12 streams, narrow 8x12
- *   avx2:   4x24, 2x48, 48, 6x16, 16x6, 8x12
- *   base:   4x8, 2x16, 16, 4x8, 8x4, 4x8
+ *           backward-weight 32 out-channels x 12 streams, narrow 8x12,
+ *           channels-vectorised 32 out-channels x 1..14 pixels
+ *   avx2:   4x24, 2x48, 48, 6x16, 16x6, 8x12, 16x6
+ *   base:   4x8, 2x16, 16, 4x8, 8x4, 4x8, 8x6
  *
  * It is built by tests/test_sanitizers.py together with the library *sources* under
  * AddressSanitizer + UndefinedBehaviorSanitizer (every buffer below is allocated at its
@@ -137,6 +138,16 @@ static void test_conv_tiles(void)
         conv_at(2, 1, 6, 18, 3, 5, gw[j] > 33 ? 33 : gw[j], 2, 3, (int)((j + 4) % 6));
         conv_at(1, 1, 6, 66, 2, 1, gw[j], 1, 2, (int)((j + 1) % 6));      /* 33 per group */
     }
+    /* 7: channels-vectorised tiles (kw output channels x up to kp pixels of one row:
+     * 32x14 avx512, 16x6 avx2, 8x6 baseline; f64 halves kw), taken by small images with
+     * C*T >= 64: widths around 6 and 14, K (forward) and C (backward-input) around kw */
+    static const int64_t kv_w[] = {1, 5, 6, 7, 13, 14, 15, 29};
+    static const int64_t kv_c[] = {8, 9, 16, 17, 32, 33};
+    for (size_t a = 0; a < sizeof kv_w / sizeof kv_w[0]; ++a)
+        for (size_t b = 0; b < sizeof kv_c / sizeof kv_c[0]; ++b) {
+            conv_at(2, 2, 8, kv_c[b], 1, 2, kv_w[a], 3, 3, (int)((a + b) % 6));
+            conv_at(2, 1, kv_c[b], 8, 1, 2, kv_w[a], 3, 3, (int)((a + 2 * b) % 6));
+        }
     /* 6: 3-D, small */
     conv_case c3 = {"conv3d tile edge", 3, 1, 2, 9, 1, {3, 7, 17}, {2, 2, 2}, {1, 1, 1}, {1, 1, 1},
                     {0, 1, 0}, {1, 0, 0}, 1, 1};
