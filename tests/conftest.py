@@ -192,8 +192,6 @@ _KERNELS = {
 }
 #: Kernel rows per multi-row call (taller single-array kernels run in chunks of this).
 MROW_RMAX = 8
-#: Pixels per chunk of the backward-weight reduction.
-WGT_PIXEL_CHUNK = 256
 
 
 def tiles(isa, dtype):
