@@ -809,12 +809,22 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
             for (int64_t nl = 0; nl < nbb; ++nl)
                 for (int64_t i = 0; i < accn; ++i) acc[i] += part[nl * accn + i];
     }
-    for (int64_t gi = 0; gi < p.G; ++gi)
-        for (int64_t kk = 0; kk < p.Kg; ++kk)
-            for (int64_t c = 0; c < p.Cg; ++c)
-                for (int t = 0; t < g.T; ++t)
-                    gw[((gi * p.Kg + kk) * p.Cg + c) * p.T + g.tap_elem[t]] =
-                        acc[(gi * CTp + c * p.T + t) * Kgp + kk];
+    /* acc[(c, t)][k] -> gw[k][c][taps], by input channel: the T rows of acc a channel
+     * reads are contiguous in k, and its writes (T values per k) share lines with the
+     * next channel's.  Serial and k-outer, this pass was 8.7% of the 256-channel 14x14
+     * backward-weight call. */
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) num_threads(nthreads)
+#endif
+    for (int64_t gc = 0; gc < p.G * p.Cg; ++gc) {
+        const int64_t gi = gc / p.Cg, c = gc % p.Cg;
+        const FC_T *a = acc + (gi * CTp + c * p.T) * Kgp;
+        for (int64_t kk = 0; kk < p.Kg; ++kk) {
+            FC_T *o = gw + ((gi * p.Kg + kk) * p.Cg + c) * p.T;
+            for (int t = 0; t < g.T; ++t) o[g.tap_elem[t]] = a[t * Kgp + kk];
+        }
+    }
 done:
     fc_free(acc);
     fc_free(part);
