@@ -47,7 +47,7 @@
         const FC_T *xc = x + c * cs;                                                 \
         if ((T_) == 1) /* channels are cs apart: too many streams for the prefetcher */ \
             FC_UNROLL for (int j = 0; j < NV_; ++j)                                  \
-                __builtin_prefetch(xc + FC_PF_DIST * cs + j * FC_LANES);             \
+                __builtin_prefetch(xc + (FC_PF_TILES * NV_ + j) * FC_LANES);         \
         FC_UNROLL for (int t = 0; t < TT; ++t) {                                     \
             const FC_T *xp = xc + off[t];                                            \
             FC_V xv[NV_];                                                            \
@@ -64,8 +64,13 @@
         FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
             FC_VSTOREU(tile + i * ldt + j * FC_LANES, acc[i][j]);
 
-/* How many channels ahead the 1x1 kernel prefetches its input lines. */
-#define FC_PF_DIST 32
+/* The 1x1 kernel prefetches each channel's lines this many tiles ahead: the driver
+ * walks a job's tiles in order over the same block of channels, so the lines arrive one
+ * full pass over the block (every channel, every block of outputs) before they are read.
+ * Interleaved A/B on the 256->64 56x56 layer, 1 thread: 0.83-0.86x the time of
+ * prefetching 32 channels ahead in the same tile (the previous scheme); 2 tiles ahead
+ * beat 1, 4 and 8. */
+#define FC_PF_TILES 2
 
 #define FC_FWD_FN(name, MR_, NV_, T_)                                                \
     static void FC_NAME(name)(int64_t C, int T, const int64_t *off, const FC_T *x,   \
