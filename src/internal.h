@@ -19,6 +19,17 @@ typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float 
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
                               const double *w, double *tile, int64_t ldt, int beta);
 
+/* Channels-vectorised forward micro-kernel (kernels/tapconv_template.h): P pixels of
+ * one output row x KW output channels, written transposed into the output:
+ *   y[k*ystride + i*ystep] = bias[k] + sum_{c<C} sum_{t<T} w[(c*T + t)*KW + k] * x[c*cs + off[t] + i]
+ * for k < rows (<= KW), i < P; bias may be NULL. */
+typedef void (*fc_fwdk_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
+                               const float *w, float *y, int64_t ystride, int64_t ystep, int rows,
+                               const float *bias);
+typedef void (*fc_fwdk_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
+                               const double *w, double *y, int64_t ystride, int64_t ystep, int rows,
+                               const double *bias);
+
 /* Backward-weight micro-kernel: wk output channels (grad_out transposed, gT[p][k])
  * times wnj shifted input streams, reduced in order over nrows rows of ncols pixels:
  *   out[j*ldo + k] += sum_{r,c} xp[j][r*pitch + c] * gT[(r*pitch + c)*ldg + k]      */
@@ -59,7 +70,7 @@ typedef struct fc_kernels_f32 {
     int rb, rnr;         /* multi-row tile: rows x pixels per row */
     fc_mrow_f32_fn mrow[FC_RMAX];
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
-    fc_fwd_f32_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
+    fc_fwdk_f32_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
@@ -77,7 +88,7 @@ typedef struct fc_kernels_f64 {
     int rb, rnr;
     fc_mrow_f64_fn mrow[FC_RMAX];
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
-    fc_fwd_f64_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
+    fc_fwdk_f64_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
 } fc_kernels_f64;
 
 typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;

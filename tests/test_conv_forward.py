@@ -178,6 +178,12 @@ def test_channels_vectorised_tiles(isa, dtype):
                     continue
                 assert_close(fc.conv_forward(x, w, b, **kwargs), R.conv_forward(x, w, b, **kwargs),
                              n=72, dtype=dtype, err_msg=f"{isa} K={k} W={width} {kwargs}")
+    # kernels with more taps than 3x3 take it on large images too (7x7 stride 2, 3 channels)
+    for width in (kp - 1, 4 * kp + 1):
+        x = rand(rng, (2, 3, 9, 2 * width + 1), dtype)
+        w = rand(rng, (kw, 3, 7, 7), dtype)
+        assert_close(fc.conv_forward(x, w, stride=2, padding=3), R.conv_forward(x, w, stride=2, padding=3),
+                     n=147, dtype=dtype, err_msg=f"{isa} 7x7/2 W={width}")
 
 
 def test_pointwise_1x1_in_place_batches(isa):
