@@ -661,12 +661,143 @@ done:
     return st;
 }
 
+/* gT[p][k] = grad_out[k][o] for output rows [r0, r0 + nr) of plane o0 and channels
+ * [k0, k1) of one image and group, p counted from the first row's start (pitch q2).
+ * src points at the group's first channel; channels are out_plane apart.  Garbage lanes
+ * are never read, and the padded k lanes only feed sums that are dropped, so neither
+ * is written.  Each row walks its 16 channels together with software prefetch: all 64
+ * channels of a row at once are more streams than the hardware prefetcher follows
+ * (that measured 1.3 ns an element); a 16x16 in-register transpose measured no faster
+ * (the pass is bound by moving grad_out, not by its instructions). */
+static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *src, int64_t o0,
+                               int64_t r0, int64_t nr, int64_t k0, int64_t k1, FC_T *gT, int64_t Kgp)
+{
+    const int64_t out_plane = p->out[0] * p->out[1] * p->out[2];
+    for (int64_t o1 = r0; o1 < r0 + nr; ++o1) {
+        FC_T *drow = gT + ((o1 - r0) * g->q[2]) * Kgp;
+        const FC_T *srow = src + (o0 * p->out[1] + o1) * p->out[2];
+        for (int64_t o2 = 0; o2 < p->out[2]; ++o2) {
+            if ((o2 & 15) == 0)
+                for (int64_t kk = k0; kk < k1; ++kk)
+                    __builtin_prefetch(srow + kk * out_plane + o2 + 64);
+            for (int64_t kk = k0; kk < k1; ++kk) drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
+        }
+    }
+}
+
+/* The shape of one backward-weight call, shared by its two modes. */
+typedef struct FC_F(bwjob) {
+    const fc_prob *p;
+    const fc_geom *g;
+    const FC_T *x, *go;
+    FC_CAT2(fc_wgt, FC_CAT2(FC_S, fn)) wgt;
+    int64_t wk, wnj, Kgp, CTp, ncb, nkb, rchunk;
+    int x_in_place, nthreads;
+} FC_F(bwjob);
+
+/* Largest accumulator (elements) for the chunk-major mode: its partial sums, one per
+ * chunk of a round, stay a few MB. */
+#define FC_BW_CHUNK_ACC 65536
+
+/* Chunk-major backward-weight: a job is one chunk (rchunk output rows of one plane) of
+ * one image.  It transposes that chunk of grad_out into its thread's buffer (L2) and
+ * runs every (group, k block, (c, t) block) over it into the chunk's own partial sum,
+ * so grad_out is read once and its transposed copy never goes back to memory (the
+ * batch-wide transposition pass of the other mode moved grad_out three times and was
+ * 15% of a 7x7-stride-2 call).  acc then adds the partials in job order: the order of
+ * every sum is fixed by the shapes, never by the threads. */
+static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
+{
+    const fc_prob *p = b->p;
+    const fc_geom *g = b->g;
+    const int64_t CT = p->Cg * p->T, accn = p->G * b->CTp * b->Kgp;
+    /* chunks of near-equal height (56 rows under a 54-row cap: 28 + 28, not 54 + 2: the
+     * unequal split left one thread idle and made 2 threads 1.4-1.7x slower) */
+    const int64_t nrc = fc_ceil_div(p->out[1], b->rchunk), cpi = p->out[0] * nrc;
+    const int64_t rchunk = fc_ceil_div(p->out[1], nrc);
+    const int64_t in_plane = p->in[0] * p->in[1] * p->in[2], out_plane = p->out[0] * p->out[1] * p->out[2];
+    const int64_t gTn = rchunk * g->q[2] * b->Kgp;
+    /* images per round: the packing budget of x alone (grad_out is never copied whole),
+     * at least one per thread, and at most 4M elements of partials */
+    int64_t nb = FC_F(images_per_pack)(p->N, p->C, g->cs, b->nthreads);
+    if (nb < b->nthreads) nb = b->nthreads < p->N ? b->nthreads : p->N;
+    if (nb * cpi * accn > ((int64_t)1 << 22)) nb = ((int64_t)1 << 22) / (cpi * accn);
+    if (nb < 1) nb = 1;
+    FC_T *xbuf = b->x_in_place ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p->C * g->cs));
+    FC_T *part = fc_malloc(sizeof(FC_T) * (size_t)(nb * cpi * accn));
+    FC_T *gTl = fc_malloc(sizeof(FC_T) * (size_t)(b->nthreads * gTn));
+    if ((!b->x_in_place && !xbuf) || !part || !gTl) {
+        fc_free(xbuf);
+        fc_free(part);
+        fc_free(gTl);
+        return FC_ENOMEM;
+    }
+    for (int64_t n0 = 0; n0 < p->N; n0 += nb) {
+        const int64_t nbb = p->N - n0 < nb ? p->N - n0 : nb, njobs = nbb * cpi;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(b->nthreads)
+#endif
+        {
+#ifdef _OPENMP
+            FC_T *gT = gTl + (int64_t)omp_get_thread_num() * gTn;
+#pragma omp for schedule(static)
+#else
+            FC_T *gT = gTl;
+#endif
+            for (int64_t i = 0; i < (b->x_in_place ? 0 : nbb * p->C); ++i)
+                FC_F(pack_plane)(b->x + (n0 * p->C + i) * in_plane, g, (FC_T)0, xbuf + i * g->cs);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t job = 0; job < njobs; ++job) {
+                const int64_t nl = job / cpi, ci = job % cpi, o0 = ci / nrc, r0 = (ci % nrc) * rchunk;
+                const int64_t nr = p->out[1] - r0 < rchunk ? p->out[1] - r0 : rchunk;
+                /* the chunk's first pixel: p0 = (o0*q1 + r0)*q2 */
+                const int64_t p0 = (o0 * g->q[1] + r0) * g->q[2];
+                FC_T *pj = part + job * accn;
+                memset(pj, 0, sizeof(FC_T) * (size_t)accn);
+                for (int64_t gi = 0; gi < p->G; ++gi) {
+                    const FC_T *src = b->go + ((n0 + nl) * p->K + gi * p->Kg) * out_plane;
+                    for (int64_t k0 = 0; k0 < p->Kg; k0 += 16)
+                        FC_F(transpose_go)(p, g, src, o0, r0, nr, k0, p->Kg - k0 < 16 ? p->Kg : k0 + 16, gT, b->Kgp);
+                    const int64_t xcs = b->x_in_place ? in_plane : g->cs;
+                    const FC_T *xn = b->x_in_place ? b->x + ((n0 + nl) * p->C + gi * p->Cg) * in_plane
+                                                   : xbuf + (nl * p->C + gi * p->Cg) * g->cs;
+                    for (int64_t kb = 0; kb < b->nkb; ++kb)
+                        for (int64_t cb = 0; cb < b->ncb; ++cb) {
+                            const FC_T *xp[64];
+                            for (int j = 0; j < b->wnj; ++j) {
+                                const int64_t ct = cb * b->wnj + j;
+                                /* past the last (c, t): any in-bounds stream; its sums land
+                                 * in the partial's spare rows and are never read */
+                                xp[j] = (ct < CT ? xn + (ct / p->T) * xcs + g->off[ct % p->T] : xn) + p0;
+                            }
+                            b->wgt(nr, p->out[2], g->q[2], gT + kb * b->wk, b->Kgp, xp,
+                                   pj + (gi * b->CTp + cb * b->wnj) * b->Kgp + kb * b->wk, b->Kgp);
+                        }
+                }
+            }
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+            for (int64_t i = 0; i < accn; ++i)
+                for (int64_t job = 0; job < njobs; ++job) acc[i] += part[job * accn + i];
+        }
+    }
+    fc_free(xbuf);
+    fc_free(part);
+    fc_free(gTl);
+    return FC_OK;
+}
+
 /* Backward w.r.t. the weights: grad_w[k][c][r] = sum_n sum_o grad_out[n][k][o] *
  * xpad[n][c][o*s + r*d].  In the packed layout that is, for every (c, t), a sum over
  * the flattened pixels p of grad_out (zero on garbage lanes) times the input channel
  * shifted by off[t].  grad_out is transposed to gT[p][k] so the kernel vectorises over
- * k.  Each (k block, (c, t) block) is reduced by one thread over all images in order,
- * so the sum is the same for any thread count. */
+ * k.  Two modes, chosen by the shape: small accumulators go chunk-major (each chunk of
+ * each image into its own partial, partials added in order); large ones block-major
+ * (each (k block, (c, t) block) reduced by one thread over all images in order).
+ * Either way the sum is the same for any thread count. */
 fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go,
                                         FC_T *gw, int num_threads)
 {
@@ -701,30 +832,38 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2], out_plane = p.out[0] * p.out[1] * p.out[2];
     /* acc[gi][ct][k]: k fastest, as the kernel produces it */
     const int64_t accn = p.G * CTp * Kgp;
-    /* a layer with few (k, (c, t)) blocks has too little work per image to split by
-     * blocks alone: then each image is a job of its own (decided by the shape only) */
-    const int per_image = p.G * nkb * ncb < 16;
+    /* chunk-major mode for layers whose accumulator is small (it also covers every layer
+     * with too few (k, (c, t)) blocks to split by blocks, e.g. the few-channel ones):
+     * each job takes one chunk of one image, transposes its grad_out into a per-thread
+     * buffer and runs every block over it, into a partial sum of its own (see
+     * backward_weight_chunks).  Interleaved A/B against the block-major mode below:
+     * 2 threads 0.66x the time (7x7 stride 2), 0.90x (1x1 256->64), 0.93x (3x3 64-ch
+     * 56x56), 0.88x (3x3 64-ch 28x28 f64); 1 thread 0.86x, 1.0x, 1.04x, 1.07x.  With a
+     * large accumulator (128+ channels, 3x3) it measured 1.1-1.5x slower: every chunk
+     * sweeps its whole partial.  The choice depends on the shape only, so results do
+     * not depend on the thread count. */
+    const int fused = p.N > 0 && accn <= FC_BW_CHUNK_ACC;
     FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)accn);
-    FC_T *part = per_image ? fc_malloc(sizeof(FC_T) * (size_t)(nb * accn)) : NULL;
     /* an unpadded stride-1 layer (a 1x1 layer, say) is its own packed layout, and the
      * kernel reads valid pixels only: x is then read in place, not copied */
     const int x_in_place = FC_F(identity_geom)(&g);
-    FC_T *xbuf = x_in_place ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
-    FC_T *gbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
-    if (!acc || (!x_in_place && !xbuf) || !gbuf || (per_image && !part)) {
+    FC_T *xbuf = x_in_place || fused ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
+    FC_T *gbuf = fused ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
+    FC_F(bwjob) bw = {&p, &g, x, go, wgt, wk, wnj, Kgp, CTp, ncb, nkb, rchunk, x_in_place, nthreads};
+    if (!acc || (!fused && ((!x_in_place && !xbuf) || !gbuf))) {
         st = FC_ENOMEM;
         goto done;
     }
     memset(acc, 0, sizeof(FC_T) * (size_t)accn);
+    if (fused) {
+        st = FC_F(backward_weight_chunks)(&bw, acc);
+        goto scatter;
+    }
     for (int64_t n0 = 0; n0 < p.N; n0 += nb) {
         const int64_t nbb = p.N - n0 < nb ? p.N - n0 : nb;
         /* enough runs of (c, t) blocks to feed every thread even with one k block */
         int64_t nrun = (4 * nthreads + p.G * nkb - 1) / (p.G * nkb);
         if (nrun > ncb) nrun = ncb;
-        if (per_image) {
-            nrun = ncb;
-            memset(part, 0, sizeof(FC_T) * (size_t)(nbb * accn));
-        }
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
 #endif
@@ -738,48 +877,28 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
 #pragma omp for schedule(static)
 #endif
             for (int64_t i = 0; i < nbb * p.G * nkc; ++i) {
-                /* gT[p][k] for one image, group and run of 16 channels: 16 sequential
-                 * source streams (all 64 channels of a row at once are more streams than
-                 * the prefetcher follows: that measured 1.3 ns an element).  Output row
-                 * (o0, o1) sits at p = (o0*q1 + o1)*q2.  Garbage lanes are never read, and
-                 * the padded k lanes only feed sums that are dropped, so neither is cleared. */
+                /* one image, group and run of 16 channels, all output rows; output row
+                 * (o0, o1) of the image sits at p = (o0*q1 + o1)*q2 */
                 const int64_t kc = i % nkc, ig = i / nkc, nl = ig / p.G, gi = ig % p.G;
                 const int64_t k0 = kc * 16, k1 = p.Kg - k0 < 16 ? p.Kg : k0 + 16;
                 const FC_T *src = go + ((n0 + nl) * p.K + gi * p.Kg) * out_plane;
-                FC_T *dst = gbuf + ig * lg * Kgp;
                 for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
-                    for (int64_t o1 = 0; o1 < p.out[1]; ++o1) {
-                        FC_T *drow = dst + ((o0 * g.q[1] + o1) * g.q[2]) * Kgp;
-                        const FC_T *srow = src + (o0 * p.out[1] + o1) * p.out[2];
-                        for (int64_t o2 = 0; o2 < p.out[2]; ++o2) {
-                            /* each stream's next lines before they are needed (a 16x16
-                             * in-register transpose instead measured no faster: the pass
-                             * is bound by moving grad_out, not by its instructions) */
-                            if ((o2 & 15) == 0)
-                                for (int64_t kk = k0; kk < k1; ++kk)
-                                    __builtin_prefetch(srow + kk * out_plane + o2 + 64);
-                            for (int64_t kk = k0; kk < k1; ++kk)
-                                drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
-                        }
-                    }
+                    FC_F(transpose_go)(&p, &g, src, o0, 0, p.out[1], k0, k1,
+                                       gbuf + ig * lg * Kgp + o0 * g.q[1] * g.q[2] * Kgp, Kgp);
             }
             /* a job owns a run of (c, t) blocks of one k block and walks the pixels in
              * chunks: the chunk of gT stays in cache while every block of the run uses
-             * it.  With few blocks (a few-channel layer) images become jobs too, each
-             * summing into its own partial, added up below in image order: either way
-             * the order of every sum is fixed by the shapes, never by the threads. */
-            const int64_t njobs = (per_image ? nbb : 1) * p.G * nkb * nrun;
+             * it.  The order of every sum is fixed by the shapes, never by the threads. */
+            const int64_t njobs = p.G * nkb * nrun;
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
                 const int64_t run = job % nrun;
                 const int64_t kb = (job / nrun) % nkb;
-                const int64_t gi = (job / (nrun * nkb)) % p.G;
-                const int64_t nsel = job / (nrun * nkb * p.G);
+                const int64_t gi = job / (nrun * nkb);
                 const int64_t cb0 = run * ncb / nrun, cb1 = (run + 1) * ncb / nrun;
-                FC_T *dst = per_image ? part + nsel * accn : acc;
-                for (int64_t nl = per_image ? nsel : 0; nl < (per_image ? nsel + 1 : nbb); ++nl) {
+                for (int64_t nl = 0; nl < nbb; ++nl) {
                     const FC_T *gT = gbuf + (nl * p.G + gi) * lg * Kgp + kb * wk;
                     const int64_t xcs = x_in_place ? in_plane : g.cs;
                     const FC_T *xn = x_in_place ? x + ((n0 + nl) * p.C + gi * p.Cg) * in_plane
@@ -798,16 +917,15 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                                     xp[j] = (ct < CT ? xn + (ct / p.T) * xcs + g.off[ct % p.T] : xn) + p0;
                                 }
                                 wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
-                                       dst + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
+                                       acc + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
                             }
                         }
                 }
             }
         }
-        if (per_image)
-            for (int64_t nl = 0; nl < nbb; ++nl)
-                for (int64_t i = 0; i < accn; ++i) acc[i] += part[nl * accn + i];
     }
+scatter:
+    if (st) goto done;
     /* acc[(c, t)][k] -> gw[k][c][taps], by input channel: the T rows of acc a channel
      * reads are contiguous in k, and its writes (T values per k) share lines with the
      * next channel's.  Serial and k-outer, this pass was 8.7% of the 256-channel 14x14
@@ -826,7 +944,6 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     }
 done:
     fc_free(acc);
-    fc_free(part);
     fc_free(xbuf);
     fc_free(gbuf);
     fc_geom_free(&g);

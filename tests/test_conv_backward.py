@@ -384,6 +384,25 @@ def test_backward_weight_tile_edges(isa, dtype):
                  R.conv_backward_weight(x, g, ws, groups=2), n=3 * 16 * 19, dtype=dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_both_modes(isa, dtype):
+    """Backward-weight runs chunk-major when its accumulator (C*taps x K, padded) holds
+    at most 65536 elements and block-major above: 64 channels x 9 taps with K=96
+    (55296) and K=128 (73728), several chunks per image, stride 1 and 2: == reference,
+    and the same bits on 1 and 2 threads."""
+    rng = np.random.default_rng(73)
+    x = rand(rng, (3, 64, 11, 70), dtype)
+    for k in (96, 128):
+        for stride in (1, 2):
+            w_shape = (k, 64, 3, 3)
+            kw = dict(stride=stride, padding=1)
+            g = rand(rng, (3, k) + out_spatial(x.shape, w_shape, kw), dtype)
+            got = fc.conv_backward_weight(x, g, w_shape, num_threads=1, **kw)
+            assert_close(got, R.conv_backward_weight(x, g, w_shape, **kw), n=3 * 11 * 70,
+                         dtype=dtype, err_msg=f"{isa} K={k} stride={stride}")
+            np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
+
+
 def test_backward_weight_large_reduction(isa):
     """A 150x150 image reduced into a 3x3 weight gradient (21904 products each), float64
     and float32 (the float32 bound at n=21904) == reference."""

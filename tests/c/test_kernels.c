@@ -148,6 +148,9 @@ static void test_conv_tiles(void)
             conv_at(2, 2, 8, kv_c[b], 1, 2, kv_w[a], 3, 3, (int)((a + b) % 6));
             conv_at(2, 1, kv_c[b], 8, 1, 2, kv_w[a], 3, 3, (int)((a + 2 * b) % 6));
         }
+    /* 8: backward-weight block-major mode (accumulator C*T x K above 65536 elements) */
+    conv_at(2, 2, 64, 128, 1, 3, 13, 3, 3, 0);
+    conv_at(2, 1, 64, 130, 1, 2, 7, 3, 3, 4);
     /* 6: 3-D, small */
     conv_case c3 = {"conv3d tile edge", 3, 1, 2, 9, 1, {3, 7, 17}, {2, 2, 2}, {1, 1, 1}, {1, 1, 1},
                     {0, 1, 0}, {1, 0, 0}, 1, 1};
