@@ -64,6 +64,8 @@ typedef struct fc_kernels_f32 {
     fc_fwd_f32_fn fwd1;
     int wk, wnj;         /* backward-weight tile: output channels x input streams */
     fc_wgt_f32_fn wgt;
+    int wkw, wnjw;       /* a wider backward-weight tile (= wk, wnj where there is none) */
+    fc_wgt_f32_fn wgtw;
     int wkn, wnjn;       /* the same with one vector of output channels */
     fc_wgt_f32_fn wgtn;
     fc_rowcopy_f32_fn rowcopy;
@@ -82,6 +84,8 @@ typedef struct fc_kernels_f64 {
     fc_fwd_f64_fn fwd1;
     int wk, wnj;
     fc_wgt_f64_fn wgt;
+    int wkw, wnjw;       /* a wider backward-weight tile (= wk, wnj where there is none) */
+    fc_wgt_f64_fn wgtw;
     int wkn, wnjn;
     fc_wgt_f64_fn wgtn;
     fc_rowcopy_f64_fn rowcopy;

@@ -382,6 +382,16 @@ def test_backward_weight_tile_edges(isa, dtype):
     ws = (2 * (2 * wk + 1), wnj + 1, 2, 3)
     assert_close(fc.conv_backward_weight(x, g, ws, groups=2),
                  R.conv_backward_weight(x, g, ws, groups=2), n=3 * 16 * 19, dtype=dtype)
+    # the wide tile (wkw channels x wnjw streams), taken when it pads K no more than wk:
+    # K at and around wkw and 2*wkw, C*taps around wnjw
+    wkw, wnjw = t["wkw"], t["wnjw"]
+    for k in sorted({wkw - wk, wkw, wkw + wk, 2 * wkw} - {0}):
+        for c, taps in ((1, wnjw - 1), (1, wnjw + 1), (3, 3)):
+            x = rand(rng, (2, c, 9, 40 + taps - 1), dtype)
+            g = rand(rng, (2, k, 9, 40), dtype)
+            assert_close(fc.conv_backward_weight(x, g, (k, c, 1, taps)),
+                         R.conv_backward_weight(x, g, (k, c, 1, taps)), n=2 * 9 * 40,
+                         dtype=dtype, err_msg=f"{isa} wide K={k} C={c} T={taps}")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

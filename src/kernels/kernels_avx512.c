@@ -53,6 +53,8 @@ static inline void fc_transpose16_ps(__m512 r[16])
 #define FC_NV2 6
 #define FC_WKV 2
 #define FC_WNJ 12
+#define FC_WKVW 4
+#define FC_WNJW 6
 #define FC_WNJN 24
 #define FC_RB 6
 #define FC_NVR 4

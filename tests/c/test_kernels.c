@@ -6,7 +6,7 @@
  *
  * Tiles (output channels x output pixels), f32; f64 halves the pixel counts:
  *   avx512: forward 8x48, narrow 4x96, single-channel 192, multi-row 6 rows x 64,
- *           backward-weight 32 out-channels x 12 streams, narrow 8x12,
+ *           backward-weight 32 out-channels x 12 streams, wide 64x6, narrow 8x12,
  *           channels-vectorised 32 out-channels x 1..14 pixels
  *   avx2:   4x24, 2x48, 48, 6x16, 16x6, 8x12, 16x6
  *   base:   4x8, 2x16, 16, 4x8, 8x4, 4x8, 8x6
@@ -117,10 +117,11 @@ static void test_conv_tiles(void)
             for (size_t j = 0; j < sizeof few_w / sizeof few_w[0]; ++j)
                 conv_at(1, 1, 3, K, 1, 1, few_w[j], 1, 3, (int)((t + j + (size_t)(dk + 1)) % 6));
         }
-    /* 3: backward-weight streams (input channels x taps) across 12 and the 8/32-channel
-     * tiles: C*T in {11, 12, 13}, {23, 24, 25} */
-    static const int64_t bw_K[] = {1, 7, 8, 9, 31, 32, 33};
-    static const int64_t bw_CT[][2] = {{11, 1}, {12, 1}, {13, 1}, {4, 3}, {5, 3}, {3, 4}, {8, 3}, {5, 5}};
+    /* 3: backward-weight streams (input channels x taps) across 6 and 12 and the
+     * 8/32/64-channel tiles: C*T in {5, 6, 7}, {11, 12, 13}, {23, 24, 25} */
+    static const int64_t bw_K[] = {1, 7, 8, 9, 31, 32, 33, 63, 64, 65, 128};
+    static const int64_t bw_CT[][2] = {{11, 1}, {12, 1}, {13, 1}, {4, 3}, {5, 3}, {3, 4}, {8, 3}, {5, 5},
+                                       {5, 1}, {6, 1}, {7, 1}, {2, 3}};
     for (size_t a = 0; a < sizeof bw_K / sizeof bw_K[0]; ++a)
         for (size_t b = 0; b < sizeof bw_CT / sizeof bw_CT[0]; ++b)
             conv_at(1, 2, bw_CT[b][0], bw_K[a], 1, 1, 11 + (int64_t)b, 1, bw_CT[b][1], (int)((a + b) % 6));
