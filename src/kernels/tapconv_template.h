@@ -48,7 +48,7 @@
         const FC_T *xc = x + c * cs;                                                 \
         if ((T_) == 1) /* channels are cs apart: too many streams for the prefetcher */ \
             FC_UNROLL for (int j = 0; j < NV_; ++j)                                  \
-                __builtin_prefetch(xc + (FC_PF_TILES * NV_ + j) * FC_LANES);         \
+                __builtin_prefetch(xc + (FC_PF_TILES * NV_ + j) * FC_LANES, 0, 2);   \
         FC_UNROLL for (int t = 0; t < TT; ++t) {                                     \
             const FC_T *xp = xc + off[t];                                            \
             FC_V xv[NV_];                                                            \
@@ -70,7 +70,9 @@
  * full pass over the block (every channel, every block of outputs) before they are read.
  * Interleaved A/B on the 256->64 56x56 layer, 1 thread: 0.83-0.86x the time of
  * prefetching 32 channels ahead in the same tile (the previous scheme); 2 tiles ahead
- * beat 1, 4 and 8. */
+ * beat 1, 4 and 8.  Into L2 (prefetcht1), not L1: two tiles of a channel block ahead
+ * are ~32 KB, which in L1 evicted the block being read (perf put the x loads at a
+ * quarter of the kernel's samples); alternating builds, medians 5-10% faster. */
 #define FC_PF_TILES 2
 
 #define FC_FWD_FN(name, MR_, NV_, T_)                                                \
