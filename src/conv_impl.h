@@ -691,6 +691,29 @@ static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *s
     }
 }
 
+/* Group gi's first input channel for image n0 + nl, and the stride between its channels:
+ * the caller's x when it is read in place, else image nl of the round's packed copy. */
+static const FC_T *FC_F(bw_source)(const fc_prob *p, const fc_geom *g, const FC_T *x, const FC_T *xbuf,
+                                   int in_place, int64_t n0, int64_t nl, int64_t gi, int64_t *xcs)
+{
+    const int64_t in_plane = p->in[0] * p->in[1] * p->in[2];
+    *xcs = in_place ? in_plane : g->cs;
+    return in_place ? x + ((n0 + nl) * p->C + gi * p->Cg) * in_plane : xbuf + (nl * p->C + gi * p->Cg) * g->cs;
+}
+
+/* The wnj input streams of (c, t) block cb from pixel p0: stream j is ct = cb*wnj + j,
+ * channel ct / T of xn (channels xcs apart) shifted by off[ct % T].  Past the last
+ * (c, t) any in-bounds stream does: its sums land in accumulator rows never read. */
+static void FC_F(bw_streams)(const fc_prob *p, const fc_geom *g, const FC_T *xn, int64_t xcs,
+                             int64_t cb, int wnj, int64_t p0, const FC_T **xp)
+{
+    const int64_t CT = p->Cg * p->T;
+    for (int j = 0; j < wnj; ++j) {
+        const int64_t ct = cb * wnj + j;
+        xp[j] = (ct < CT ? xn + (ct / p->T) * xcs + g->off[ct % p->T] : xn) + p0;
+    }
+}
+
 /* The shape of one backward-weight call, shared by its two modes. */
 typedef struct FC_F(bwjob) {
     const fc_prob *p;
@@ -716,7 +739,7 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
 {
     const fc_prob *p = b->p;
     const fc_geom *g = b->g;
-    const int64_t CT = p->Cg * p->T, accn = p->G * b->CTp * b->Kgp;
+    const int64_t accn = p->G * b->CTp * b->Kgp;
     /* chunks of near-equal height (56 rows under a 54-row cap: 28 + 28, not 54 + 2: the
      * unequal split left one thread idle and made 2 threads 1.4-1.7x slower) */
     const int64_t nrc = fc_ceil_div(p->out[1], b->rchunk), cpi = p->out[0] * nrc;
@@ -766,18 +789,12 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
                     const FC_T *src = b->go + ((n0 + nl) * p->K + gi * p->Kg) * out_plane;
                     for (int64_t k0 = 0; k0 < p->Kg; k0 += 16)
                         FC_F(transpose_go)(p, g, src, o0, r0, nr, k0, p->Kg - k0 < 16 ? p->Kg : k0 + 16, gT, b->Kgp);
-                    const int64_t xcs = b->x_in_place ? in_plane : g->cs;
-                    const FC_T *xn = b->x_in_place ? b->x + ((n0 + nl) * p->C + gi * p->Cg) * in_plane
-                                                   : xbuf + (nl * p->C + gi * p->Cg) * g->cs;
+                    int64_t xcs;
+                    const FC_T *xn = FC_F(bw_source)(p, g, b->x, xbuf, b->x_in_place, n0, nl, gi, &xcs);
                     for (int64_t kb = 0; kb < b->nkb; ++kb)
                         for (int64_t cb = 0; cb < b->ncb; ++cb) {
                             const FC_T *xp[64];
-                            for (int j = 0; j < b->wnj; ++j) {
-                                const int64_t ct = cb * b->wnj + j;
-                                /* past the last (c, t): any in-bounds stream; its sums land
-                                 * in the partial's spare rows and are never read */
-                                xp[j] = (ct < CT ? xn + (ct / p->T) * xcs + g->off[ct % p->T] : xn) + p0;
-                            }
+                            FC_F(bw_streams)(p, g, xn, xcs, cb, (int)b->wnj, p0, xp);
                             b->wgt(nr, p->out[2], g->q[2], gT + kb * b->wk, b->Kgp, xp,
                                    pj + (gi * b->CTp + cb * b->wnj) * b->Kgp + kb * b->wk, b->Kgp);
                         }
@@ -911,9 +928,8 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                 const int64_t cb0 = run * ncb / nrun, cb1 = (run + 1) * ncb / nrun;
                 for (int64_t nl = 0; nl < nbb; ++nl) {
                     const FC_T *gT = gbuf + (nl * p.G + gi) * lg * Kgp + kb * wk;
-                    const int64_t xcs = x_in_place ? in_plane : g.cs;
-                    const FC_T *xn = x_in_place ? x + ((n0 + nl) * p.C + gi * p.Cg) * in_plane
-                                                : xbuf + (nl * p.C + gi * p.Cg) * g.cs;
+                    int64_t xcs;
+                    const FC_T *xn = FC_F(bw_source)(&p, &g, x, xbuf, x_in_place, n0, nl, gi, &xcs);
                     /* chunks of whole output rows: (o0, rows [r0, r1)) at p = (o0*q1 + r)*q2 */
                     for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
                         for (int64_t r0 = 0; r0 < p.out[1]; r0 += rchunk) {
@@ -921,12 +937,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                             const int64_t p0 = (o0 * g.q[1] + r0) * g.q[2];
                             for (int64_t cb = cb0; cb < cb1; ++cb) {
                                 const FC_T *xp[64];
-                                for (int j = 0; j < wnj; ++j) {
-                                    const int64_t ct = cb * wnj + j;
-                                    /* past the last (c, t): any in-bounds stream; its sums
-                                     * land in acc's spare rows and are never read */
-                                    xp[j] = (ct < CT ? xn + (ct / p.T) * xcs + g.off[ct % p.T] : xn) + p0;
-                                }
+                                FC_F(bw_streams)(&p, &g, xn, xcs, cb, wnj, p0, xp);
                                 wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
                                        acc + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
                             }
