@@ -160,6 +160,24 @@ def assert_close(actual, expected, n=1, dtype=None, scale=None, err_msg=""):
             f"expected {expected[idx]!r}; {int(np.sum(err > bound))} of {err.size} elements off")
 
 
+def central_difference(f, a, eps=1e-3):
+    """d f / d a by central differences, perturbing ``a`` in place element by element.
+
+    The tests' losses are linear in every argument (sum(R * conv(x, w) + b)), so the
+    difference quotient is exact up to rounding whatever eps is.
+    """
+    grad = np.empty_like(a)
+    for i in np.ndindex(a.shape):
+        old = a[i]
+        a[i] = old + eps
+        fp = f()
+        a[i] = old - eps
+        fm = f()
+        a[i] = old
+        grad[i] = (fp - fm) / (2 * eps)
+    return grad
+
+
 def rand(rng, shape, dtype=np.float64):
     """Standard-normal array of ``shape`` and ``dtype`` (the test data of every module)."""
     return rng.standard_normal(shape).astype(dtype)

@@ -18,8 +18,8 @@ from hypothesis import given, settings
 import fastconv as fc
 from fastconv import reference as R
 
-from conftest import (assert_close, conv_cases, edge_channels, edge_pixels, explicit_pads,
-                      out_spatial, per_axis, rand, tiles)
+from conftest import (assert_close, central_difference, conv_cases, edge_channels, edge_pixels,
+                      explicit_pads, out_spatial, per_axis, rand, tiles)
 
 DTYPES = (np.float32, np.float64)
 
@@ -144,23 +144,9 @@ def test_finite_differences(isa, nd, kw):
     def loss(x_, w_, b_):
         return float(np.sum(fc.conv_forward(x_, w_, b_, **kw) * G))
 
-    h = 1e-3
-
-    def numeric(arr, f):
-        out = np.empty_like(arr)
-        for i in np.ndindex(arr.shape):
-            old = arr[i]
-            arr[i] = old + h
-            up = f()
-            arr[i] = old - h
-            down = f()
-            arr[i] = old
-            out[i] = (up - down) / (2 * h)
-        return out
-
-    gx = numeric(x, lambda: loss(x, w, b))
-    gw = numeric(w, lambda: loss(x, w, b))
-    gb = numeric(b, lambda: loss(x, w, b))
+    gx = central_difference(lambda: loss(x, w, b), x)
+    gw = central_difference(lambda: loss(x, w, b), w)
+    gb = central_difference(lambda: loss(x, w, b), b)
     np.testing.assert_allclose(fc.conv_backward_input(G, w, x.shape, **kw), gx, rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(fc.conv_backward_weight(x, G, w.shape, **kw), gw, rtol=1e-7, atol=1e-8)
     np.testing.assert_allclose(fc.conv_backward_bias(G), gb, rtol=1e-7, atol=1e-8)

@@ -25,6 +25,8 @@ import fastconv as fc
 from fastconv import reference as R
 from fastconv.layers import Conv1d, Conv2d, Conv3d
 
+from conftest import central_difference
+
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 if EXAMPLES not in sys.path:
     sys.path.insert(0, EXAMPLES)
@@ -51,25 +53,6 @@ def _case_id(case):
     cls, cin, cout, k, sp, kw = case
     extra = ",".join(f"{a}={b}" for a, b in kw.items())
     return f"{cls.__name__}-{cin}-{cout}-k{k}-{'x'.join(map(str, sp))}-{extra}"
-
-
-def central_difference(f, a, eps=1e-3):
-    """d f / d a by central differences, perturbing ``a`` in place element by element.
-
-    f is linear in every argument here (sum(R * conv(x, w) + b)), so the difference
-    quotient is exact up to rounding whatever eps is.
-    """
-    grad = np.empty_like(a)
-    flat, gflat = a.reshape(-1), grad.reshape(-1)
-    for i in range(flat.size):
-        old = flat[i]
-        flat[i] = old + eps
-        fp = f()
-        flat[i] = old - eps
-        fm = f()
-        flat[i] = old
-        gflat[i] = (fp - fm) / (2 * eps)
-    return grad
 
 
 def assert_grad_close(actual, expected, what):
