@@ -49,35 +49,28 @@ pytestmark = pytest.mark.skipif(
 
 # --------------------------------------------------------------------------- tools
 
-def _which(*names):
+def _tool(names, missing):
+    """The first of ``names`` found on PATH (None entries skipped), or skip with ``missing``."""
     for n in names:
         if n and shutil.which(n):
             return shutil.which(n)
-    return None
+    pytest.skip(missing)
 
 
 @pytest.fixture(scope="module")
 def cc():
-    path = _which(os.environ.get("CC"), "cc", "gcc", "clang")
-    if not path:
-        pytest.skip("no C compiler (cc, gcc, clang or $CC) on PATH")
-    return path
+    return _tool((os.environ.get("CC"), "cc", "gcc", "clang"), "no C compiler (cc, gcc, clang or $CC) on PATH")
 
 
 @pytest.fixture(scope="module")
 def cxx():
-    path = _which(os.environ.get("CXX"), "c++", "g++", "clang++")
-    if not path:
-        pytest.skip("no C++ compiler (c++, g++, clang++ or $CXX) on PATH")
-    return path
+    return _tool((os.environ.get("CXX"), "c++", "g++", "clang++"),
+                 "no C++ compiler (c++, g++, clang++ or $CXX) on PATH")
 
 
 @pytest.fixture(scope="module")
 def cmake():
-    path = _which("cmake")
-    if not path:
-        pytest.skip("cmake is not on PATH (pip install cmake)")
-    return path
+    return _tool(("cmake",), "cmake is not on PATH (pip install cmake)")
 
 
 def _run(cmd, cwd=None, env=None):
@@ -209,9 +202,7 @@ def test_cpp_example_cmake(cmake, cxx, tmp_path):
 
 
 def test_c_example_pkg_config(cc, tmp_path):
-    pkgconf = _which("pkg-config", "pkgconf")
-    if not pkgconf:
-        pytest.skip("neither pkg-config nor pkgconf is on PATH")
+    pkgconf = _tool(("pkg-config", "pkgconf"), "neither pkg-config nor pkgconf is on PATH")
     env = dict(os.environ, PKG_CONFIG_PATH=fastconv.get_pkgconfig_dir())
     flags = _run([pkgconf, "--cflags", "--libs", "fastconv"], env=env).split()
     exe = str(tmp_path / "example_c")
