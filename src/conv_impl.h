@@ -100,6 +100,13 @@ typedef struct FC_F(scatter) {
     int64_t ydim[3], ystart[3], ystep[3];
 } FC_F(scatter);
 
+/* Index in the destination of output pixel (o0, o1, o2) under sc. */
+static inline int64_t FC_F(scatter_index)(const FC_F(scatter) *sc, int64_t o0, int64_t o1, int64_t o2)
+{
+    return ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] + (sc->ystart[1] + o1 * sc->ystep[1])) *
+               sc->ydim[2] + sc->ystart[2] + o2 * sc->ystep[2];
+}
+
 static void FC_F(copy_out)(FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy, const FC_T *tile,
                            int rows, int64_t tile_w, int64_t p0, const FC_F(scatter) *sc, FC_T *y,
                            int64_t ystride, const FC_T *bias)
@@ -113,9 +120,7 @@ static void FC_F(copy_out)(FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy, const
         if (run > pend - p) run = pend - p;
         if (o0 < g->O[0] && o1 < g->O[1] && o2 < g->O[2]) {
             const int64_t nv = (g->O[2] - o2) < run ? (g->O[2] - o2) : run;
-            const int64_t base = ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] +
-                                  (sc->ystart[1] + o1 * sc->ystep[1])) * sc->ydim[2] +
-                                 sc->ystart[2] + o2 * sc->ystep[2];
+            const int64_t base = FC_F(scatter_index)(sc, o0, o1, o2);
             const int64_t st = sc->ystep[2];
             if (st == 1)
                 rowcopy(rows, nv, tile + (p - p0), tile_w, y + base, ystride, bias);
@@ -236,8 +241,7 @@ static void FC_F(kvec_job)(const FC_F(engine) *e, const FC_T *xs, int64_t cs, co
         for (int64_t r = r0; r < r1; ++r) {
             const int64_t o0 = r / O1, o1 = r % O1;
             const int64_t prow = (o0 * g->q[1] + o1) * g->q[2];
-            const int64_t yrow = ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] +
-                                  (sc->ystart[1] + o1 * sc->ystep[1])) * sc->ydim[2] + sc->ystart[2];
+            const int64_t yrow = FC_F(scatter_index)(sc, o0, o1, 0);
             for (int64_t c = 0; c < nch; ++c) {
                 /* chunk c covers [c*O2/nch, (c+1)*O2/nch): O2 = 20, nch = 2 -> [0,10) [10,20) */
                 const int64_t a = c * O2 / nch, P = (c + 1) * O2 / nch - a;
