@@ -817,6 +817,104 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
     return FC_OK;
 }
 
+/* Pixel-vectorised backward-weight, for layers with few output channels: grad_out is
+ * read as it is (no transposition) and every (k, (c, t)) pair is a dot product over
+ * the pixels, FC_LANES of them at a time (the kernel wgd).  A job is a run of whole
+ * images into its own lane-wise partial sum; the runs are fixed by N alone, and the
+ * partials are added in run order, then their lanes in lane order, so the result does
+ * not depend on the thread count.  acc[gi][ct][k] has rows of Kgp (a whole number of
+ * wdk) and CTp (whole wds) rows per group. */
+static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g, const FC_KT *k,
+                                           const FC_T *x, const FC_T *go, int x_in_place,
+                                           int nthreads, FC_T *acc, int64_t Kgp, int64_t CTp)
+{
+    enum { L = FC_WGD_SLOT(FC_T) };  /* a slot per sum for the widest vector's lanes */
+    const int64_t wdk = k->wdk, wds = k->wds, nkb = Kgp / wdk, ncb = CTp / wds;
+    const int64_t accn = p->G * CTp * Kgp;
+    const int64_t in_plane = p->in[0] * p->in[1] * p->in[2], out_plane = p->out[0] * p->out[1] * p->out[2];
+    /* at most 16 runs of whole images: N = 64 -> 16 runs of 4 */
+    const int64_t per = fc_ceil_div(p->N, p->N < 16 ? p->N : 16), nrun = fc_ceil_div(p->N, per);
+    /* output rows per kernel call: about 24 KB of grad_out rows (wdk of them), which
+     * stay in L1 while every block of input streams passes over them */
+    int64_t rchunk = (24 * 1024) / (wdk * p->out[2] * (int64_t)sizeof(FC_T));
+    if (rchunk < 1) rchunk = 1;
+    if (rchunk > p->out[1]) rchunk = p->out[1];
+    /* near-equal chunks: 28 rows under a 27-row cap are 14 + 14, not 27 + 1 */
+    rchunk = fc_ceil_div(p->out[1], fc_ceil_div(p->out[1], rchunk));
+    const int64_t xper = x_in_place ? 0 : p->C * g->cs;
+    FC_T *part = fc_malloc(sizeof(FC_T) * (size_t)(nrun * accn * L));
+    FC_T *xbl = x_in_place ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nthreads * xper));
+    if (!part || (!x_in_place && !xbl)) {
+        fc_free(part);
+        fc_free(xbl);
+        return FC_ENOMEM;
+    }
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+    {
+#ifdef _OPENMP
+        FC_T *xb = xbl ? xbl + (int64_t)omp_get_thread_num() * xper : NULL;
+#pragma omp for schedule(dynamic, 1)
+#else
+        FC_T *xb = xbl;
+#endif
+        for (int64_t run = 0; run < nrun; ++run) {
+            FC_T *pv = part + run * accn * L;
+            memset(pv, 0, sizeof(FC_T) * (size_t)(accn * L));
+            const int64_t n1 = (run + 1) * per < p->N ? (run + 1) * per : p->N;
+            for (int64_t n = run * per; n < n1; ++n) {
+                if (!x_in_place)
+                    for (int64_t c = 0; c < p->C; ++c)
+                        FC_F(pack_plane)(x + (n * p->C + c) * in_plane, g, (FC_T)0, xb + c * g->cs);
+                for (int64_t gi = 0; gi < p->G; ++gi) {
+                    int64_t xcs;
+                    const FC_T *xn = FC_F(bw_source)(p, g, x, xb, x_in_place, n, 0, gi, &xcs);
+                    const FC_T *gbase = go + (n * p->K + gi * p->Kg) * out_plane;
+                    for (int64_t o0 = 0; o0 < p->out[0]; ++o0)
+                        for (int64_t r0 = 0; r0 < p->out[1]; r0 += rchunk) {
+                            const int64_t nr = p->out[1] - r0 < rchunk ? p->out[1] - r0 : rchunk;
+                            /* the chunk starts at packed pixel (o0*q1 + r0)*q2 and at
+                             * grad_out pixel (o0*out1 + r0)*out2 */
+                            const int64_t p0 = (o0 * g->q[1] + r0) * g->q[2];
+                            const FC_T *gr = gbase + (o0 * p->out[1] + r0) * p->out[2];
+                            for (int64_t kb = 0; kb < nkb; ++kb) {
+                                /* rows past Kg repeat the last one: their sums are never read */
+                                const FC_T *gp[64];
+                                for (int64_t i = 0; i < wdk; ++i) {
+                                    const int64_t kk = kb * wdk + i < p->Kg ? kb * wdk + i : p->Kg - 1;
+                                    gp[i] = gr + kk * out_plane;
+                                }
+                                for (int64_t cb = 0; cb < ncb; ++cb) {
+                                    const FC_T *xp[64];
+                                    FC_F(bw_streams)(p, g, xn, xcs, cb, (int)wds, p0, xp);
+                                    k->wgd(nr, p->out[2], gp, p->out[2], xp, g->q[2],
+                                           pv + ((gi * CTp + cb * wds) * Kgp + kb * wdk) * L, Kgp);
+                                }
+                            }
+                        }
+                }
+            }
+        }
+        /* runs in order, then lanes in order */
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (int64_t i = 0; i < accn; ++i) {
+            FC_T lane[L];
+            for (int l = 0; l < L; ++l) lane[l] = 0;
+            for (int64_t run = 0; run < nrun; ++run)
+                for (int l = 0; l < L; ++l) lane[l] += part[(run * accn + i) * L + l];
+            FC_T sum = 0;
+            for (int l = 0; l < L; ++l) sum += lane[l];
+            acc[i] = sum;
+        }
+    }
+    fc_free(part);
+    fc_free(xbl);
+    return FC_OK;
+}
+
 /* Backward w.r.t. the weights: grad_w[k][c][r] = sum_n sum_o grad_out[n][k][o] *
  * xpad[n][c][o*s + r*d].  In the packed layout that is, for every (c, t), a sum over
  * the flattened pixels p of grad_out (zero on garbage lanes) times the input channel
@@ -847,10 +945,17 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     fc_geom g;
     if ((st = fc_geom_forward(&p, 1, &g))) return st;
     const int64_t CT = p.Cg * p.T, lg = g.lvalid;
-    const int64_t Kgp = fc_round_up(p.Kg, wk);          /* gT row: the group's k, padded */
-    const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, wnj);
+    /* pixel-vectorised (backward_weight_dot) where a vector of k lanes would carry
+     * padding: Kg < wk (8 or 16 output channels on AVX-512 f32).  Interleaved A/B
+     * against the k-vectorised modes, 64 images of 28x28: 1->8 channels 0.29-0.36x the
+     * time (AVX-512, AVX2), 8->16 0.64x (1 thread), 0.70x (2); 8->32 even, and 2.0x
+     * slower on 64-channel layers.  At least 4 images, so its runs of whole images still
+     * feed two threads; fewer take the chunk-major mode, which splits images. */
+    const int dot = p.N >= 4 && p.Kg < k->wk;
+    const int64_t Kgp = fc_round_up(p.Kg, dot ? k->wdk : wk);  /* gT row: the group's k, padded */
+    const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, dot ? k->wds : wnj);
     const int64_t nkc = fc_ceil_div(p.Kg, 16);          /* channel runs of the gT transposition */
-    const int64_t CTp = ncb * wnj;                      /* acc rows padded to whole blocks */
+    const int64_t CTp = ncb * (dot ? k->wds : wnj);     /* acc rows padded to whole blocks */
     const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
     /* output rows per chunk of gT: about 384 KB of it (3072 pixels at wk=32, f32), kept
      * in L2 while a run of (c, t) blocks streams over it.  Long chunks are what the
@@ -874,19 +979,23 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * large accumulator (128+ channels, 3x3) it measured 1.1-1.5x slower: every chunk
      * sweeps its whole partial.  The choice depends on the shape only, so results do
      * not depend on the thread count. */
-    const int fused = p.N > 0 && accn <= FC_BW_CHUNK_ACC;
+    const int fused = !dot && p.N > 0 && accn <= FC_BW_CHUNK_ACC;
     FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)accn);
     /* an unpadded stride-1 layer (a 1x1 layer, say) is its own packed layout, and the
      * kernel reads valid pixels only: x is then read in place, not copied */
     const int x_in_place = FC_F(identity_geom)(&g);
-    FC_T *xbuf = x_in_place || fused ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
-    FC_T *gbuf = fused ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
+    FC_T *xbuf = x_in_place || fused || dot ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
+    FC_T *gbuf = fused || dot ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
     FC_F(bwjob) bw = {&p, &g, x, go, wgt, wk, wnj, Kgp, CTp, ncb, nkb, rchunk, x_in_place, nthreads};
-    if (!acc || (!fused && ((!x_in_place && !xbuf) || !gbuf))) {
+    if (!acc || (!fused && !dot && ((!x_in_place && !xbuf) || !gbuf))) {
         st = FC_ENOMEM;
         goto done;
     }
     memset(acc, 0, sizeof(FC_T) * (size_t)accn);
+    if (dot) {
+        st = FC_F(backward_weight_dot)(&p, &g, k, x, go, x_in_place, nthreads, acc, Kgp, CTp);
+        goto scatter;
+    }
     if (fused) {
         st = FC_F(backward_weight_chunks)(&bw, acc);
         goto scatter;

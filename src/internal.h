@@ -38,6 +38,17 @@ typedef void (*fc_wgt_f32_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const
 typedef void (*fc_wgt_f64_fn)(int64_t nrows, int64_t ncols, int64_t pitch, const double *gT,
                               int64_t ldg, const double *const *xp, double *out, int64_t ldo);
 
+/* Backward-weight micro-kernel vectorised over pixels: wdk grad_out rows times wds
+ * shifted input streams, over nrows rows of ncols pixels, into lane-wise partial sums
+ * (the caller adds the lanes).  Each sum has a slot of FC_WGD_SLOT elements (64 bytes,
+ * the widest vector), of which an ISA with fewer lanes fills the first `lanes`:
+ *   out[(j*ldo + i)*FC_WGD_SLOT + l] += sum_{r, c = l mod lanes} gp[i][r*gpitch + c] * xp[j][r*xpitch + c] */
+#define FC_WGD_SLOT(T) ((int)(64 / sizeof(T)))
+typedef void (*fc_wgd_f32_fn)(int64_t nrows, int64_t ncols, const float *const *gp, int64_t gpitch,
+                              const float *const *xp, int64_t xpitch, float *out, int64_t ldo);
+typedef void (*fc_wgd_f64_fn)(int64_t nrows, int64_t ncols, const double *const *gp, int64_t gpitch,
+                              const double *const *xp, int64_t xpitch, double *out, int64_t ldo);
+
 /* Single-channel multi-row kernel (see kernels/tapconv_template.h), one per kernel
  * height 1..FC_RMAX:  tile[i][v] (+)= sum_r sum_s w[r*S + s] * x[(i + r)*q2 + s + v] */
 #define FC_RMAX 8
@@ -68,6 +79,8 @@ typedef struct fc_kernels_f32 {
     fc_wgt_f32_fn wgtw;
     int wkn, wnjn;       /* the same with one vector of output channels */
     fc_wgt_f32_fn wgtn;
+    int wdk, wds;        /* pixel-vectorised backward-weight tile: grad_out rows x streams */
+    fc_wgd_f32_fn wgd;
     fc_rowcopy_f32_fn rowcopy;
     int rb, rnr;         /* multi-row tile: rows x pixels per row */
     fc_mrow_f32_fn mrow[FC_RMAX];
@@ -88,6 +101,8 @@ typedef struct fc_kernels_f64 {
     fc_wgt_f64_fn wgtw;
     int wkn, wnjn;
     fc_wgt_f64_fn wgtn;
+    int wdk, wds;
+    fc_wgd_f64_fn wgd;
     fc_rowcopy_f64_fn rowcopy;
     int rb, rnr;
     fc_mrow_f64_fn mrow[FC_RMAX];

@@ -399,6 +399,38 @@ def test_backward_weight_both_modes(isa, dtype):
             np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_pixel_vectorised_mode(isa, dtype):
+    """With 4+ images and fewer output channels than the k-vector tile (wk), backward-weight
+    runs pixel-vectorised: wdk grad_out rows x wds input streams, one row of pixels at a
+    time with a masked tail.  K around wdk (below wk), C*taps around wds, row widths
+    around the lane count, 1-D/2-D/3-D, stride 2, dilation, groups, and 4, 5 and 37
+    images (runs of several images): == reference, and the same bits on 1 and 2 threads."""
+    t = tiles(isa, dtype)
+    wdk, wds, lanes = t["wdk"], t["wds"], t["lanes"]
+    rng = np.random.default_rng(74)
+    ks = sorted(k for k in {1, wdk - 1, wdk, wdk + 1, 2 * wdk + 1, t["wk"] - 1} if 1 <= k < t["wk"])
+    widths = sorted({1, lanes - 1, lanes, lanes + 1, 2 * lanes + 3} - {0})
+    cases = []
+    for i, k in enumerate(ks):
+        for j, width in enumerate(widths):
+            c, taps = ((1, wds - 1), (1, wds), (1, wds + 1), (2, wds + 1))[(i + j) % 4]
+            cases.append(((4 + (i + j) % 2, c, 3, width + max(taps, 1) - 1), (k, c, 2, max(taps, 1)),
+                          dict(padding=((i + j) % 2, 0))))
+    cases += [((37, 2, 9, 10), (5, 2, 3, 3), dict(stride=2, padding=1)),
+              ((4, 4, 7, 8), (6, 2, 3, 2), dict(groups=2, dilation=2, padding=1)),
+              ((5, 3, 30), (7, 3, 5), dict(stride=3, padding=2)),
+              ((4, 2, 4, 5, 6), (3, 2, 2, 3, 2), dict(padding=1))]
+    for x_shape, w_shape, kw in cases:
+        x = rand(rng, x_shape, dtype)
+        g = rand(rng, (x_shape[0], w_shape[0]) + out_spatial(x_shape, w_shape, kw), dtype)
+        got = fc.conv_backward_weight(x, g, w_shape, num_threads=1, **kw)
+        assert_close(got, R.conv_backward_weight(x, g, w_shape, **kw),
+                     n=x_shape[0] * int(np.prod(g.shape[2:])), dtype=dtype,
+                     err_msg=f"{isa} x={x_shape} w={w_shape} {kw}")
+        np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
+
+
 def test_backward_weight_large_reduction(isa):
     """A 150x150 image reduced into a 3x3 weight gradient (21904 products each), float64
     and float32 (the float32 bound at n=21904) == reference."""
@@ -544,18 +576,21 @@ def test_backward_input_nan_weight_only_reaches_inputs_its_tap_pairs_with():
     np.testing.assert_array_equal(fc.conv_backward_input(g, w, (1, 1, 3)), want)
 
 
+@pytest.mark.parametrize("batch", [1, 4])
 @pytest.mark.parametrize("nd", [1, 2, 3])
-def test_non_finite_values_propagate_like_the_reference(isa, nd):
+def test_non_finite_values_propagate_like_the_reference(isa, nd, batch):
     """An inf or NaN at any single position of x (or of grad_out) makes exactly the
     gradient entries that depend on it non-finite, as the reference says, and every other
     entry finite and correct.  Every position of one channel is tried, with stride 1 and 2,
     dilation 1 and 2, padding 0 and 1: border elements that some taps never read, stride
-    tails no output reads, and the kernels' extra lanes must not leak them."""
+    tails no output reads, and the kernels' extra lanes must not leak them.  With 4 images
+    (in the last one) backward-weight takes its pixel-vectorised mode, whose row tails
+    are masked loads: the packed padding columns next to x's border must stay unread."""
     rng = np.random.default_rng(90 + nd)
     spatial = (5, 4, 3)[:nd]
     for trial, kw in enumerate([dict(), dict(stride=2), dict(dilation=2, padding=1),
                                 dict(stride=2, padding=1)]):
-        x0 = rng.standard_normal((1, 2) + spatial)
+        x0 = rng.standard_normal((batch, 2) + spatial)
         w = rng.standard_normal((3, 2) + (2, 2, 2)[:nd])
         g0 = rng.standard_normal(fc.conv_forward(x0, w, **kw).shape)
         bad = (np.inf, np.nan, -np.inf, np.nan)[trial]
@@ -563,7 +598,7 @@ def test_non_finite_values_propagate_like_the_reference(isa, nd):
         cases += [("grad_out", pos) for pos in list(np.ndindex(*g0.shape[2:]))[:6]]
         for which, pos in cases:
             x, g = x0.copy(), g0.copy()
-            (x if which == "x" else g)[(0, 1) + pos] = bad
+            (x if which == "x" else g)[(batch - 1, 1) + pos] = bad
             for name, got, ref in (
                     ("input", lambda: fc.conv_backward_input(g, w, x.shape, **kw),
                      lambda: R.conv_backward_input(g, w, x.shape, **kw)),

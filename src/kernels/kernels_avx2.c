@@ -11,6 +11,9 @@
 #define FC_VSTOREU(p, v) _mm256_storeu_ps((p), (v))
 #define FC_VSET1(s) _mm256_set1_ps(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+/* lanes below n loaded, the rest zero; masked-out lanes are not read */
+#define FC_VLOADN(p, n) \
+    _mm256_maskload_ps((p), _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
 #define FC_MR 4
 #define FC_NV 3
 #define FC_NV1 6
@@ -19,6 +22,8 @@
 #define FC_WKV 2
 #define FC_WNJ 6
 #define FC_WNJN 12
+#define FC_WDK 4
+#define FC_WDS 3
 #define FC_RB 6
 #define FC_NVR 2
 #define FC_KKV 2
@@ -34,6 +39,7 @@
 #undef FC_VSTOREU
 #undef FC_VSET1
 #undef FC_VFMA
+#undef FC_VLOADN
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -45,6 +51,8 @@
 #define FC_VSTOREU(p, v) _mm256_storeu_pd((p), (v))
 #define FC_VSET1(s) _mm256_set1_pd(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define FC_VLOADN(p, n) \
+    _mm256_maskload_pd((p), _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(n)), _mm256_setr_epi64x(0, 1, 2, 3)))
 #define FC_SUFFIX f64_avx2
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

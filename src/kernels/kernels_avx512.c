@@ -46,6 +46,7 @@ static inline void fc_transpose16_ps(__m512 r[16])
 }
 #define FC_VTRANSPOSE_REG(r) fc_transpose16_ps(r)
 #define FC_VSTORE_N(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1u), (v))
+#define FC_VLOADN(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), (p))
 #define FC_MR 8
 #define FC_NV 3
 #define FC_NV1 12
@@ -56,6 +57,8 @@ static inline void fc_transpose16_ps(__m512 r[16])
 #define FC_WKVW 4
 #define FC_WNJW 6
 #define FC_WNJN 24
+#define FC_WDK 8
+#define FC_WDS 3
 #define FC_RB 6
 #define FC_NVR 4
 #define FC_KKV 2
@@ -91,6 +94,7 @@ static inline void fc_transpose16_ps(__m512 r[16])
     } while (0)
 #undef FC_VTRANSPOSE_REG
 #undef FC_VSTORE_N
+#undef FC_VLOADN
 /* 8x8 in-register transpose: 64-bit, then two 128-bit interleave stages */
 static inline void fc_transpose8_pd(__m512d r[8])
 {
@@ -112,6 +116,7 @@ static inline void fc_transpose8_pd(__m512d r[8])
 }
 #define FC_VTRANSPOSE_REG(r) fc_transpose8_pd(r)
 #define FC_VSTORE_N(p, v, n) _mm512_mask_storeu_pd((p), (__mmask8)((1u << (n)) - 1u), (v))
+#define FC_VLOADN(p, n) _mm512_maskz_loadu_pd((__mmask8)((1u << (n)) - 1u), (p))
 #define FC_SUFFIX f64_avx512
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

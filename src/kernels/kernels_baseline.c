@@ -28,6 +28,8 @@ static inline void fc_store_v2d(double *p, fc_v2d v) { memcpy(p, &v, sizeof v); 
 #define FC_WKV 2
 #define FC_WNJ 4
 #define FC_WNJN 8
+#define FC_WDK 4
+#define FC_WDS 2
 #define FC_RB 4
 #define FC_NVR 2
 #define FC_KKV 2

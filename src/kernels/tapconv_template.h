@@ -11,6 +11,9 @@
  *   FC_WNJN         input streams of the one-vector backward-weight tile
  *   FC_WKV, FC_WNJ  backward-weight tile: FC_WKV vectors of output channels x FC_WNJ input streams
  *   FC_WKVW, FC_WNJW  optional wider backward-weight tile (same meaning)
+ *   FC_WDK, FC_WDS  pixel-vectorised backward-weight tile: FC_WDK output channels x
+ *                   FC_WDS input streams
+ *   FC_VLOADN(p, n) optional zero-filled load of n < FC_LANES elements (masked)
  *   FC_KKV, FC_KP   channels-vectorised forward tile: FC_KKV vectors of output channels x
  *                   up to FC_KP pixels (FC_KP <= FC_KPMAX)
  *   FC_SUFFIX       name suffix, e.g. f32_avx512
@@ -257,6 +260,77 @@ FC_WGT_FN(fc_wgtw, FC_WKVW, FC_WNJW)
 /* one vector of output channels: for layers with few of them (8 on an 8-lane ISA) */
 FC_WGT_FN(fc_wgtn, 1, FC_WNJN)
 
+/* Backward-weight kernel vectorised over pixels, for layers with few output channels
+ * (8 or 16: a vector of k lanes would be half padding, and grad_out would have to be
+ * transposed).  grad_out rows and input streams are read as they are, one pixel vector
+ * at a time, and FC_WDK x FC_WDS dot products accumulate lane-wise; the lanes are
+ * added by the caller, once per call of the whole pass (a slot of FC_WGD_SLOT per sum).  Rows are nrows rows of ncols
+ * valid pixels (row pitches gpitch and xpitch): the last vector of a row is loaded
+ * masked, so the garbage columns of the packed input are never read and an Inf or NaN
+ * there cannot leak into a sum.
+ *   out[(j*ldo + i)*FC_WGD_SLOT + l] += sum over r, and c = l (mod FC_LANES), of
+ *                                    gp[i][r*gpitch + c] * xp[j][r*xpitch + c]        */
+#ifndef FC_VLOADN
+/* a zero-filled load of n < FC_LANES elements, for ISAs without masked loads */
+static inline FC_V FC_NAME(fc_loadn)(const FC_T *p, int64_t n)
+{
+    FC_T b[FC_LANES];
+    for (int64_t i = 0; i < FC_LANES; ++i) b[i] = i < n ? p[i] : (FC_T)0;
+    return FC_VLOADU(b);
+}
+#  define FC_VLOADN(p, n) FC_NAME(fc_loadn)((p), (n))
+#  define FC_VLOADN_LOCAL
+#endif
+/* one load per grad_out vector, used by FC_WDS FMAs: GCC otherwise folds the load into
+ * each FMA (FC_WDS loads of the same vector, perf annotate), more loads than the ports
+ * take; an empty asm on the register keeps it loaded once */
+#if defined(__GNUC__) && (defined(__AVX2__) || defined(__AVX512F__))
+#  define FC_VPIN(v) __asm__("" : "+v"(v))
+#else
+#  define FC_VPIN(v) ((void)0)
+#endif
+#define FC_WGD_STEP(LOAD)                                                                   \
+    {                                                                                       \
+        FC_V xv[FC_WDS];                                                                    \
+        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) xv[j] = LOAD(xr[j] + c);                \
+        FC_UNROLL for (int i = 0; i < FC_WDK; ++i) {                                        \
+            FC_V gv = LOAD(gr[i] + c);                                                      \
+            FC_VPIN(gv);                                                                    \
+            FC_UNROLL for (int j = 0; j < FC_WDS; ++j) acc[i][j] = FC_VFMA(gv, xv[j], acc[i][j]); \
+        }                                                                                   \
+    }
+static void FC_NAME(fc_wgd)(int64_t nrows, int64_t ncols, const FC_T *const *gp, int64_t gpitch,
+                            const FC_T *const *xp, int64_t xpitch, FC_T *out, int64_t ldo)
+{
+    FC_V acc[FC_WDK][FC_WDS];
+    FC_UNROLL for (int i = 0; i < FC_WDK; ++i)
+        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) acc[i][j] = FC_VZERO();
+    const int64_t nfull = ncols - ncols % FC_LANES, rem = ncols - nfull;
+    for (int64_t r = 0; r < nrows; ++r) {
+        const FC_T *gr[FC_WDK], *xr[FC_WDS];
+        FC_UNROLL for (int i = 0; i < FC_WDK; ++i) gr[i] = gp[i] + r * gpitch;
+        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) xr[j] = xp[j] + r * xpitch;
+        int64_t c = 0;
+        for (; c < nfull; c += FC_LANES) FC_WGD_STEP(FC_VLOADU)
+        if (rem) {
+#define FC_WGD_LOADN_(q) FC_VLOADN((q), rem)
+            FC_WGD_STEP(FC_WGD_LOADN_)
+#undef FC_WGD_LOADN_
+        }
+    }
+    FC_UNROLL for (int i = 0; i < FC_WDK; ++i)
+        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) {
+            FC_T *o = out + (j * ldo + i) * FC_WGD_SLOT(FC_T);
+            FC_VSTOREU(o, FC_VLOADU(o) + acc[i][j]);
+        }
+}
+#undef FC_WGD_STEP
+#undef FC_VPIN
+#ifdef FC_VLOADN_LOCAL
+#  undef FC_VLOADN
+#  undef FC_VLOADN_LOCAL
+#endif
+
 /* Single-channel multi-row kernel for 2-D (and, plane by plane, 3-D) correlation: a
  * tile of FC_RB output rows (q2 apart in the packed plane) x FC_NVR vectors.  Input row
  * j feeds output row i through kernel row j - i, so each input vector is loaded once and
@@ -337,6 +411,7 @@ const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
 #endif
     FC_LANES, FC_WNJN, FC_NAME(fc_wgtn),
+    FC_WDK, FC_WDS, FC_NAME(fc_wgd),
     FC_NAME(fc_rowcopy),
     FC_RB, FC_NVR * FC_LANES,
     {FC_NAME(fc_mrow_1), FC_NAME(fc_mrow_2), FC_NAME(fc_mrow_3), FC_NAME(fc_mrow_4),

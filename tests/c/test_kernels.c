@@ -152,6 +152,19 @@ static void test_conv_tiles(void)
     /* 8: backward-weight block-major mode (accumulator C*T x K above 65536 elements) */
     conv_at(2, 2, 64, 128, 1, 3, 13, 3, 3, 0);
     conv_at(2, 1, 64, 130, 1, 2, 7, 3, 3, 4);
+    /* 9: pixel-vectorised backward-weight (4+ images, K below the k-vector tile: 8 or
+     * 16 output channels on AVX-512): K around its 8 (avx512) / 4 grad_out rows, C*T
+     * around its 3 / 2 input streams, row widths around every lane count (the masked
+     * tail of each row) */
+    static const int64_t dk_K[] = {1, 3, 4, 5, 7, 8, 9, 15, 16, 17};
+    static const int64_t dk_w[] = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 33};
+    static const int64_t dk_ker[][2] = {{1, 2}, {1, 3}, {2, 3}, {1, 1}};
+    for (size_t a = 0; a < sizeof dk_K / sizeof dk_K[0]; ++a)
+        for (size_t b = 0; b < sizeof dk_w / sizeof dk_w[0]; ++b) {
+            const size_t kk = (a + b) % 4;
+            conv_at(2, 4 + (int64_t)(b % 2), 1 + (int64_t)(a % 2), dk_K[a], 1, 3, dk_w[b],
+                    dk_ker[kk][0], dk_ker[kk][1], (int)((a + 2 * b) % 6));
+        }
     /* 6: 3-D, small */
     conv_case c3 = {"conv3d tile edge", 3, 1, 2, 9, 1, {3, 7, 17}, {2, 2, 2}, {1, 1, 1}, {1, 1, 1},
                     {0, 1, 0}, {1, 0, 0}, 1, 1};
