@@ -256,19 +256,18 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
 {
     const fc_geom *g = e->g;
     const int64_t CH = e->G * e->R;
-    /* images [0, nin) are read in place: image n's reads end at
-     * (n*CH + CH-1)*plane + lout + maxoff, which must not pass N*CH*plane; e.g. 2-pixel
-     * images under a 24-pixel tile need the last 12 single-channel images packed */
-    int64_t nin = 0;
-    if (FC_F(identity_geom)(g)) {
-        int64_t maxoff = 0;
-        for (int t = 0; t < g->T; ++t)
-            if (g->off[t] > maxoff) maxoff = g->off[t];
-        const int64_t img = CH * e->src_plane, over = g->lout + maxoff - e->src_plane;
-        int64_t tail = over > 0 ? fc_ceil_div(over, img) : 0;
-        if (tail < 1) tail = 1;
-        nin = e->N > tail ? e->N - tail : 0;
-    }
+    /* An unpadded stride-1 source is read in place, every image of it (nin = N).  A tile
+     * reads nr + maxoff elements of each channel from its first pixel, past the end of
+     * the channel into the next one (those lanes are dropped); only in the source's last
+     * channels would that pass the end of the caller's buffer, so those few tiles read a
+     * copy of their windows instead (win, wcs elements a channel), zero past the end.
+     * Packing the whole last image instead was 5.5% of a 1x1 256->64 forward call. */
+    const int identity = FC_F(identity_geom)(g);
+    int64_t maxoff = 0;
+    for (int t = 0; t < g->T; ++t)
+        if (g->off[t] > maxoff) maxoff = g->off[t];
+    const int64_t nin = identity ? e->N : 0;
+    const int64_t wcs = e->nr + maxoff;
     /* in-place images need no buffer; the packed ones go in groups bounded in bytes */
     const int64_t npacked = e->N - nin;
     const int64_t nb = FC_F(images_per_pack)(npacked, CH, g->cs, nthreads);
@@ -291,10 +290,11 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
         if (ptj > nrow) ptj = nrow;
     }
     const int64_t nchunk = e->fwdk ? fc_ceil_div(nrow, ptj) : fc_ceil_div(ntile, ptj);
-    const int64_t tper = e->fwdk ? 1 : ptj * nblk * tsz; /* scratch per thread */
-    FC_T *xbuf = fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs));
+    /* scratch per thread: the job's tiles, and the windows of the tiles at the end */
+    const int64_t tper = e->fwdk ? 1 : ptj * nblk * tsz + (identity ? cblk * wcs : 0);
+    FC_T *xbuf = npacked ? fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs)) : NULL;
     FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * tper));
-    if (!xbuf || !tiles) {
+    if ((npacked && !xbuf) || !tiles) {
         fc_free(xbuf);
         fc_free(tiles);
         return FC_ENOMEM;
@@ -351,9 +351,32 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                     continue;
                 }
                 const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ntile ? pt0 + ptj : ntile;
+                /* in place, tiles pt >= tsafe would read past the end of the source in its
+                 * last channel: (n*CH + CH-1)*plane + (pt+1)*nr + maxoff > N*CH*plane.
+                 * For the last image that is (pt+1)*nr + maxoff > plane: with 3136-pixel
+                 * planes and nr = 48, maxoff = 0, tiles 65 and up (the last one). */
+                int64_t tsafe = ntile;
+                if (in_place) {
+                    const int64_t room = ((e->N - (n0 + nl) - 1) * CH + 1) * e->src_plane - maxoff;
+                    tsafe = room > 0 ? room / e->nr : 0;
+                }
                 for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
                     const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
-                    for (int64_t pt = pt0; pt < pt1; ++pt)
+                    for (int64_t pt = pt0; pt < pt1; ++pt) {
+                        const FC_T *xt = xs + c0 * cs + pt * e->nr;
+                        int64_t xcs = cs;
+                        if (pt >= tsafe) {
+                            FC_T *win = tile + ptj * nblk * tsz;
+                            const FC_T *end = e->src + e->N * CH * e->src_plane;
+                            for (int64_t c = 0; c < cn; ++c) {
+                                const FC_T *s = xt + c * cs;
+                                const int64_t n = end - s < wcs ? end - s : wcs;
+                                memcpy(win + c * wcs, s, sizeof(FC_T) * (size_t)n);
+                                memset(win + c * wcs + n, 0, sizeof(FC_T) * (size_t)(wcs - n));
+                            }
+                            xt = win;
+                            xcs = wcs;
+                        }
                         for (int64_t kb = 0; kb < nblk; ++kb) {
                             /* whole tiles of a layout that is the output's own go straight
                              * there (rows ystride apart); the rest through the scratch tile */
@@ -362,10 +385,10 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
                             FC_T *dst = inplace ? e->y + (n0 + nl) * e->ybatch +
                                                       (gi * e->M + kb * e->mr) * e->ystride + pt * e->nr
                                                 : tile + ((pt - pt0) * nblk + kb) * tsz;
-                            e->fn(cn, g->T, g->off, xs + c0 * cs + pt * e->nr, cs,
-                                  wg + kb * wblk + c0 * g->T * e->mr, dst,
-                                  inplace ? e->ystride : e->nr, c0 > 0);
+                            e->fn(cn, g->T, g->off, xt, xcs, wg + kb * wblk + c0 * g->T * e->mr,
+                                  dst, inplace ? e->ystride : e->nr, c0 > 0);
                         }
+                    }
                 }
                 for (int64_t pt = pt0; pt < pt1; ++pt)
                     for (int64_t kb = 0; kb < nblk; ++kb) {

@@ -187,9 +187,12 @@ def test_channels_vectorised_tiles(isa, dtype):
 
 
 def test_pointwise_1x1_in_place_batches(isa):
-    """1x1 convolutions (unpadded, stride 1: every image but the last read in place) over
-    batches of 1-4 images and channel counts around the tiles, float32 and float64:
-    == reference, and == a matrix product per image."""
+    """1x1 convolutions (unpadded, stride 1: every image read in place, the tiles that
+    would read past the end of x through a copy of their window) over batches of 1-4
+    images and channel counts around the tiles, float32 and float64: == reference, and
+    == a matrix product per image.  Images of 1-3 pixels, smaller than a tile, make the
+    tiles of the last several images read past the end; with a 1x3 kernel the taps
+    reach further still."""
     rng = np.random.default_rng(3)
     for dtype in DTYPES:
         t = tiles(isa, dtype)
@@ -201,6 +204,12 @@ def test_pointwise_1x1_in_place_batches(isa):
                 assert_close(y, R.conv_forward(x, w), n=5, dtype=dtype)
                 mm = np.einsum("kc,nchw->nkhw", w[:, :, 0, 0].astype(np.float64), x)
                 assert_close(y, mm, n=5, dtype=dtype)
+        for width, kw in ((1, 1), (2, 1), (3, 1), (3, 3)):
+            for c in (1, 3):
+                x = rand(rng, (13, c, 1, width), dtype)
+                w = rand(rng, (t["mr"] + 1, c, 1, kw), dtype)
+                assert_close(fc.conv_forward(x, w), R.conv_forward(x, w), n=c * kw, dtype=dtype,
+                             err_msg=f"{isa} W={width} C={c} kw={kw}")
 
 
 # ---------------------------------------------------------------- worked examples
