@@ -12,8 +12,16 @@
 /* Forward "tap convolution" micro-kernel: one tile of MR output channels x NR
  * flattened output pixels, starting at pixel p0 = 0 of the pointers given.
  *   tile[i*ldt + j] (+)= sum_{c<C} sum_{t<T} w[(c*T + t)*MR + i] * x[c*cs + off[t] + j]
- * beta = 0 overwrites the tile, beta = 1 accumulates into it.  x is read only
- * at c*cs + off[t] + [0, NR): the driver guarantees those reads are in bounds. */
+ * beta bit 0 (FC_BETA_ACC) accumulates into the tile instead of overwriting it; bit 1
+ * (FC_BETA_STREAM) writes it with non-temporal stores, where the ISA has them: the
+ * caller then guarantees every row of the tile is vector-aligned and issues a store
+ * fence before anything else reads it.  x is read only at c*cs + off[t] + [0, NR):
+ * the driver guarantees those reads are in bounds. */
+#define FC_BETA_ACC 1
+#define FC_BETA_STREAM 2
+/* Outputs at least this large (bytes) are written with non-temporal stores where the
+ * driver can: larger than the caches of a core, they would be written back anyway. */
+#define FC_STREAM_MIN_BYTES (4.0 * 1024 * 1024)
 typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
                               const float *w, float *tile, int64_t ldt, int beta);
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,

@@ -212,6 +212,29 @@ def test_pointwise_1x1_in_place_batches(isa):
                              err_msg=f"{isa} W={width} C={c} kw={kw}")
 
 
+def test_large_pointwise_outputs_streamed(isa):
+    """1x1 layers whose output exceeds 4 MB are written with non-temporal stores (64->256
+    channels at 28x28 x 6: 4.8 MB; the backward-input of 256->64 likewise): == a matrix
+    product per image, and the same bits as into a caller's out= that starts off a
+    64-byte boundary (plain stores)."""
+    rng = np.random.default_rng(5)
+    x = rng.standard_normal((6, 64, 28, 28), dtype=np.float32)
+    w = rng.standard_normal((256, 64, 1, 1), dtype=np.float32)
+    y = fc.conv_forward(x, w)
+    assert y.nbytes >= 4 << 20 and y.ctypes.data % 64 == 0
+    mm = np.einsum("kc,nchw->nkhw", w[:, :, 0, 0].astype(np.float64), x)
+    assert_close(y, mm, n=64, dtype=np.float32)
+    buf = np.empty(y.size + 1, dtype=np.float32)
+    off = buf[1:] if buf[1:].ctypes.data % 64 else buf[:-1]
+    out = off.reshape(y.shape)
+    assert out.ctypes.data % 64 != 0
+    np.testing.assert_array_equal(fc.conv_forward(x, w, out=out), y)
+    # backward-input of the 256->64 layer: grad_out (6, 64, 28, 28) -> (6, 256, 28, 28)
+    wt = np.ascontiguousarray(w.transpose(1, 0, 2, 3))
+    gx = fc.conv_backward_input(x, wt, (6, 256, 28, 28))
+    np.testing.assert_array_equal(gx, y)
+
+
 # ---------------------------------------------------------------- worked examples
 
 

@@ -11,6 +11,7 @@
 #define FC_VSTOREU(p, v) _mm256_storeu_ps((p), (v))
 #define FC_VSET1(s) _mm256_set1_ps(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_ps((a), (b), (c))
+#define FC_VSTREAM(p, v) _mm256_stream_ps((p), (v))
 /* lanes below n loaded, the rest zero; masked-out lanes are not read */
 #define FC_VLOADN(p, n) \
     _mm256_maskload_ps((p), _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(n)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)))
@@ -40,6 +41,7 @@
 #undef FC_VSET1
 #undef FC_VFMA
 #undef FC_VLOADN
+#undef FC_VSTREAM
 #undef FC_SUFFIX
 #undef FC_TYPESUF
 
@@ -51,6 +53,7 @@
 #define FC_VSTOREU(p, v) _mm256_storeu_pd((p), (v))
 #define FC_VSET1(s) _mm256_set1_pd(s)
 #define FC_VFMA(a, b, c) _mm256_fmadd_pd((a), (b), (c))
+#define FC_VSTREAM(p, v) _mm256_stream_pd((p), (v))
 #define FC_VLOADN(p, n) \
     _mm256_maskload_pd((p), _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)(n)), _mm256_setr_epi64x(0, 1, 2, 3)))
 #define FC_SUFFIX f64_avx2

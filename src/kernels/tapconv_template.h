@@ -33,6 +33,12 @@
 #  define FC_UNROLL
 #endif
 
+/* non-temporal store of an aligned vector; plain stores where the ISA file has none */
+#ifndef FC_VSTREAM
+#  define FC_VSTREAM(p, v) FC_VSTOREU((p), (v))
+#  define FC_VSTREAM_LOCAL
+#endif
+
 #define FC_NR (FC_NV * FC_LANES)
 #define FC_NR1 (FC_NV1 * FC_LANES)
 
@@ -44,8 +50,8 @@
     FC_V acc[MR_][NV_];                                                              \
     FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
         FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
-            acc[i][j] = beta ? FC_VLOADU(tile + i * ldt + j * FC_LANES)              \
-                             : FC_VZERO();                                           \
+            acc[i][j] = (beta & FC_BETA_ACC) ? FC_VLOADU(tile + i * ldt + j * FC_LANES) \
+                                             : FC_VZERO();                           \
     const int TT = (T_) > 0 ? (T_) : T;                                              \
     for (int64_t c = 0; c < C; ++c) {                                                \
         const FC_T *xc = x + c * cs;                                                 \
@@ -64,9 +70,14 @@
             w += MR_;                                                                \
         }                                                                            \
     }                                                                                \
-    FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
-        FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
-            FC_VSTOREU(tile + i * ldt + j * FC_LANES, acc[i][j]);
+    if (beta & FC_BETA_STREAM)                                                       \
+        FC_UNROLL for (int i = 0; i < MR_; ++i)                                      \
+            FC_UNROLL for (int j = 0; j < NV_; ++j)                                  \
+                FC_VSTREAM(tile + i * ldt + j * FC_LANES, acc[i][j]);                \
+    else                                                                             \
+        FC_UNROLL for (int i = 0; i < MR_; ++i)                                      \
+            FC_UNROLL for (int j = 0; j < NV_; ++j)                                  \
+                FC_VSTOREU(tile + i * ldt + j * FC_LANES, acc[i][j]);
 
 /* The 1x1 kernel prefetches each channel's lines this many tiles ahead: the driver
  * walks a job's tiles in order over the same block of channels, so the lines arrive one
@@ -460,6 +471,10 @@ const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     },
 };
 
+#ifdef FC_VSTREAM_LOCAL
+#  undef FC_VSTREAM
+#  undef FC_VSTREAM_LOCAL
+#endif
 #undef FC_NR
 #undef FC_NR1
 #undef FC_FWD_BODY
