@@ -436,8 +436,49 @@ def check_size(fname, name, shape, itemsize=8):
             f"more than 2**63-1")
 
 
+def _tagged(v):
+    """``v`` with the type of every element alongside it, so that 1, True, 1.0 and
+    numpy.int64(1) make different keys (they hash and compare equal, but only some of
+    them are valid parameters).  Lists and arrays stay unhashable."""
+    t = type(v)
+    if t is tuple:
+        if all(type(e) is int for e in v):  # shapes and most parameters: one check
+            return (_INTS, v)
+        return (tuple, tuple(_tagged(e) for e in v))
+    return (t, v)
+
+
+_INTS = "tuple of int"
+
+
+#: resolve_conv results by argument (a training loop repeats the same few layers):
+#: the checks cost ~25 us a call, more than a small convolution's arithmetic
+_RESOLVED = {}
+_RESOLVED_MAX = 256
+
+
 def resolve_conv(fname, x_shape, w_shape, stride=1, padding=0, dilation=1, groups=1,
                  *, x_name="x", w_name="w", itemsize=8):
+    """Check a batched convolution's shapes and parameters all at once (see
+    _resolve_conv); successful results are remembered per exact argument values and
+    types, so a repeated call skips the checks (and raises exactly as before when they
+    fail: failures are never stored)."""
+    args = (fname, x_shape, w_shape, stride, padding, dilation, groups, x_name, w_name, itemsize)
+    key = _tagged(args)
+    try:
+        hit = _RESOLVED.get(key)
+    except TypeError:  # a list or an array among the arguments: no key, no cache
+        return _resolve_conv(*args)
+    if hit is None:
+        hit = _resolve_conv(*args)
+        if len(_RESOLVED) >= _RESOLVED_MAX:
+            _RESOLVED.clear()
+        _RESOLVED[key] = hit
+    return hit
+
+
+def _resolve_conv(fname, x_shape, w_shape, stride, padding, dilation, groups, x_name, w_name,
+                  itemsize):
     """Check a batched convolution's shapes and parameters all at once.
 
     ``x_shape`` is (N, C, *spatial), ``w_shape`` is (K, C // groups, *kernel).

@@ -370,3 +370,19 @@ def test_resolve_conv():
         resolve_conv(F, (1, 2**32, 2**32), (1, 2**32, 1))
     with raises(ValueError, "conv_forward: padding='same' requires stride 1"):
         resolve_conv(F, (1, 1, 5), (1, 1, 3), stride=2, padding="same")
+
+
+def test_resolve_conv_remembers_results_but_not_lookalike_arguments():
+    """resolve_conv keeps its successful results by argument value and type: after a
+    call with stride 1 and padding (1, 1) has been remembered, True, 1.0 and (True, 1) (equal
+    to them in Python) still raise TypeError as on a fresh call; numpy ints and lists
+    (no cache key) still work; and a remembered result is the one a fresh check gives."""
+    ok = resolve_conv("f", (2, 1, 8, 8), (8, 1, 3, 3), 1, (1, 1))
+    assert resolve_conv("f", (2, 1, 8, 8), (8, 1, 3, 3), 1, (1, 1)) == ok
+    assert ok[1] == (2, 8, 8, 8) and ok[0].pad_low == (1, 1)
+    for stride, padding in ((True, (1, 1)), (1.0, (1, 1)), (1, (True, 1)), (1, (1.0, 1))):
+        with pytest.raises(TypeError):
+            resolve_conv("f", (2, 1, 8, 8), (8, 1, 3, 3), stride, padding)
+    assert resolve_conv("f", (2, 1, 8, 8), (8, 1, 3, 3), np.int64(1), [1, 1]) == ok
+    with pytest.raises(ValueError, match="groups"):
+        resolve_conv("f", (2, 1, 8, 8), (8, 1, 3, 3), 1, (1, 1), groups=3)
