@@ -252,62 +252,56 @@ static void FC_F(kvec_job)(const FC_F(engine) *e, const FC_T *xs, int64_t cs, co
     }
 }
 
-static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
+/* What one pass of the engine derives from its engine once per call: blocking, job
+ * shape and the output path. */
+typedef struct FC_F(pass) {
+    int64_t nblk, ntile, tsz, cblk, ptj, nchunk, tper, wblk, nrow, maxoff, wcs;
+    int out_direct, stream_out;
+} FC_F(pass);
+
+static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, FC_F(pass) *ps)
 {
     const fc_geom *g = e->g;
-    const int64_t CH = e->G * e->R;
-    /* An unpadded stride-1 source is read in place, every image of it (nin = N).  A tile
-     * reads nr + maxoff elements of each channel from its first pixel, past the end of
-     * the channel into the next one (those lanes are dropped); only in the source's last
+    /* An unpadded stride-1 source is read in place, every image of it.  A tile reads
+     * nr + maxoff elements of each channel from its first pixel, past the end of the
+     * channel into the next one (those lanes are dropped); only in the source's last
      * channels would that pass the end of the caller's buffer, so those few tiles read a
-     * copy of their windows instead (win, wcs elements a channel), zero past the end.
+     * copy of their windows instead (wcs elements a channel), zero past the end.
      * Packing the whole last image instead was 5.5% of a 1x1 256->64 forward call. */
-    const int identity = FC_F(identity_geom)(g);
-    int64_t maxoff = 0;
+    ps->maxoff = 0;
     for (int t = 0; t < g->T; ++t)
-        if (g->off[t] > maxoff) maxoff = g->off[t];
-    const int64_t nin = identity ? e->N : 0;
-    const int64_t wcs = e->nr + maxoff;
-    /* in-place images need no buffer; the packed ones go in groups bounded in bytes */
-    const int64_t npacked = e->N - nin;
-    const int64_t nb = FC_F(images_per_pack)(npacked, CH, g->cs, nthreads);
-    const int64_t nblk = fc_ceil_div(e->M, e->mr);
-    const int64_t ntile = g->lout / e->nr;
-    const int64_t tsz = e->mr * e->nr;               /* one tile of accumulators */
-    const int64_t cblk = FC_F(channel_block)(g, e->R, e->nr);
+        if (g->off[t] > ps->maxoff) ps->maxoff = g->off[t];
+    ps->wcs = e->nr + ps->maxoff;
+    ps->nblk = fc_ceil_div(e->M, e->mr);
+    ps->ntile = g->lout / e->nr;
+    ps->tsz = e->mr * e->nr;               /* one tile of accumulators */
+    ps->cblk = FC_F(channel_block)(g, e->R, e->nr);
     /* pixel tiles per job: a block of weights is reused from L1 across them, and each
      * channel is read in longer runs, which the prefetcher follows; still leave about
      * four jobs per thread.  (Any split gives the same bits: a job holds every output
      * element's whole reduction.) */
-    int64_t ptj = e->N * e->G * ntile / (4 * (int64_t)nthreads);
-    if (ptj > 8) ptj = 8;
-    if (ptj < 1) ptj = 1;
+    ps->ptj = e->N * e->G * ps->ntile / (4 * (int64_t)nthreads);
+    if (ps->ptj > 8) ps->ptj = 8;
+    if (ps->ptj < 1) ps->ptj = 1;
     /* channels-vectorised mode: a job is a run of output rows (ptj of them), about four
      * jobs per thread (its kernel writes the output itself: no scratch tile) */
-    const int64_t nrow = g->O[0] * g->O[1];
+    ps->nrow = g->O[0] * g->O[1];
     if (e->fwdk) {
-        ptj = fc_ceil_div(e->N * e->G * nrow, 4 * (int64_t)nthreads);
-        if (ptj > nrow) ptj = nrow;
+        ps->ptj = fc_ceil_div(e->N * e->G * ps->nrow, 4 * (int64_t)nthreads);
+        if (ps->ptj > ps->nrow) ps->ptj = ps->nrow;
     }
-    const int64_t nchunk = e->fwdk ? fc_ceil_div(nrow, ptj) : fc_ceil_div(ntile, ptj);
+    ps->nchunk = e->fwdk ? fc_ceil_div(ps->nrow, ps->ptj) : fc_ceil_div(ps->ntile, ps->ptj);
     /* scratch per thread: the job's tiles, and the windows of the tiles at the end */
-    const int64_t tper = e->fwdk ? 1 : ptj * nblk * tsz + (identity ? cblk * wcs : 0);
-    FC_T *xbuf = npacked ? fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs)) : NULL;
-    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * tper));
-    if ((npacked && !xbuf) || !tiles) {
-        fc_free(xbuf);
-        fc_free(tiles);
-        return FC_ENOMEM;
-    }
-    const int64_t wblk = e->R * g->T * e->mr;
+    ps->tper = e->fwdk ? 1 : ps->ptj * ps->nblk * ps->tsz + (identity ? ps->cblk * ps->wcs : 0);
+    ps->wblk = e->R * g->T * e->mr;
     /* the flattened index is the output's own index when there are no garbage lanes
      * (q = O on the inner axes) and the scatter is the identity: then whole tiles need
      * no copy (and no bias, which the copy adds) */
     const FC_F(scatter) *sc = e->sc;
-    const int out_direct = !e->bias && g->q[1] == g->O[1] && g->q[2] == g->O[2] &&
-                           sc->ystart[0] == 0 && sc->ystart[1] == 0 && sc->ystart[2] == 0 &&
-                           sc->ystep[0] == 1 && sc->ystep[1] == 1 && sc->ystep[2] == 1 &&
-                           sc->ydim[1] == g->O[1] && sc->ydim[2] == g->O[2];
+    ps->out_direct = !e->bias && g->q[1] == g->O[1] && g->q[2] == g->O[2] &&
+                     sc->ystart[0] == 0 && sc->ystart[1] == 0 && sc->ystart[2] == 0 &&
+                     sc->ystep[0] == 1 && sc->ystep[1] == 1 && sc->ystep[2] == 1 &&
+                     sc->ydim[1] == g->O[1] && sc->ydim[2] == g->O[2];
     /* Tiles written straight into a large output, whole in one kernel call (one block of
      * reduction channels), use non-temporal stores: a plain store first reads the line
      * it writes (read-for-ownership), which for an output much larger than the caches
@@ -316,16 +310,124 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
      * backward-input (25.7 MB) 0.64x (1 and 2 threads); 1.6 MB even.  Not for tiles
      * that later blocks add to (the 256->64 forward: 1.14x slower), whose lines are
      * read back. */
-    const int stream_out = out_direct && cblk >= e->R &&
-                           (e->ystride * (int64_t)sizeof(FC_T)) % FC_ALIGN == 0 &&
-                           (double)e->N * (double)e->ybatch * (double)sizeof(FC_T) >= FC_STREAM_MIN_BYTES;
+    ps->stream_out = ps->out_direct && ps->cblk >= e->R &&
+                     (e->ystride * (int64_t)sizeof(FC_T)) % FC_ALIGN == 0 &&
+                     (double)e->N * (double)e->ybatch * (double)sizeof(FC_T) >= FC_STREAM_MIN_BYTES;
+}
+
+/* One job of the flattened mode: pixel tiles [pc*ptj, (pc+1)*ptj) of image n (its
+ * group gi channels at xs, cs apart), every block of output channels.  Channel blocks
+ * outside, then tiles, then blocks of output channels, so a tile's slab of the channel
+ * block stays in L1 while every block of output channels uses it (a weight block, T*mr
+ * values a channel, is the smaller of the two to re-read from L2). */
+static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC_T *xs, int64_t cs,
+                           int in_place, int64_t n, int64_t gi, int64_t pc, FC_T *tile)
+{
+    const fc_geom *g = e->g;
+    const int64_t CH = e->G * e->R, nblk = ps->nblk, tsz = ps->tsz, ptj = ps->ptj;
+    const FC_T *wg = e->wpack + gi * nblk * ps->wblk;
+    FC_T *yn = e->y + n * e->ybatch;
+    const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ps->ntile ? pt0 + ptj : ps->ntile;
+    /* in place, tiles pt >= tsafe would read past the end of the source in its last
+     * channel: (n*CH + CH-1)*plane + (pt+1)*nr + maxoff > N*CH*plane.  For the last
+     * image that is (pt+1)*nr + maxoff > plane: with 3136-pixel planes and nr = 48,
+     * maxoff = 0, tiles 65 and up (the last one). */
+    int64_t tsafe = ps->ntile;
+    if (in_place) {
+        const int64_t room = ((e->N - n - 1) * CH + 1) * e->src_plane - ps->maxoff;
+        tsafe = room > 0 ? room / e->nr : 0;
+    }
+    for (int64_t c0 = 0; c0 < e->R; c0 += ps->cblk) {
+        const int64_t cn = e->R - c0 < ps->cblk ? e->R - c0 : ps->cblk;
+        for (int64_t pt = pt0; pt < pt1; ++pt) {
+            const FC_T *xt = xs + c0 * cs + pt * e->nr;
+            int64_t xcs = cs;
+            if (pt >= tsafe) {
+                FC_T *win = tile + ptj * nblk * tsz;
+                const FC_T *end = e->src + e->N * CH * e->src_plane;
+                for (int64_t c = 0; c < cn; ++c) {
+                    const FC_T *s = xt + c * cs;
+                    const int64_t m = end - s < ps->wcs ? end - s : ps->wcs;
+                    memcpy(win + c * ps->wcs, s, sizeof(FC_T) * (size_t)m);
+                    memset(win + c * ps->wcs + m, 0, sizeof(FC_T) * (size_t)(ps->wcs - m));
+                }
+                xt = win;
+                xcs = ps->wcs;
+            }
+            for (int64_t kb = 0; kb < nblk; ++kb) {
+                /* whole tiles of a layout that is the output's own go straight there
+                 * (rows ystride apart); the rest through the scratch tile */
+                const int inplace = ps->out_direct && (kb + 1) * e->mr <= e->M &&
+                                    (pt + 1) * e->nr <= g->lvalid;
+                FC_T *dst = inplace ? yn + (gi * e->M + kb * e->mr) * e->ystride + pt * e->nr
+                                    : tile + ((pt - pt0) * nblk + kb) * tsz;
+                int beta = c0 > 0 ? FC_BETA_ACC : 0;
+                if (inplace && ps->stream_out && ((uintptr_t)dst & (FC_ALIGN - 1)) == 0)
+                    beta |= FC_BETA_STREAM;
+                e->fn(cn, g->T, g->off, xt, xcs, wg + kb * ps->wblk + c0 * g->T * e->mr, dst,
+                      inplace ? e->ystride : e->nr, beta);
+            }
+        }
+    }
+    /* order the job's non-temporal stores before anything that follows */
+    if (ps->stream_out) __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    for (int64_t pt = pt0; pt < pt1; ++pt)
+        for (int64_t kb = 0; kb < nblk; ++kb) {
+            if (ps->out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid) continue;
+            const int64_t m0 = kb * e->mr;
+            const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+            const int64_t ch = gi * e->M + m0;
+            FC_F(copy_out)(e->rowcopy, tile + ((pt - pt0) * nblk + kb) * tsz, rows, e->nr,
+                           pt * e->nr, e->sc, yn + ch * e->ystride, e->ystride,
+                           e->bias ? e->bias + ch : NULL);
+        }
+}
+
+/* Run np passes of the engine over one source: every pass reads the same images in
+ * the same packed layout (es[0].g's L, plo, q, s and cs, which all passes share) and
+ * writes outputs no other pass writes, e.g. the residue classes of a strided
+ * backward-input.  Each round packs its images once for all passes; the jobs of every
+ * pass then share one dynamic loop. */
+static fc_status FC_F(engine_run_passes)(const FC_F(engine) *es, int np, int nthreads)
+{
+    const FC_F(engine) *e0 = es;
+    const fc_geom *g = e0->g;
+    const int64_t CH = e0->G * e0->R, N = e0->N;
+    const int identity = FC_F(identity_geom)(g);
+    const int64_t nin = identity ? N : 0;
+    /* in-place images need no buffer; the packed ones go in groups bounded in bytes */
+    const int64_t npacked = N - nin;
+    const int64_t nb = FC_F(images_per_pack)(npacked, CH, g->cs, nthreads);
+    FC_F(pass) *ps = malloc(sizeof(FC_F(pass)) * (size_t)np);
+    int64_t *jofs = malloc(sizeof(int64_t) * (size_t)(np + 1));
+    if (!ps || !jofs) {
+        free(ps);
+        free(jofs);
+        return FC_ENOMEM;
+    }
+    int64_t tper = 1;
+    for (int i = 0; i < np; ++i) {
+        FC_F(pass_init)(es + i, identity, nthreads, ps + i);
+        if (ps[i].tper > tper) tper = ps[i].tper;
+    }
+    FC_T *xbuf = npacked ? fc_malloc(sizeof(FC_T) * (size_t)(nb * CH * g->cs)) : NULL;
+    FC_T *tiles = fc_malloc(sizeof(FC_T) * (size_t)(nthreads * tper));
+    if ((npacked && !xbuf) || !tiles) {
+        fc_free(xbuf);
+        fc_free(tiles);
+        free(ps);
+        free(jofs);
+        return FC_ENOMEM;
+    }
     /* rounds: the in-place images at once, then the packed ones in groups of nb */
-    for (int64_t n0 = 0; n0 < e->N;) {
+    for (int64_t n0 = 0; n0 < N;) {
         const int in_place = n0 < nin;
-        const int64_t nbb = in_place ? nin - n0 : (e->N - n0 < nb ? e->N - n0 : nb);
-        const int64_t njobs = nbb * e->G * nchunk;
-        const FC_T *base = in_place ? e->src + n0 * CH * e->src_plane : xbuf;
-        const int64_t cs = in_place ? e->src_plane : g->cs;
+        const int64_t nbb = in_place ? nin - n0 : (N - n0 < nb ? N - n0 : nb);
+        jofs[0] = 0;
+        for (int i = 0; i < np; ++i) jofs[i + 1] = jofs[i] + nbb * e0->G * ps[i].nchunk;
+        const int64_t njobs = jofs[np];
+        const FC_T *base = in_place ? e0->src + n0 * CH * e0->src_plane : xbuf;
+        const int64_t cs = in_place ? e0->src_plane : g->cs;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
 #endif
@@ -337,93 +439,47 @@ static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
             FC_T *tile = tiles;
 #endif
             for (int64_t i = 0; i < (in_place ? 0 : nbb * CH); ++i)
-                FC_F(pack_plane)(e->src + (n0 * CH + i) * e->src_plane, g, e->fill, xbuf + i * g->cs);
-            /* one job = a run of pixel tiles of one image and group, all its output
-             * channels: channel blocks outside, then tiles, then blocks of output
-             * channels, so a tile's slab of the channel block stays in L1 while every
-             * block of output channels uses it (a weight block, T*mr values a channel, is
-             * the smaller of the two to re-read from L2).  Jobs are handed out
-             * dynamically: on this VM one core often runs slower than the other (a busy
-             * sibling), and a static split then waits on it (perf: 10% of a 2-thread
-             * backward-input in the OpenMP barrier, the two threads' kernel samples
-             * 40% / 35%).  Any split gives the same bits: a job owns its outputs. */
+                FC_F(pack_plane)(e0->src + (n0 * CH + i) * e0->src_plane, g, e0->fill, xbuf + i * g->cs);
+            /* one job = a run of pixel tiles (or output rows) of one image and group,
+             * all its output channels.  Jobs are handed out dynamically: on this VM one
+             * core often runs slower than the other (a busy sibling), and a static split
+             * then waits on it (perf: 10% of a 2-thread backward-input in the OpenMP
+             * barrier, the two threads' kernel samples 40% / 35%).  Any split gives the
+             * same bits: a job owns its outputs. */
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
-                const int64_t pc = job % nchunk;
-                const int64_t gi = (job / nchunk) % e->G;
-                const int64_t nl = job / (nchunk * e->G);
+                int ip = 0;
+                while (job >= jofs[ip + 1]) ++ip;
+                const FC_F(engine) *e = es + ip;
+                const FC_F(pass) *pp = ps + ip;
+                const int64_t jl = job - jofs[ip];
+                const int64_t pc = jl % pp->nchunk;
+                const int64_t gi = (jl / pp->nchunk) % e->G;
+                const int64_t nl = jl / (pp->nchunk * e->G);
                 const FC_T *xs = base + (nl * CH + gi * e->R) * cs;
-                const FC_T *wg = e->wpack + gi * nblk * wblk;
                 if (e->fwdk) {
-                    const int64_t r1 = (pc + 1) * ptj < nrow ? (pc + 1) * ptj : nrow;
-                    FC_F(kvec_job)(e, xs, cs, wg, e->y + (n0 + nl) * e->ybatch, gi, pc * ptj, r1);
-                    continue;
+                    const int64_t r1 = (pc + 1) * pp->ptj < pp->nrow ? (pc + 1) * pp->ptj : pp->nrow;
+                    FC_F(kvec_job)(e, xs, cs, e->wpack + gi * pp->nblk * pp->wblk,
+                                   e->y + (n0 + nl) * e->ybatch, gi, pc * pp->ptj, r1);
+                } else {
+                    FC_F(flat_job)(e, pp, xs, cs, in_place, n0 + nl, gi, pc, tile);
                 }
-                const int64_t pt0 = pc * ptj, pt1 = pt0 + ptj < ntile ? pt0 + ptj : ntile;
-                /* in place, tiles pt >= tsafe would read past the end of the source in its
-                 * last channel: (n*CH + CH-1)*plane + (pt+1)*nr + maxoff > N*CH*plane.
-                 * For the last image that is (pt+1)*nr + maxoff > plane: with 3136-pixel
-                 * planes and nr = 48, maxoff = 0, tiles 65 and up (the last one). */
-                int64_t tsafe = ntile;
-                if (in_place) {
-                    const int64_t room = ((e->N - (n0 + nl) - 1) * CH + 1) * e->src_plane - maxoff;
-                    tsafe = room > 0 ? room / e->nr : 0;
-                }
-                for (int64_t c0 = 0; c0 < e->R; c0 += cblk) {
-                    const int64_t cn = e->R - c0 < cblk ? e->R - c0 : cblk;
-                    for (int64_t pt = pt0; pt < pt1; ++pt) {
-                        const FC_T *xt = xs + c0 * cs + pt * e->nr;
-                        int64_t xcs = cs;
-                        if (pt >= tsafe) {
-                            FC_T *win = tile + ptj * nblk * tsz;
-                            const FC_T *end = e->src + e->N * CH * e->src_plane;
-                            for (int64_t c = 0; c < cn; ++c) {
-                                const FC_T *s = xt + c * cs;
-                                const int64_t n = end - s < wcs ? end - s : wcs;
-                                memcpy(win + c * wcs, s, sizeof(FC_T) * (size_t)n);
-                                memset(win + c * wcs + n, 0, sizeof(FC_T) * (size_t)(wcs - n));
-                            }
-                            xt = win;
-                            xcs = wcs;
-                        }
-                        for (int64_t kb = 0; kb < nblk; ++kb) {
-                            /* whole tiles of a layout that is the output's own go straight
-                             * there (rows ystride apart); the rest through the scratch tile */
-                            const int inplace = out_direct && (kb + 1) * e->mr <= e->M &&
-                                                (pt + 1) * e->nr <= g->lvalid;
-                            FC_T *dst = inplace ? e->y + (n0 + nl) * e->ybatch +
-                                                      (gi * e->M + kb * e->mr) * e->ystride + pt * e->nr
-                                                : tile + ((pt - pt0) * nblk + kb) * tsz;
-                            int beta = c0 > 0 ? FC_BETA_ACC : 0;
-                            if (inplace && stream_out && ((uintptr_t)dst & (FC_ALIGN - 1)) == 0)
-                                beta |= FC_BETA_STREAM;
-                            e->fn(cn, g->T, g->off, xt, xcs, wg + kb * wblk + c0 * g->T * e->mr,
-                                  dst, inplace ? e->ystride : e->nr, beta);
-                        }
-                    }
-                }
-                /* order the job's non-temporal stores before anything that follows */
-                if (stream_out) __atomic_thread_fence(__ATOMIC_SEQ_CST);
-                for (int64_t pt = pt0; pt < pt1; ++pt)
-                    for (int64_t kb = 0; kb < nblk; ++kb) {
-                        if (out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid)
-                            continue;
-                        const int64_t m0 = kb * e->mr;
-                        const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
-                        const int64_t ch = gi * e->M + m0;
-                        FC_F(copy_out)(e->rowcopy, tile + ((pt - pt0) * nblk + kb) * tsz, rows,
-                                       e->nr, pt * e->nr, e->sc, e->y + (n0 + nl) * e->ybatch + ch * e->ystride,
-                                       e->ystride, e->bias ? e->bias + ch : NULL);
-                    }
             }
         }
         n0 += nbb;
     }
     fc_free(xbuf);
     fc_free(tiles);
+    free(ps);
+    free(jofs);
     return FC_OK;
+}
+
+static fc_status FC_F(engine_run)(const FC_F(engine) *e, int nthreads)
+{
+    return FC_F(engine_run_passes)(e, 1, nthreads);
 }
 
 /* Multiply-adds of the problem (forward = backward-input = backward-weight count). */
