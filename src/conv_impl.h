@@ -653,116 +653,163 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     }
     const FC_KT *k = FC_ACTIVE();
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
-    FC_F(engine) e;
-    memset(&e, 0, sizeof e);
-    FC_F(pick_kernel)(k, p.Cg, 0, &e);
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2];
-    int64_t *taps = malloc(sizeof(int64_t) * (size_t)(3 * (p.ker[0] + p.ker[1] + p.ker[2]) + 3));
-    /* room for the widest channel blocking any residue class may pick */
-    const int64_t cgp = fc_round_up(p.Cg, e.mr > k->kw ? e.mr : k->kw);
-    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * cgp * p.Kg * p.T));
-    fc_geom g;
-    memset(&g, 0, sizeof g);
-    g.off = malloc(sizeof(int64_t) * (size_t)p.T);
-    g.tap_elem = malloc(sizeof(int64_t) * (size_t)p.T);
-    if (!taps || !wp || !g.off || !g.tap_elem) {
+    /* the residue classes: input positions i = a + m*s - plo for a in [0, s) per axis,
+     * each a stride-1 correlation of grad_out with the taps r where r*d = a (mod s) */
+    const int64_t ncls = p.str[0] * p.str[1] * p.str[2];
+    typedef struct {
+        int64_t a[3], nk[3], *rk[3], qmax[3], mlo[3], ma[3], plo[3];
+    } cls_t;
+    const int64_t ksum = p.ker[0] + p.ker[1] + p.ker[2];
+    cls_t *cl = calloc((size_t)ncls, sizeof(cls_t));
+    int64_t *rkbuf = malloc(sizeof(int64_t) * (size_t)(ncls * ksum));
+    FC_F(engine) *es = calloc((size_t)ncls, sizeof(FC_F(engine)));
+    fc_geom *gs = calloc((size_t)ncls, sizeof(fc_geom));
+    FC_F(scatter) *scs = calloc((size_t)ncls, sizeof(FC_F(scatter)));
+    FC_T **wps = calloc((size_t)ncls, sizeof(FC_T *));
+    int np = 0;
+    if (!cl || !rkbuf || !es || !gs || !scs || !wps) {
         st = FC_ENOMEM;
         goto done;
     }
-    for (int64_t a0 = 0; a0 < p.str[0]; ++a0)
-        for (int64_t a1 = 0; a1 < p.str[1]; ++a1)
-            for (int64_t a2 = 0; a2 < p.str[2]; ++a2) {
-                const int64_t a[3] = {a0, a1, a2};
-                int64_t *rk[3], nk[3], qmax[3], mlo[3], ma[3];
-                int64_t *cur = taps;
-                int empty_out = 0;
-                for (int i = 0; i < 3; ++i) {
-                    rk[i] = cur;
-                    nk[i] = 0;
-                    qmax[i] = 0;
-                    for (int64_t r = 0; r < p.ker[i]; ++r)
-                        if ((r * p.dil[i]) % p.str[i] == a[i]) {
-                            rk[i][nk[i]++] = r;
-                            const int64_t qr = (r * p.dil[i] - a[i]) / p.str[i];
-                            if (qr > qmax[i]) qmax[i] = qr;
-                        }
-                    cur += p.ker[i];
-                    /* inputs of this class: i = a + m*s - plo in [0, in), e.g. a=1, s=2,
-                     * plo=1, in=5: m from 0 (i=0) to 2 (i=4) */
-                    mlo[i] = fc_floor_div(p.plo[i] - a[i] + p.str[i] - 1, p.str[i]);
-                    if (mlo[i] < 0) mlo[i] = 0;
-                    const int64_t mhi = fc_floor_div(p.plo[i] + p.in[i] - 1 - a[i], p.str[i]);
-                    ma[i] = mhi - mlo[i] + 1;
-                    if (ma[i] <= 0) empty_out = 1;
+    /* a common packed layout for grad_out: low pad PLO = the largest class's, and rows
+     * long enough for every class; class c's taps shift by PLO - plo_c.  7x7 stride 2,
+     * padding 3: classes a = 0 (taps 0,2,4,6) and a = 1 (1,3,5) both have plo 1, rows
+     * of 112 + 3 and 112 + 2 -> one layout of 115.  Packing grad_out once per class
+     * instead was 26% of that layer's backward-input. */
+    int64_t PLO[3] = {INT64_MIN, INT64_MIN, INT64_MIN}, Q[3] = {0, 0, 0};
+    for (int64_t c = 0; c < ncls; ++c) {
+        const int64_t a[3] = {c / (p.str[1] * p.str[2]), (c / p.str[2]) % p.str[1], c % p.str[2]};
+        cls_t *cc = cl + np;
+        int empty_out = 0;
+        for (int i = 0; i < 3; ++i) {
+            cc->a[i] = a[i];
+            cc->rk[i] = rkbuf + np * ksum + (i == 0 ? 0 : i == 1 ? p.ker[0] : p.ker[0] + p.ker[1]);
+            cc->nk[i] = 0;
+            cc->qmax[i] = 0;
+            for (int64_t r = 0; r < p.ker[i]; ++r)
+                if ((r * p.dil[i]) % p.str[i] == a[i]) {
+                    cc->rk[i][cc->nk[i]++] = r;
+                    const int64_t qr = (r * p.dil[i] - a[i]) / p.str[i];
+                    if (qr > cc->qmax[i]) cc->qmax[i] = qr;
                 }
-                if (empty_out) continue;
-                FC_F(scatter) sc = {&g, {p.in[0], p.in[1], p.in[2]},
-                                    {a[0] + mlo[0] * p.str[0] - p.plo[0], a[1] + mlo[1] * p.str[1] - p.plo[1],
-                                     a[2] + mlo[2] * p.str[2] - p.plo[2]},
-                                    {p.str[0], p.str[1], p.str[2]}};
-                /* grad_out padded so that out index m' + u_r reads grad_out[m - q_r]:
-                 * u_r = qmax - q_r and a low pad of qmax - mlo (negative: crop) */
-                for (int i = 0; i < 3; ++i) {
-                    g.L[i] = p.out[i];
-                    g.plo[i] = qmax[i] - mlo[i];
-                    g.s[i] = 1;
-                    g.q[i] = ma[i] + qmax[i];
-                    g.O[i] = ma[i];
+            /* inputs of this class: i = a + m*s - plo in [0, in), e.g. a=1, s=2,
+             * plo=1, in=5: m from 0 (i=0) to 2 (i=4) */
+            cc->mlo[i] = fc_floor_div(p.plo[i] - a[i] + p.str[i] - 1, p.str[i]);
+            if (cc->mlo[i] < 0) cc->mlo[i] = 0;
+            const int64_t mhi = fc_floor_div(p.plo[i] + p.in[i] - 1 - a[i], p.str[i]);
+            cc->ma[i] = mhi - cc->mlo[i] + 1;
+            if (cc->ma[i] <= 0) empty_out = 1;
+            /* grad_out padded so that out index m' + u_r reads grad_out[m - q_r]:
+             * u_r = qmax - q_r and a low pad of qmax - mlo (negative: crop) */
+            cc->plo[i] = cc->qmax[i] - cc->mlo[i];
+        }
+        if (empty_out) continue;
+        scs[np] = (FC_F(scatter)){&gs[np], {p.in[0], p.in[1], p.in[2]},
+                                  {a[0] + cc->mlo[0] * p.str[0] - p.plo[0], a[1] + cc->mlo[1] * p.str[1] - p.plo[1],
+                                   a[2] + cc->mlo[2] * p.str[2] - p.plo[2]},
+                                  {p.str[0], p.str[1], p.str[2]}};
+        for (int i = 0; i < 3; ++i)
+            if (cc->plo[i] > PLO[i]) PLO[i] = cc->plo[i];
+        ++np;
+    }
+    for (int c = 0; c < np; ++c)
+        for (int i = 0; i < 3; ++i) {
+            const int64_t q = cl[c].ma[i] + cl[c].qmax[i] + (PLO[i] - cl[c].plo[i]);
+            if (q > Q[i]) Q[i] = q;
+        }
+    int64_t cs = 0;
+    for (int c = 0; c < np; ++c) {
+        const cls_t *cc = cl + c;
+        fc_geom *g = gs + c;
+        FC_F(engine) *e = es + c;
+        int64_t T = cc->nk[0] * cc->nk[1] * cc->nk[2];
+        g->off = malloc(sizeof(int64_t) * (size_t)(T ? T : 1));
+        g->tap_elem = malloc(sizeof(int64_t) * (size_t)(T ? T : 1));
+        if (!g->off || !g->tap_elem) {
+            st = FC_ENOMEM;
+            goto done;
+        }
+        for (int i = 0; i < 3; ++i) {
+            g->L[i] = p.out[i];
+            g->plo[i] = PLO[i];
+            g->s[i] = 1;
+            g->q[i] = Q[i];
+            g->O[i] = cc->ma[i];
+        }
+        g->boundary = FC_BOUNDARY_FILL;
+        const int64_t *a = cc->a;
+        int t = 0;
+        for (int64_t i0 = 0; i0 < cc->nk[0]; ++i0)
+            for (int64_t i1 = 0; i1 < cc->nk[1]; ++i1)
+                for (int64_t i2 = 0; i2 < cc->nk[2]; ++i2, ++t) {
+                    const int64_t r0 = cc->rk[0][i0], r1 = cc->rk[1][i1], r2 = cc->rk[2][i2];
+                    /* u = qmax - q_r, shifted by the common pad: PLO - plo */
+                    const int64_t u0 = cc->qmax[0] - (r0 * p.dil[0] - a[0]) / p.str[0] + PLO[0] - cc->plo[0];
+                    const int64_t u1 = cc->qmax[1] - (r1 * p.dil[1] - a[1]) / p.str[1] + PLO[1] - cc->plo[1];
+                    const int64_t u2 = cc->qmax[2] - (r2 * p.dil[2] - a[2]) / p.str[2] + PLO[2] - cc->plo[2];
+                    g->off[t] = (u0 * Q[1] + u1) * Q[2] + u2;
+                    const int64_t el = (r0 * p.ker[1] + r1) * p.ker[2] + r2;
+                    g->tap_elem[t] = p.flip ? p.T - 1 - el : el;
                 }
-                g.boundary = FC_BOUNDARY_FILL;
-                int t = 0;
-                for (int64_t i0 = 0; i0 < nk[0]; ++i0)
-                    for (int64_t i1 = 0; i1 < nk[1]; ++i1)
-                        for (int64_t i2 = 0; i2 < nk[2]; ++i2, ++t) {
-                            const int64_t r0 = rk[0][i0], r1 = rk[1][i1], r2 = rk[2][i2];
-                            const int64_t u0 = qmax[0] - (r0 * p.dil[0] - a0) / p.str[0];
-                            const int64_t u1 = qmax[1] - (r1 * p.dil[1] - a1) / p.str[1];
-                            const int64_t u2 = qmax[2] - (r2 * p.dil[2] - a2) / p.str[2];
-                            g.off[t] = (u0 * g.q[1] + u1) * g.q[2] + u2;
-                            const int64_t el = (r0 * p.ker[1] + r1) * p.ker[2] + r2;
-                            g.tap_elem[t] = p.flip ? p.T - 1 - el : el;
-                        }
-                g.T = t;
-                e.fwdk = NULL;
-                FC_F(pick_kernel)(k, p.Cg, g.T, &e); /* same tile, tap-count specialisation */
-                if ((st = fc_geom_finish(&g, e.nr))) goto done;
-                FC_F(maybe_kvec)(k, &g, p.Cg, p.Kg, &e);
-                const int64_t nblk = fc_ceil_div(p.Cg, e.mr);
-                /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
-                 * transposed in/out, taps of this residue class only */
+        g->T = t;
+        FC_F(pick_kernel)(k, p.Cg, g->T, e);
+        if ((st = fc_geom_finish(g, e->nr))) goto done;
+        if (g->cs > cs) cs = g->cs;
+        FC_F(maybe_kvec)(k, g, p.Cg, p.Kg, e);
+    }
+    for (int c = 0; c < np; ++c) {
+        fc_geom *g = gs + c;
+        FC_F(engine) *e = es + c;
+        g->cs = cs; /* one packed layout: every class's channel size is the largest */
+        const int64_t nblk = fc_ceil_div(p.Cg, e->mr);
+        FC_T *wp = wps[c] = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Kg * (g->T ? g->T : 1) * e->mr));
+        if (!wp) {
+            st = FC_ENOMEM;
+            goto done;
+        }
+        /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
+         * transposed in/out, taps of this residue class only */
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nthreads)
 #endif
-                for (int64_t gk = 0; gk < p.G * nblk * p.Kg; ++gk) {
-                    const int64_t kk = gk % p.Kg, b = (gk / p.Kg) % nblk, gi = gk / (p.Kg * nblk);
-                    FC_T *dst = wp + ((gi * nblk + b) * p.Kg + kk) * g.T * e.mr;
-                    for (int i = 0; i < e.mr; ++i) {
-                        const int64_t c = b * e.mr + i;
-                        const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + c) * p.T;
-                        for (int tt = 0; tt < g.T; ++tt)
-                            dst[tt * e.mr + i] = c < p.Cg ? src[g.tap_elem[tt]] : (FC_T)0;
-                    }
-                }
-                e.g = &g;
-                e.sc = &sc;
-                e.N = p.N;
-                e.G = p.G;
-                e.R = p.Kg;
-                e.M = p.Cg;
-                e.src = go;
-                e.src_plane = p.out[0] * p.out[1] * p.out[2];
-                e.fill = 0;
-                e.wpack = wp;
-                e.bias = NULL;
-                e.y = gx;
-                e.ystride = in_plane;
-                e.ybatch = p.C * in_plane;
-                if ((st = FC_F(engine_run)(&e, nthreads))) goto done;
+        for (int64_t gk = 0; gk < p.G * nblk * p.Kg; ++gk) {
+            const int64_t kk = gk % p.Kg, b = (gk / p.Kg) % nblk, gi = gk / (p.Kg * nblk);
+            FC_T *dst = wp + ((gi * nblk + b) * p.Kg + kk) * g->T * e->mr;
+            for (int i = 0; i < e->mr; ++i) {
+                const int64_t ch = b * e->mr + i;
+                const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + ch) * p.T;
+                for (int tt = 0; tt < g->T; ++tt)
+                    dst[tt * e->mr + i] = ch < p.Cg ? src[g->tap_elem[tt]] : (FC_T)0;
             }
+        }
+        e->g = g;
+        e->sc = scs + c;
+        e->N = p.N;
+        e->G = p.G;
+        e->R = p.Kg;
+        e->M = p.Cg;
+        e->src = go;
+        e->src_plane = p.out[0] * p.out[1] * p.out[2];
+        e->fill = 0;
+        e->wpack = wp;
+        e->bias = NULL;
+        e->y = gx;
+        e->ystride = in_plane;
+        e->ybatch = p.C * in_plane;
+    }
+    if (np) st = FC_F(engine_run_passes)(es, np, nthreads);
 done:
-    free(taps);
-    fc_free(wp);
-    fc_geom_free(&g);
+    for (int c = 0; gs && wps && c < ncls; ++c) {
+        fc_free(wps[c]);
+        fc_geom_free(gs + c);
+    }
+    free(cl);
+    free(rkbuf);
+    free(es);
+    free(gs);
+    free(scs);
+    free(wps);
     return st;
 }
 
