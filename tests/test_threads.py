@@ -14,7 +14,8 @@ from hypothesis import given
 
 import fastconv as fc
 
-from conftest import TEST_THREADS, conv_cases, rand
+from conftest import TEST_THREADS, assert_close, conv_cases, rand
+from fastconv import reference as R
 
 
 @pytest.fixture
@@ -87,6 +88,32 @@ def test_hypothesis_threads_bit_identical(case):
     for nt in (2, 3):
         for name, a, r in zip(("forward", "input", "weight", "bias"), run(nt), ref):
             np.testing.assert_array_equal(a, r, err_msg=f"{name}, num_threads={nt}, {case}")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_small_images_packed_by_their_jobs(isa, dtype):
+    """With at least 4 images (x groups) per thread and images of at most 512 KB packed,
+    each job packs its own image; with fewer (5 threads) a packing phase packs rounds of
+    images for every job.  Forward, backward-input (stride 1 and 2: the residue classes
+    run inside the image's job) on 12 images, groups 1 and 2: == reference, and the same
+    bits on 1, 2, 3 and 5 threads."""
+    rng = np.random.default_rng(6)
+    for groups in (1, 2):
+        x = rand(rng, (12, 4, 13, 11), dtype)
+        w = rand(rng, (6, 4 // groups, 3, 3), dtype)
+        for kw in (dict(padding=1, groups=groups), dict(stride=2, padding=1, groups=groups)):
+            g = rand(rng, fc.conv_forward(x, w, **kw).shape, dtype)
+
+            def run(nt):
+                return (fc.conv_forward(x, w, num_threads=nt, **kw),
+                        fc.conv_backward_input(g, w, x.shape, num_threads=nt, **kw))
+
+            ref = run(1)
+            assert_close(ref[0], R.conv_forward(x, w, **kw), n=36, dtype=dtype)
+            assert_close(ref[1], R.conv_backward_input(g, w, x.shape, **kw), n=54, dtype=dtype)
+            for nt in (2, 3, 5):
+                for a, r in zip(run(nt), ref):
+                    np.testing.assert_array_equal(a, r, err_msg=f"{isa} groups={groups} {kw} nt={nt}")
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
