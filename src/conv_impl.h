@@ -160,6 +160,10 @@ typedef struct FC_F(engine) {
     int mr;
     int64_t nr;
     FC_CAT2(fc_fwd, FC_CAT2(FC_S, fn)) fn;
+    /* the same tile written straight into the output through fc_seg masks (NULL: none;
+     * vl lanes a vector) */
+    FC_CAT2(fc_fwdd, FC_CAT2(FC_S, fn)) fnd;
+    int vl;
     /* from the same kernel table as fn, chosen once per call (not per tile) */
     FC_CAT2(fc_rowcopy, FC_CAT2(FC_S, fn)) rowcopy;
     /* channels-vectorised mode (fwdk != NULL): tiles of mr output channels x up to kp
@@ -256,8 +260,39 @@ static void FC_F(kvec_job)(const FC_F(engine) *e, const FC_T *xs, int64_t cs, co
  * shape and the output path. */
 typedef struct FC_F(pass) {
     int64_t nblk, ntile, tsz, cblk, ptj, nchunk, tper, wblk, nrow, maxoff, wcs;
-    int out_direct, stream_out;
+    int out_direct, stream_out, direct;
 } FC_F(pass);
+
+/* Where each vector of the flattened tile starting at pixel p0 lands in one output
+ * channel (see fc_seg), under a scatter with unit column step; rows are q2 >= vl apart,
+ * so a vector spans at most two.  With q2 = 58, O2 = 56, vl = 16: the vector at p = 48
+ * holds columns 48..55 of row 0 (lanes 0-7), two padding columns (lanes 8-9, unwritten)
+ * and columns 0..5 of row 1 (lanes 10-15, off = row 1's start - 10). */
+static void FC_F(tile_segs)(const fc_geom *g, const FC_F(scatter) *sc, int64_t p0, int nv, int vl,
+                            fc_seg *seg)
+{
+    const int64_t q1 = g->q[1], q2 = g->q[2];
+    for (int j = 0; j < nv; ++j) {
+        int64_t row = (p0 + (int64_t)j * vl) / q2, col = (p0 + (int64_t)j * vl) % q2;
+        int l = 0;
+        for (int s = 0; s < 2; ++s) {
+            seg[j].off[s] = 0;
+            seg[j].mask[s] = 0;
+            if (l >= vl) continue;
+            const int64_t n = q2 - col < vl - l ? q2 - col : vl - l;
+            const int64_t o0 = row / q1, o1 = row % q1;
+            if (o0 < g->O[0] && o1 < g->O[1] && col < g->O[2]) {
+                const int64_t nvalid = g->O[2] - col < n ? g->O[2] - col : n;
+                /* lane l + u holds column col + u: the vector's lane 0 sits at col - l */
+                seg[j].off[s] = FC_F(scatter_index)(sc, o0, o1, 0) + col - l;
+                seg[j].mask[s] = ((1u << nvalid) - 1u) << l;
+            }
+            l += (int)n;
+            ++row;
+            col = 0;
+        }
+    }
+}
 
 static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, FC_F(pass) *ps)
 {
@@ -310,6 +345,11 @@ static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, F
      * backward-input (25.7 MB) 0.64x (1 and 2 threads); 1.6 MB even.  Not for tiles
      * that later blocks add to (the 256->64 forward: 1.14x slower), whose lines are
      * read back. */
+    /* tiles written straight into the output by masked stores (fwdd): no scratch tile
+     * and no copy-out pass, where the rows of the layout are at least a vector long and
+     * the output's columns are contiguous */
+    ps->direct = e->fnd && !e->fwdk && !ps->out_direct && sc->ystep[2] == 1 && g->q[2] >= e->vl &&
+                 e->nr / e->vl <= 8;
     ps->stream_out = ps->out_direct && ps->cblk >= e->R &&
                      (e->ystride * (int64_t)sizeof(FC_T)) % FC_ALIGN == 0 &&
                      (double)e->N * (double)e->ybatch * (double)sizeof(FC_T) >= FC_STREAM_MIN_BYTES;
@@ -342,6 +382,8 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
         for (int64_t pt = pt0; pt < pt1; ++pt) {
             const FC_T *xt = xs + c0 * cs + pt * e->nr;
             int64_t xcs = cs;
+            fc_seg seg[8];
+            if (ps->direct) FC_F(tile_segs)(g, e->sc, pt * e->nr, (int)(e->nr / e->vl), e->vl, seg);
             if (pt >= tsafe) {
                 FC_T *win = tile + ptj * nblk * tsz;
                 const FC_T *end = e->src + e->N * CH * e->src_plane;
@@ -354,7 +396,14 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
                 xt = win;
                 xcs = ps->wcs;
             }
-            for (int64_t kb = 0; kb < nblk; ++kb) {
+            for (int64_t kb = 0; kb < nblk && ps->direct; ++kb) {
+                const int64_t m0 = kb * e->mr, ch = gi * e->M + m0;
+                const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+                e->fnd(cn, g->T, g->off, xt, xcs, wg + kb * ps->wblk + c0 * g->T * e->mr,
+                       yn + ch * e->ystride, e->ystride, seg, rows, c0 > 0 ? FC_BETA_ACC : 0,
+                       e->bias && c0 + cn == e->R ? e->bias + ch : NULL);
+            }
+            for (int64_t kb = 0; kb < nblk && !ps->direct; ++kb) {
                 /* whole tiles of a layout that is the output's own go straight there
                  * (rows ystride apart); the rest through the scratch tile */
                 const int inplace = ps->out_direct && (kb + 1) * e->mr <= e->M &&
@@ -371,7 +420,7 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
     }
     /* order the job's non-temporal stores before anything that follows */
     if (ps->stream_out) __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    for (int64_t pt = pt0; pt < pt1; ++pt)
+    for (int64_t pt = pt0; pt < (ps->direct ? pt0 : pt1); ++pt)
         for (int64_t kb = 0; kb < nblk; ++kb) {
             if (ps->out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid) continue;
             const int64_t m0 = kb * e->mr;
@@ -540,6 +589,7 @@ static double FC_F(macs)(const fc_prob *p)
 static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine) *e)
 {
     e->rowcopy = k->rowcopy;
+    e->fnd = NULL;
     if (M == 1) {
         e->mr = 1;
         e->nr = k->nr1;
@@ -552,6 +602,8 @@ static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine)
         e->mr = k->mr;
         e->nr = k->nr;
         e->fn = T == 9 ? k->fwd_t9 : T == 1 ? k->fwd_t1 : k->fwd;
+        e->fnd = T == 9 ? k->fwdd_t9 : k->fwdd;
+        e->vl = k->vl;
     }
 }
 

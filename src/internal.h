@@ -27,6 +27,26 @@ typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float 
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
                               const double *w, double *tile, int64_t ldt, int beta);
 
+/* Where one vector of a flattened forward tile goes in the output: lanes set in mask[s]
+ * are stored at off[s] + lane (elements from the tile's channel-row base), for the up to
+ * two output rows the vector spans; lanes in neither mask are padding columns or rows
+ * and are not written.  NV of them describe a tile. */
+typedef struct fc_seg {
+    int64_t off[2];
+    unsigned mask[2];
+} fc_seg;
+
+/* Forward micro-kernel that writes its tile straight into the output (AVX-512 only):
+ * the sums of fc_fwd_*_fn for rows i < rows, stored lane by lane by seg (row i at
+ * y + i*ystride), with bias[i] added when bias is not NULL; beta & FC_BETA_ACC first
+ * adds what the same lanes of y hold. */
+typedef void (*fc_fwdd_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
+                               const float *w, float *y, int64_t ystride, const fc_seg *seg,
+                               int rows, int beta, const float *bias);
+typedef void (*fc_fwdd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
+                               const double *w, double *y, int64_t ystride, const fc_seg *seg,
+                               int rows, int beta, const double *bias);
+
 /* Channels-vectorised forward micro-kernel (kernels/tapconv_template.h): P pixels of
  * one output row x KW output channels, written transposed into the output:
  *   y[k*ystride + i*ystep] = bias[k] + sum_{c<C} sum_{t<T} w[(c*T + t)*KW + k] * x[c*cs + off[t] + i]
@@ -77,6 +97,8 @@ typedef void (*fc_rowcopy_f64_fn)(int rows, int64_t n, const double *src, int64_
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
     fc_fwd_f32_fn fwd, fwd_t1, fwd_t9;   /* any T; specialised for T = 1 and T = 9 */
+    fc_fwdd_f32_fn fwdd, fwdd_t9;        /* the same tile written into the output; NULL: none */
+    int vl;              /* lanes of a vector (of the forward tile's nr = nv * vl) */
     int mr2, nr2;        /* narrower tile for few output channels (mr2 < mr) */
     fc_fwd_f32_fn fwd2, fwd2_t9;
     int nr1;             /* single-output-channel forward tile (mr = 1) */
@@ -99,6 +121,8 @@ typedef struct fc_kernels_f32 {
 typedef struct fc_kernels_f64 {
     int mr, nr;
     fc_fwd_f64_fn fwd, fwd_t1, fwd_t9;
+    fc_fwdd_f64_fn fwdd, fwdd_t9;
+    int vl;
     int mr2, nr2;
     fc_fwd_f64_fn fwd2, fwd2_t9;
     int nr1;

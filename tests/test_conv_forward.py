@@ -186,6 +186,39 @@ def test_channels_vectorised_tiles(isa, dtype):
                      n=147, dtype=dtype, err_msg=f"{isa} 7x7/2 W={width}")
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_tiles_stored_straight_into_the_output(isa, dtype):
+    """On AVX-512 a flattened tile is stored into NCHW by masked stores, one or two per
+    vector (a vector spans the end of one output row, the padding columns and the start
+    of the next), instead of through a scratch tile.  Padded 3x3 layers with row widths
+    around the vector and tile sizes (rows shorter than a vector take the copy path),
+    60 input channels (several channel blocks: the partial sums are read back through
+    the same masks), K around the channel tile, with and without bias, groups=2, and the
+    backward-input (the same kernel): == reference."""
+    t = tiles(isa, dtype)
+    lanes, mr = t["lanes"], t["mr"]
+    rng = np.random.default_rng(8)
+    widths = sorted({lanes - 3, lanes - 2, lanes - 1, lanes, 2 * lanes - 1, t["nr"] - 2,
+                     t["nr"], t["nr"] + 1} - {0, -1, -2})
+    for i, width in enumerate(widths):
+        for k in (mr - 1, mr, mr + 1, 2 * mr + 1):
+            x = rand(rng, (2, 60, 3 + i % 3, width), dtype)
+            w = rand(rng, (k, 60, 3, 3), dtype)
+            b = rand(rng, (k,), dtype) if (i + k) % 2 else None
+            assert_close(fc.conv_forward(x, w, b, padding=1), R.conv_forward(x, w, b, padding=1),
+                         n=540, dtype=dtype, err_msg=f"{isa} W={width} K={k}")
+        g = rand(rng, (2, 2 * mr + 2, 4, width), dtype)
+        wg = rand(rng, (2 * mr + 2, 30, 3, 3), dtype)
+        x_shape = (2, 60, 4, width)
+        assert_close(fc.conv_backward_input(g, wg, x_shape, padding=1, groups=2),
+                     R.conv_backward_input(g, wg, x_shape, padding=1, groups=2), n=90,
+                     dtype=dtype, err_msg=f"{isa} backward-input W={width}")
+        xg = rand(rng, (2, 60, 5, width), dtype)
+        assert_close(fc.conv_forward(xg, wg, padding=1, groups=2),
+                     R.conv_forward(xg, wg, padding=1, groups=2), n=270, dtype=dtype,
+                     err_msg=f"{isa} groups=2 W={width}")
+
+
 def test_pointwise_1x1_in_place_batches(isa):
     """1x1 convolutions (unpadded, stride 1: every image read in place, the tiles that
     would read past the end of x through a copy of their window) over batches of 1-4

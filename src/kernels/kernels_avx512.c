@@ -48,6 +48,9 @@ static inline void fc_transpose16_ps(__m512 r[16])
 #define FC_VSTORE_N(p, v, n) _mm512_mask_storeu_ps((p), (__mmask16)((1u << (n)) - 1u), (v))
 #define FC_VLOADN(p, n) _mm512_maskz_loadu_ps((__mmask16)((1u << (n)) - 1u), (p))
 #define FC_VSTREAM(p, v) _mm512_stream_ps((p), (v))
+#define FC_VLOADM(p, m) _mm512_maskz_loadu_ps((__mmask16)(m), (p))
+#define FC_VLOADM_MERGE(v, p, m) _mm512_mask_loadu_ps((v), (__mmask16)(m), (p))
+#define FC_VSTOREM(p, v, m) _mm512_mask_storeu_ps((p), (__mmask16)(m), (v))
 #define FC_MR 8
 #define FC_NV 3
 #define FC_NV1 12
@@ -97,6 +100,9 @@ static inline void fc_transpose16_ps(__m512 r[16])
 #undef FC_VSTORE_N
 #undef FC_VLOADN
 #undef FC_VSTREAM
+#undef FC_VLOADM
+#undef FC_VLOADM_MERGE
+#undef FC_VSTOREM
 /* 8x8 in-register transpose: 64-bit, then two 128-bit interleave stages */
 static inline void fc_transpose8_pd(__m512d r[8])
 {
@@ -120,6 +126,9 @@ static inline void fc_transpose8_pd(__m512d r[8])
 #define FC_VSTORE_N(p, v, n) _mm512_mask_storeu_pd((p), (__mmask8)((1u << (n)) - 1u), (v))
 #define FC_VLOADN(p, n) _mm512_maskz_loadu_pd((__mmask8)((1u << (n)) - 1u), (p))
 #define FC_VSTREAM(p, v) _mm512_stream_pd((p), (v))
+#define FC_VLOADM(p, m) _mm512_maskz_loadu_pd((__mmask8)(m), (p))
+#define FC_VLOADM_MERGE(v, p, m) _mm512_mask_loadu_pd((v), (__mmask8)(m), (p))
+#define FC_VSTOREM(p, v, m) _mm512_mask_storeu_pd((p), (__mmask8)(m), (v))
 #define FC_SUFFIX f64_avx512
 #define FC_TYPESUF f64
 #include "tapconv_template.h"

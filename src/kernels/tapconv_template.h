@@ -46,12 +46,9 @@
  * accumulator array is fully unrolled into registers.  T_ is the tap count: a constant
  * (1 for 1x1, 9 for 3x3 layers) unrolls the tap loop and keeps the offsets in registers,
  * which measured 10-20% faster than the counted loop; 0 means "T at run time". */
-#define FC_FWD_BODY(MR_, NV_, T_)                                                    \
-    FC_V acc[MR_][NV_];                                                              \
-    FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
-        FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
-            acc[i][j] = (beta & FC_BETA_ACC) ? FC_VLOADU(tile + i * ldt + j * FC_LANES) \
-                                             : FC_VZERO();                           \
+/* The reduction of the forward kernels: acc[i][j] += w[(c*T + t)*MR_ + i] *
+ * x[c*cs + off[t] + j*lanes ...] over every channel and tap. */
+#define FC_FWD_LOOP(MR_, NV_, T_)                                                    \
     const int TT = (T_) > 0 ? (T_) : T;                                              \
     for (int64_t c = 0; c < C; ++c) {                                                \
         const FC_T *xc = x + c * cs;                                                 \
@@ -69,7 +66,15 @@
             }                                                                        \
             w += MR_;                                                                \
         }                                                                            \
-    }                                                                                \
+    }
+
+#define FC_FWD_BODY(MR_, NV_, T_)                                                    \
+    FC_V acc[MR_][NV_];                                                              \
+    FC_UNROLL for (int i = 0; i < MR_; ++i)                                          \
+        FC_UNROLL for (int j = 0; j < NV_; ++j)                                      \
+            acc[i][j] = (beta & FC_BETA_ACC) ? FC_VLOADU(tile + i * ldt + j * FC_LANES) \
+                                             : FC_VZERO();                           \
+    FC_FWD_LOOP(MR_, NV_, T_)                                                        \
     if (beta & FC_BETA_STREAM)                                                       \
         FC_UNROLL for (int i = 0; i < MR_; ++i)                                      \
             FC_UNROLL for (int j = 0; j < NV_; ++j)                                  \
@@ -103,6 +108,48 @@ FC_FWD_FN(fc_fwd_t9, FC_MR, FC_NV, 9)
 FC_FWD_FN(fc_fwd2, FC_MR2, FC_NV2, 0)
 FC_FWD_FN(fc_fwd2_t9, FC_MR2, FC_NV2, 9)
 FC_FWD_FN(fc_fwd1, 1, FC_NV1, 0)
+
+/* The forward tile written straight into the output (fwdd): the same sums as
+ * FC_FWD_BODY, then each vector is stored with up to two masked stores, one per output
+ * row it spans (seg), so the padding columns of the flattened layout are never written
+ * and no scratch tile or copy-out pass is needed.  Needs masked loads and stores
+ * (FC_VLOADM, FC_VLOADM_MERGE, FC_VSTOREM: AVX-512); elsewhere the table entry is NULL
+ * and the driver copies tiles out. */
+#ifdef FC_VSTOREM
+#define FC_FWDD_FN(name, MR_, NV_, T_)                                                  \
+    static void FC_NAME(name)(int64_t C, int T, const int64_t *off, const FC_T *x,      \
+                              int64_t cs, const FC_T *w, FC_T *y, int64_t ystride,      \
+                              const fc_seg *seg, int rows, int beta, const FC_T *bias)  \
+    {                                                                                   \
+        FC_V acc[MR_][NV_];                                                             \
+        FC_UNROLL for (int i = 0; i < MR_; ++i)                                         \
+            FC_UNROLL for (int j = 0; j < NV_; ++j) {                                   \
+                acc[i][j] = FC_VZERO();                                                 \
+                if ((beta & FC_BETA_ACC) && i < rows) {                                 \
+                    FC_T *yr = y + i * ystride;                                         \
+                    acc[i][j] = FC_VLOADM(yr + seg[j].off[0], seg[j].mask[0]);          \
+                    if (seg[j].mask[1])                                                 \
+                        acc[i][j] = FC_VLOADM_MERGE(acc[i][j], yr + seg[j].off[1], seg[j].mask[1]); \
+                }                                                                       \
+            }                                                                           \
+        FC_FWD_LOOP(MR_, NV_, T_)                                                       \
+        FC_UNROLL for (int i = 0; i < MR_; ++i) {                                       \
+            if (i >= rows) break;                                                       \
+            FC_T *yr = y + i * ystride;                                                 \
+            const FC_V bv = FC_VSET1(bias ? bias[i] : (FC_T)0);                         \
+            FC_UNROLL for (int j = 0; j < NV_; ++j) {                                   \
+                const FC_V v = acc[i][j] + bv;                                          \
+                FC_VSTOREM(yr + seg[j].off[0], v, seg[j].mask[0]);                      \
+                if (seg[j].mask[1]) FC_VSTOREM(yr + seg[j].off[1], v, seg[j].mask[1]);  \
+            }                                                                           \
+        }                                                                               \
+    }
+FC_FWDD_FN(fc_fwdd, FC_MR, FC_NV, 0)
+FC_FWDD_FN(fc_fwdd_t9, FC_MR, FC_NV, 9)
+#  define FC_FWDD_ENTRIES FC_NAME(fc_fwdd), FC_NAME(fc_fwdd_t9),
+#else
+#  define FC_FWDD_ENTRIES NULL, NULL,
+#endif
 
 /* Channels-vectorised forward kernel: P_ consecutive output pixels of one row x FC_KKV
  * vectors of output channels.  Each (c, t) loads FC_KKV weight vectors and broadcasts
@@ -413,6 +460,8 @@ static void FC_NAME(fc_rowcopy)(int rows, int64_t n, const FC_T *src, int64_t ld
 
 const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
     FC_MR, FC_NR, FC_NAME(fc_fwd), FC_NAME(fc_fwd_t1), FC_NAME(fc_fwd_t9),
+    FC_FWDD_ENTRIES
+    FC_LANES,
     FC_MR2, FC_NV2 * FC_LANES, FC_NAME(fc_fwd2), FC_NAME(fc_fwd2_t9),
     FC_NR1, FC_NAME(fc_fwd1),
     FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
@@ -475,6 +524,8 @@ const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
 #  undef FC_VSTREAM
 #  undef FC_VSTREAM_LOCAL
 #endif
+#undef FC_FWDD_ENTRIES
+#undef FC_FWD_LOOP
 #undef FC_NR
 #undef FC_NR1
 #undef FC_FWD_BODY
