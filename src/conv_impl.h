@@ -1195,7 +1195,8 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * feed two threads; fewer take the chunk-major mode, which splits images. */
     const int dot = p.N >= 4 && p.Kg < k->wk;
     const int64_t Kgp = fc_round_up(p.Kg, dot ? k->wdk : wk);  /* gT row: the group's k, padded */
-    const int64_t nkb = Kgp / wk, ncb = fc_ceil_div(CT, dot ? k->wds : wnj);
+    /* blocks of k and of (c, t): wk x wnj tiles, or wdk x wds in the dot mode */
+    const int64_t nkb = Kgp / (dot ? k->wdk : wk), ncb = fc_ceil_div(CT, dot ? k->wds : wnj);
     const int64_t nkc = fc_ceil_div(p.Kg, 16);          /* channel runs of the gT transposition */
     const int64_t CTp = ncb * (dot ? k->wds : wnj);     /* acc rows padded to whole blocks */
     const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
