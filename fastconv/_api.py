@@ -75,7 +75,7 @@ def _empty(shape, dtype):
     dtype = np.dtype(dtype)
     nbytes = math.prod(shape) * dtype.itemsize
     buf = np.empty(nbytes + _ALIGN, dtype=np.uint8)
-    start = -buf.ctypes.data % _ALIGN
+    start = _core.align_offset(buf, _ALIGN)
     return buf[start:start + nbytes].view(dtype).reshape(shape)
 
 
