@@ -5,40 +5,6 @@
  *   same: start (n2-1)//2 (correlate, convolve, convolve2d) or n2//2 (correlate2d)
  *   valid: lo = 0, and when in2 is the larger the two arrays swap (SciPy's rule). */
 
-/* Copy the window of the extended input with source origin (o0, o1, o2) and extent
- * n0 x n1 x n2 to dst (C order), by the boundary rule: outside the source, FILL gives
- * `fill`, WRAP and SYMM map back inside (fc_map_index).  Row by row, the in-source run
- * of a row is one memcpy: window columns [lo, hi) hold source columns o2 + [lo, hi). */
-static void FC_F(pack_window)(const FC_T *in, const int64_t *L, const int64_t *org, int64_t n0,
-                              int64_t n1, int64_t n2, int boundary, FC_T fill, FC_T *dst)
-{
-    int64_t lo = -org[2] < 0 ? 0 : -org[2], hi = L[2] - org[2];
-    if (lo > n2) lo = n2;
-    if (hi > n2) hi = n2;
-    if (hi < lo) hi = lo;
-    for (int64_t a = 0; a < n0; ++a) {
-        const int64_t i0 = fc_map_index(org[0] + a, L[0], boundary);
-        for (int64_t b = 0; b < n1; ++b) {
-            const int64_t i1 = fc_map_index(org[1] + b, L[1], boundary);
-            FC_T *row = dst + (a * n1 + b) * n2;
-            if (i0 < 0 || i1 < 0) {
-                for (int64_t c = 0; c < n2; ++c) row[c] = fill;
-                continue;
-            }
-            const FC_T *srow = in + (i0 * L[1] + i1) * L[2];
-            for (int64_t c = 0; c < lo; ++c) {
-                const int64_t j = fc_map_index(org[2] + c, L[2], boundary);
-                row[c] = j < 0 ? fill : srow[j];
-            }
-            memcpy(row + lo, srow + org[2] + lo, sizeof(FC_T) * (size_t)(hi - lo));
-            for (int64_t c = hi; c < n2; ++c) {
-                const int64_t j = fc_map_index(org[2] + c, L[2], boundary);
-                row[c] = j < 0 ? fill : srow[j];
-            }
-        }
-    }
-}
-
 /* Single-channel 2-D/3-D correlation on the multi-row kernels: tiles of rb output rows
  * x rnr columns of one output plane; kernels taller than FC_RMAX rows run as row chunks
  * accumulating into the same tile, 3-D kernels plane by plane.  A job is one band of rb
@@ -89,8 +55,24 @@ static fc_status FC_F(single_mrow)(const fc_prob *p, const fc_geom *g0, const FC
                     pitch = L[2];
                     pstride = L[1] * L[2];
                 } else {
-                    const int64_t org[3] = {s0, s1, s2};
-                    FC_F(pack_window)(in, L, org, R0, wr, wc, g0->boundary, fill, tile + rb * rnr);
+                    /* the window is a stride-1 layout of its own: packed index j holds
+                     * source index j + origin, i.e. a low pad of -origin (s2 = -1: one
+                     * column of fill or boundary value, then source columns 0, 1, ...) */
+                    fc_geom gw;
+                    memset(&gw, 0, sizeof gw);
+                    for (int a = 0; a < 3; ++a) {
+                        gw.L[a] = L[a];
+                        gw.s[a] = 1;
+                    }
+                    gw.plo[0] = -s0;
+                    gw.plo[1] = -s1;
+                    gw.plo[2] = -s2;
+                    gw.q[0] = R0;
+                    gw.q[1] = wr;
+                    gw.q[2] = wc;
+                    gw.nph = 1;
+                    gw.boundary = g0->boundary;
+                    FC_F(pack_rows)(in, &gw, fill, tile + rb * rnr, 0, R0 * wr);
                     x = tile + rb * rnr;
                     pitch = wc;
                     pstride = wr * wc;
