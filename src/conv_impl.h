@@ -396,14 +396,17 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
                 xt = win;
                 xcs = ps->wcs;
             }
-            for (int64_t kb = 0; kb < nblk && ps->direct; ++kb) {
-                const int64_t m0 = kb * e->mr, ch = gi * e->M + m0;
-                const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
-                e->fnd(cn, g->T, g->off, xt, xcs, wg + kb * ps->wblk + c0 * g->T * e->mr,
-                       yn + ch * e->ystride, e->ystride, seg, rows, c0 > 0 ? FC_BETA_ACC : 0,
-                       e->bias && c0 + cn == e->R ? e->bias + ch : NULL);
+            if (ps->direct) {
+                for (int64_t kb = 0; kb < nblk; ++kb) {
+                    const int64_t m0 = kb * e->mr, ch = gi * e->M + m0;
+                    const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
+                    e->fnd(cn, g->T, g->off, xt, xcs, wg + kb * ps->wblk + c0 * g->T * e->mr,
+                           yn + ch * e->ystride, e->ystride, seg, rows, c0 > 0 ? FC_BETA_ACC : 0,
+                           e->bias && c0 + cn == e->R ? e->bias + ch : NULL);
+                }
+                continue;
             }
-            for (int64_t kb = 0; kb < nblk && !ps->direct; ++kb) {
+            for (int64_t kb = 0; kb < nblk; ++kb) {
                 /* whole tiles of a layout that is the output's own go straight there
                  * (rows ystride apart); the rest through the scratch tile */
                 const int inplace = ps->out_direct && (kb + 1) * e->mr <= e->M &&
@@ -418,9 +421,10 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
             }
         }
     }
+    if (ps->direct) return; /* every tile is in the output already */
     /* order the job's non-temporal stores before anything that follows */
     if (ps->stream_out) __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    for (int64_t pt = pt0; pt < (ps->direct ? pt0 : pt1); ++pt)
+    for (int64_t pt = pt0; pt < pt1; ++pt)
         for (int64_t kb = 0; kb < nblk; ++kb) {
             if (ps->out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid) continue;
             const int64_t m0 = kb * e->mr;
@@ -430,6 +434,20 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
                            pt * e->nr, e->sc, yn + ch * e->ystride, e->ystride,
                            e->bias ? e->bias + ch : NULL);
         }
+}
+
+/* Chunk pc (of rows or pixel tiles) of image n and group gi of one pass, in whichever
+ * mode the pass runs. */
+static void FC_F(pass_job)(const FC_F(engine) *e, const FC_F(pass) *pp, const FC_T *xs, int64_t cs,
+                           int in_place, int64_t n, int64_t gi, int64_t pc, FC_T *tile)
+{
+    if (e->fwdk) {
+        const int64_t r1 = (pc + 1) * pp->ptj < pp->nrow ? (pc + 1) * pp->ptj : pp->nrow;
+        FC_F(kvec_job)(e, xs, cs, e->wpack + gi * pp->nblk * pp->wblk, e->y + n * e->ybatch, gi,
+                       pc * pp->ptj, r1);
+    } else {
+        FC_F(flat_job)(e, pp, xs, cs, in_place, n, gi, pc, tile);
+    }
 }
 
 /* Run np passes of the engine over one source: every pass reads the same images in
@@ -500,15 +518,8 @@ static fc_status FC_F(engine_run_passes)(const FC_F(engine) *es, int np, int nth
                 for (int ip = 0; ip < np; ++ip) {
                     const FC_F(engine) *e = es + ip;
                     const FC_F(pass) *pp = ps + ip;
-                    for (int64_t pc = 0; pc < pp->nchunk; ++pc) {
-                        if (e->fwdk) {
-                            const int64_t r1 = (pc + 1) * pp->ptj < pp->nrow ? (pc + 1) * pp->ptj : pp->nrow;
-                            FC_F(kvec_job)(e, xs, g->cs, e->wpack + gi * pp->nblk * pp->wblk,
-                                           e->y + n * e->ybatch, gi, pc * pp->ptj, r1);
-                        } else {
-                            FC_F(flat_job)(e, pp, xs, g->cs, 0, n, gi, pc, tile);
-                        }
-                    }
+                    for (int64_t pc = 0; pc < pp->nchunk; ++pc)
+                        FC_F(pass_job)(e, pp, xs, g->cs, 0, n, gi, pc, tile);
                 }
             }
         }
@@ -552,14 +563,8 @@ static fc_status FC_F(engine_run_passes)(const FC_F(engine) *es, int np, int nth
                 const int64_t pc = jl % pp->nchunk;
                 const int64_t gi = (jl / pp->nchunk) % e->G;
                 const int64_t nl = jl / (pp->nchunk * e->G);
-                const FC_T *xs = base + (nl * CH + gi * e->R) * cs;
-                if (e->fwdk) {
-                    const int64_t r1 = (pc + 1) * pp->ptj < pp->nrow ? (pc + 1) * pp->ptj : pp->nrow;
-                    FC_F(kvec_job)(e, xs, cs, e->wpack + gi * pp->nblk * pp->wblk,
-                                   e->y + (n0 + nl) * e->ybatch, gi, pc * pp->ptj, r1);
-                } else {
-                    FC_F(flat_job)(e, pp, xs, cs, in_place, n0 + nl, gi, pc, tile);
-                }
+                FC_F(pass_job)(e, pp, base + (nl * CH + gi * e->R) * cs, cs, in_place, n0 + nl, gi,
+                               pc, tile);
             }
         }
         n0 += nbb;
