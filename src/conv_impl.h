@@ -40,7 +40,10 @@ static void FC_F(pack_rows)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *
             } else {
                 const FC_T *srow = src + (i0 * L1 + i1) * L2 + (lo - g->plo[2]);
                 for (int64_t j = 0; j < lo; ++j) out[j] = fill;
-                for (int64_t j = lo; j < hi; ++j) out[j] = srow[j - lo];
+                /* libc's copy uses this machine's widest vectors; the loop compiled
+                 * with the drivers' baseline flags moved 16 bytes at a time (13% of a
+                 * 512x512 3x3 correlate2d, whose border tiles copy their windows) */
+                memcpy(out + lo, srow, sizeof(FC_T) * (size_t)(hi - lo));
                 for (int64_t j = hi; j < q2; ++j) out[j] = fill;
             }
             if (++j1 == q1) {
