@@ -11,17 +11,25 @@
 
 #define FC_T float
 #define FC_S f32
+#define FC_UINT uint32_t /* same width as FC_T, and its exponent bits */
+#define FC_EXPBITS 0x7f800000u
 #include "conv_impl.h"
 #include "correlate_impl.h"
 #undef FC_T
 #undef FC_S
+#undef FC_UINT
+#undef FC_EXPBITS
 
 #define FC_T double
 #define FC_S f64
+#define FC_UINT uint64_t
+#define FC_EXPBITS 0x7ff0000000000000ull
 #include "conv_impl.h"
 #include "correlate_impl.h"
 #undef FC_T
 #undef FC_S
+#undef FC_UINT
+#undef FC_EXPBITS
 
 fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3])
 {

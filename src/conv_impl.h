@@ -698,11 +698,29 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
  * a NaN or Inf weight that would be NaN where no real (grad_out, weight) pair meets.
  * Such weights are rare, so they take this direct scatter instead, which forms only the
  * real pairs: grad_in[i] += grad_out[o] * w[r] for o*s + r*d = i + plo. */
-static int FC_F(all_finite)(const FC_T *v, int64_t n)
+static int FC_F(all_finite)(const FC_T *v, int64_t n, int nthreads)
 {
-    for (int64_t i = 0; i < n; ++i)
-        if (!isfinite(v[i])) return 0;
-    return 1;
+    /* exponent bits all ones = Inf or NaN, tested on the integer bits in blocks: the
+     * compiler vectorises this, but kept isfinite() per element scalar.  That was 3.3%
+     * of the 256-channel 14x14 backward-input on 1 thread (2.4 MB of weights), run
+     * serially on 2; vectorised, it waits on memory (2.0%), so the threads share it. */
+    const int64_t nblk = fc_ceil_div(n, 1024);
+    int bad = 0;
+    (void)nthreads;
+#ifdef _OPENMP
+#pragma omp parallel for schedule(static) reduction(| : bad) num_threads(nthreads) if (n > 65536)
+#endif
+    for (int64_t b = 0; b < nblk; ++b) {
+        const int64_t i0 = b * 1024, i1 = n - i0 < 1024 ? n : i0 + 1024;
+        FC_UINT acc = 0;
+        for (int64_t i = i0; i < i1; ++i) {
+            FC_UINT u;
+            memcpy(&u, v + i, sizeof u);
+            acc |= (FC_UINT)((u & FC_EXPBITS) == FC_EXPBITS);
+        }
+        bad |= acc != 0;
+    }
+    return !bad;
 }
 
 static void FC_F(backward_input_direct)(const fc_prob *p, const FC_T *go, const FC_T *w, FC_T *gx)
@@ -752,12 +770,12 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!go || !w || !gx) return FC_EINVAL;
-    if (!FC_F(all_finite)(w, p.K * p.Cg * p.T)) {
+    const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
+    if (!FC_F(all_finite)(w, p.K * p.Cg * p.T, nthreads)) {
         FC_F(backward_input_direct)(&p, go, w, gx);
         return FC_OK;
     }
     const FC_KT *k = FC_ACTIVE();
-    const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     const int64_t in_plane = p.in[0] * p.in[1] * p.in[2];
     /* the residue classes: input positions i = a + m*s - plo for a in [0, s) per axis,
      * each a stride-1 correlation of grad_out with the taps r where r*d = a (mod s) */

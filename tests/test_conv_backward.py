@@ -576,6 +576,28 @@ def test_backward_input_nan_weight_only_reaches_inputs_its_tap_pairs_with():
     np.testing.assert_array_equal(fc.conv_backward_input(g, w, (1, 1, 3)), want)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_backward_input_finds_a_non_finite_weight_anywhere(dtype):
+    """The weights are scanned for Inf/NaN in blocks of 1024 on their bit patterns; one
+    bad value at a block's first or last element, or the tensor's last, must still send
+    the call to the path that only forms real (grad_out, weight) pairs.  With padding 1,
+    the fast path would multiply it by grad_out's zero padding and turn inputs it never
+    pairs with into NaN, which the reference does not."""
+    rng = np.random.default_rng(7)
+    w0 = rng.standard_normal((64, 17, 3, 3)).astype(dtype)  # 9792 elements
+    g = rng.standard_normal((1, 64, 4, 4)).astype(dtype)
+    for pos, bad in ((0, np.inf), (1023, np.nan), (1024, -np.inf), (2047, np.nan),
+                     (w0.size - 1, np.inf)):
+        w = w0.copy()
+        w.reshape(-1)[pos] = bad
+        a = fc.conv_backward_input(g, w, (1, 17, 4, 4), padding=1)
+        with np.errstate(invalid="ignore"):
+            b = R.conv_backward_input(g, w, (1, 17, 4, 4), padding=1)
+        assert np.isfinite(b).any(), "the case must have entries the bad weight never reaches"
+        np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=f"NaN mask, {bad} at {pos}")
+        np.testing.assert_array_equal(np.isinf(a), np.isinf(b), err_msg=f"inf mask, {bad} at {pos}")
+
+
 @pytest.mark.parametrize("batch", [1, 4])
 @pytest.mark.parametrize("nd", [1, 2, 3])
 def test_non_finite_values_propagate_like_the_reference(isa, nd, batch):
