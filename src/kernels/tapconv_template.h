@@ -39,6 +39,16 @@
 #  define FC_VSTREAM_LOCAL
 #endif
 
+/* Keep a loaded vector in a register: where one loaded vector feeds several FMAs, GCC
+ * otherwise folds the load into each of them (perf annotate: R loads of the same
+ * vector), more loads, often unaligned, than the ports take.  The empty asm makes the
+ * value opaque, so it is loaded once. */
+#if defined(__GNUC__) && (defined(__AVX2__) || defined(__AVX512F__))
+#  define FC_VPIN(v) __asm__("" : "+v"(v))
+#else
+#  define FC_VPIN(v) ((void)0)
+#endif
+
 #define FC_NR (FC_NV * FC_LANES)
 #define FC_NR1 (FC_NV1 * FC_LANES)
 
@@ -59,6 +69,8 @@
             const FC_T *xp = xc + off[t];                                            \
             FC_V xv[NV_];                                                            \
             FC_UNROLL for (int j = 0; j < NV_; ++j) xv[j] = FC_VLOADU(xp + j * FC_LANES); \
+            if ((MR_) > 1) /* one output row: a folded load is the single use */     \
+                FC_UNROLL for (int j = 0; j < NV_; ++j) FC_VPIN(xv[j]);              \
             FC_UNROLL for (int i = 0; i < MR_; ++i) {                                \
                 const FC_V wv = FC_VSET1(w[i]);                                      \
                 FC_UNROLL for (int j = 0; j < NV_; ++j)                              \
@@ -339,14 +351,7 @@ static inline FC_V FC_NAME(fc_loadn)(const FC_T *p, int64_t n)
 #  define FC_VLOADN(p, n) FC_NAME(fc_loadn)((p), (n))
 #  define FC_VLOADN_LOCAL
 #endif
-/* one load per grad_out vector, used by FC_WDS FMAs: GCC otherwise folds the load into
- * each FMA (FC_WDS loads of the same vector, perf annotate), more loads than the ports
- * take; an empty asm on the register keeps it loaded once */
-#if defined(__GNUC__) && (defined(__AVX2__) || defined(__AVX512F__))
-#  define FC_VPIN(v) __asm__("" : "+v"(v))
-#else
-#  define FC_VPIN(v) ((void)0)
-#endif
+/* one load per grad_out vector, used by FC_WDS FMAs (FC_VPIN, defined at the top) */
 #define FC_WGD_STEP(LOAD)                                                                   \
     {                                                                                       \
         FC_V xv[FC_WDS];                                                                    \
