@@ -472,10 +472,13 @@ class TimingConfig:
     slow_call: float        # a first call slower than this is timed once, no warm-up
     max_reps: int
     rewarm: float           # untimed calls for at least this long before each block of samples
+    rounds: int             # at most this many alternating blocks of samples per library
 
 
-FULL_TIMING = TimingConfig(budget=0.5, min_sample=0.005, slow_call=2.0, max_reps=100, rewarm=0.01)
-QUICK_TIMING = TimingConfig(budget=0.2, min_sample=0.002, slow_call=1.0, max_reps=50, rewarm=0.005)
+FULL_TIMING = TimingConfig(budget=0.5, min_sample=0.005, slow_call=2.0, max_reps=100, rewarm=0.01,
+                           rounds=8)
+QUICK_TIMING = TimingConfig(budget=0.2, min_sample=0.002, slow_call=1.0, max_reps=50, rewarm=0.005,
+                            rounds=4)
 
 
 def _timed(fn: Callable[[], Any], inner: int = 1) -> float:
@@ -493,8 +496,9 @@ def time_calls(fns: dict[str, Callable[[], Any]], first: dict[str, float],
     whose first call exceeds ``cfg.slow_call`` is reported with that single call;
     otherwise one warm-up call sets the inner loop length (a sample lasts at
     least ``cfg.min_sample``) and the repetition count (about ``cfg.budget``
-    seconds per library).  The samples are taken in up to 3 rounds of one block
-    per library, so slow drifts of a noisy machine are spread over all libraries,
+    seconds per library).  The samples are taken in up to ``cfg.rounds`` rounds of one
+    block per library (8 in a full run: phases of this VM that last under a second
+    then hit every library alike), so slow drifts are spread over all libraries,
     and each block starts with untimed calls (``cfg.rewarm`` seconds) so that
     the spinning thread pools of the previous library (OpenBLAS, another OpenMP
     runtime) have gone idle (on the 2-core dev machine a torch call right after
@@ -518,7 +522,7 @@ def time_calls(fns: dict[str, Callable[[], Any]], first: dict[str, float],
             plans[name] = {"samples": [], "inner": inner, "reps": reps, "note": "",
                            "rewarm": warm * inner < 0.1 * cfg.budget}
         todo = {n: p for n, p in plans.items() if not p["note"]}
-        rounds = min(3, max((p["reps"] for p in todo.values()), default=0))
+        rounds = min(cfg.rounds, max((p["reps"] for p in todo.values()), default=0))
         for r in range(rounds):
             for name, p in todo.items():
                 n = p["reps"] * (r + 1) // rounds - p["reps"] * r // rounds
