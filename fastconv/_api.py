@@ -125,7 +125,7 @@ def _mode(fname, mode):
     return mode
 
 
-def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, num_threads):
+def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, out, num_threads):
     a = _as_array(fname, "in1", in1)
     b = _as_array(fname, "in2", in2)
     mode = _mode(fname, mode)
@@ -166,14 +166,17 @@ def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, num_threads
             raise ValueError(f"{fname}: for 'valid' mode one of in1 and in2 must be at least as "
                              f"large as the other in every dimension, got shapes {a.shape} and "
                              f"{b.shape}")
-    shape = _core.correlate_output_shape(a.shape, b.shape, mode)
-    out = _empty(shape, dtype)
+    # per axis: "full" n1+n2-1, "same" n1, "valid" |n1-n2|+1 (in1 5, in2 3: 7, 5, 3); in
+    # Python, so that a wrong out= is reported before any C runs
+    shape = tuple(m + n - 1 if mode == "full" else m if mode == "same" else abs(m - n) + 1
+                  for m, n in zip(a.shape, b.shape))
+    out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
     _core.correlate(a.shape, _contig(a, dtype), b.shape, _contig(b, dtype), mode, boundary,
                     fill, flip, two_d, out.reshape(-1), nt)
     return out
 
 
-def correlate(in1, in2, mode="full", *, num_threads=None):
+def correlate(in1, in2, mode="full", *, out=None, num_threads=None):
     """Cross-correlate two N-dimensional arrays (1-D, 2-D or 3-D).
 
     Equal to ``scipy.signal.correlate(in1, in2, mode, method="direct")`` for real
@@ -189,20 +192,27 @@ def correlate(in1, in2, mode="full", *, num_threads=None):
         Real arrays of the same rank (1 to 3).  float32 stays float32; anything else
         computes in float64.
     mode : {"full", "same", "valid"}
+    out : numpy.ndarray, optional
+        A C-contiguous, writeable array of the result's shape and dtype, not overlapping
+        the inputs, to write the result into; it is returned.  SciPy has no such
+        argument.  Reusing one across calls skips the page faults of a fresh large
+        result: a 2048x2048 float64 3x3 :func:`correlate2d` took 2.4-3.3 ms into a
+        reused ``out`` and 8-13 ms into a new array on the project's 2-core VM.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
     """
-    return _single("correlate", in1, in2, mode, "fill", 0, False, False, num_threads)
+    return _single("correlate", in1, in2, mode, "fill", 0, False, False, out, num_threads)
 
 
-def convolve(in1, in2, mode="full", *, num_threads=None):
+def convolve(in1, in2, mode="full", *, out=None, num_threads=None):
     """Convolve two N-dimensional arrays (1-D, 2-D or 3-D): correlation with in2 rotated
     180 degrees.  Equal to ``scipy.signal.convolve(in1, in2, mode, method="direct")``;
     see :func:`correlate` for the parameters."""
-    return _single("convolve", in1, in2, mode, "fill", 0, True, False, num_threads)
+    return _single("convolve", in1, in2, mode, "fill", 0, True, False, out, num_threads)
 
 
-def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, num_threads=None):
+def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, out=None,
+                num_threads=None):
     """Cross-correlate two 2-D arrays, equal to ``scipy.signal.correlate2d``.
 
     Parameters
@@ -216,15 +226,20 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, num_thre
         or mirrored with the edge repeated (``np.pad(mode="symmetric")``).
     fillvalue : scalar
         Value for ``boundary="fill"`` (cast to the compute dtype).
+    out : numpy.ndarray, optional
+        The result's C-contiguous array, as for :func:`correlate`.
     num_threads : int, optional
     """
-    return _single("correlate2d", in1, in2, mode, boundary, fillvalue, False, True, num_threads)
+    return _single("correlate2d", in1, in2, mode, boundary, fillvalue, False, True, out,
+                   num_threads)
 
 
-def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, num_threads=None):
+def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0, *, out=None,
+               num_threads=None):
     """Convolve two 2-D arrays, equal to ``scipy.signal.convolve2d``; see
     :func:`correlate2d` for the parameters."""
-    return _single("convolve2d", in1, in2, mode, boundary, fillvalue, True, True, num_threads)
+    return _single("convolve2d", in1, in2, mode, boundary, fillvalue, True, True, out,
+                   num_threads)
 
 
 # ---------------------------------------------------------------- data movement

@@ -344,6 +344,32 @@ def test_results_are_fresh_c_contiguous_arrays():
         np.testing.assert_array_equal(out, a)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ["correlate", "convolve", "correlate2d", "convolve2d"])
+def test_out_written_in_place_and_returned(isa, name, dtype):
+    """out= is filled completely (pre-filled with NaN: no element may be left unwritten),
+    returned itself, and equal bit for bit to the allocating call, in every mode,
+    including "valid" with the inputs swapped, and on an out= that starts off the
+    64-byte boundary of the library's own results.  Reused for a second call, it is
+    overwritten, not added to."""
+    rng = np.random.default_rng(31)
+    two_d = name.endswith("2d")
+    shapes = [((37, 41), (3, 4)), ((5, 6), (7, 9))] if two_d else \
+             [((70,), (5,)), ((9, 10, 11), (3, 2, 4)), ((4,), (9,))]
+    for (s1, s2), mode in itertools.product(shapes, MODES):
+        if mode == "valid" and not fits_valid(s1, s2):
+            continue
+        a, b = rand(rng, s1, dtype), rand(rng, s2, dtype)
+        kw = dict(boundary="fill", fillvalue=1.5) if two_d else {}
+        want = getattr(fc, name)(a, b, mode, **kw)
+        buf = np.full(want.size + 1, np.nan, dtype=dtype)
+        for out in (np.full(want.shape, np.nan, dtype=dtype), buf[1:].reshape(want.shape)):
+            for _ in range(2):
+                res = getattr(fc, name)(a, b, mode, out=out, **kw)
+                assert res is out
+                np.testing.assert_array_equal(out, want, err_msg=f"{name} {s1} {s2} {mode}")
+
+
 # ---------------------------------------------------------------- dtype rules
 
 
