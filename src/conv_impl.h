@@ -700,10 +700,10 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
  * real pairs: grad_in[i] += grad_out[o] * w[r] for o*s + r*d = i + plo. */
 static int FC_F(all_finite)(const FC_T *v, int64_t n, int nthreads)
 {
-    /* exponent bits all ones = Inf or NaN, tested on the integer bits in blocks: the
-     * compiler vectorises this, but kept isfinite() per element scalar.  That was 3.3%
-     * of the 256-channel 14x14 backward-input on 1 thread (2.4 MB of weights), run
-     * serially on 2; vectorised, it waits on memory (2.0%), so the threads share it. */
+    /* Inf or NaN = exponent bits all ones, tested on the integer bits in blocks, which
+     * the compiler vectorises (it kept a per-element isfinite() loop scalar: 3.3% of
+     * the 256-channel 14x14 backward-input on 1 thread, 2.4 MB of weights, and serial
+     * on 2).  Vectorised it waits on memory (2.0%), so the threads share it. */
     const int64_t nblk = fc_ceil_div(n, 1024);
     int bad = 0;
     (void)nthreads;

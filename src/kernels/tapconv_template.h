@@ -69,7 +69,7 @@
             const FC_T *xp = xc + off[t];                                            \
             FC_V xv[NV_];                                                            \
             FC_UNROLL for (int j = 0; j < NV_; ++j) xv[j] = FC_VLOADU(xp + j * FC_LANES); \
-            if ((MR_) > 1) /* one output row: a folded load is the single use */     \
+            if ((MR_) > 1) /* with one row, each load has one use: fold it */        \
                 FC_UNROLL for (int j = 0; j < NV_; ++j) FC_VPIN(xv[j]);              \
             FC_UNROLL for (int i = 0; i < MR_; ++i) {                                \
                 const FC_V wv = FC_VSET1(w[i]);                                      \
