@@ -1298,11 +1298,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     except ImportError:
         pass
 
-    log(f"measuring FMA peak (threads {sorted({1, usable, *thread_list})}) ...")
+    peak_threads, peak_seconds = sorted({1, usable, *thread_list}), 0.5 if args.quick else 1.5
+    log(f"measuring FMA peak (threads {peak_threads}) ...")
     if args.retry_busy and not wait_idle(30.0):
         log("note: the machine did not go idle within 30 s; measuring the peak anyway")
     with BackgroundLoad() as bg:
-        results["peak"] = measure_peak(sorted({1, usable, *thread_list}), 0.5 if args.quick else 1.5)
+        results["peak"] = measure_peak(peak_threads, peak_seconds)
     results["peak"]["background_cpus"] = bg.cpus
     results["versions"]["peak_compiler"] = results["peak"].get("compiler")
 
@@ -1315,7 +1316,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     results["elapsed_s"] = time.perf_counter() - t_start
     log("measuring FMA peak again after the cases ...")
     with BackgroundLoad() as bg:
-        end_peak = measure_peak(sorted({1, usable, *thread_list}), 0.5 if args.quick else 1.5)
+        end_peak = measure_peak(peak_threads, peak_seconds)
     bg_start = results["peak"].get("background_cpus")
     results["peak"] = merge_peaks(results["peak"], end_peak)
     results["peak"]["background_cpus"] = bg_start

@@ -340,6 +340,11 @@ static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, F
                      sc->ystart[0] == 0 && sc->ystart[1] == 0 && sc->ystart[2] == 0 &&
                      sc->ystep[0] == 1 && sc->ystep[1] == 1 && sc->ystep[2] == 1 &&
                      sc->ydim[1] == g->O[1] && sc->ydim[2] == g->O[2];
+    /* tiles written straight into the output by masked stores (fwdd): no scratch tile
+     * and no copy-out pass, where the rows of the layout are at least a vector long and
+     * the output's columns are contiguous */
+    ps->direct = e->fnd && !e->fwdk && !ps->out_direct && sc->ystep[2] == 1 && g->q[2] >= e->vl &&
+                 e->nr / e->vl <= 8;
     /* Tiles written straight into a large output, whole in one kernel call (one block of
      * reduction channels), use non-temporal stores: a plain store first reads the line
      * it writes (read-for-ownership), which for an output much larger than the caches
@@ -348,14 +353,17 @@ static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, F
      * backward-input (25.7 MB) 0.64x (1 and 2 threads); 1.6 MB even.  Not for tiles
      * that later blocks add to (the 256->64 forward: 1.14x slower), whose lines are
      * read back. */
-    /* tiles written straight into the output by masked stores (fwdd): no scratch tile
-     * and no copy-out pass, where the rows of the layout are at least a vector long and
-     * the output's columns are contiguous */
-    ps->direct = e->fnd && !e->fwdk && !ps->out_direct && sc->ystep[2] == 1 && g->q[2] >= e->vl &&
-                 e->nr / e->vl <= 8;
     ps->stream_out = ps->out_direct && ps->cblk >= e->R &&
                      (e->ystride * (int64_t)sizeof(FC_T)) % FC_ALIGN == 0 &&
                      (double)e->N * (double)e->ybatch * (double)sizeof(FC_T) >= FC_STREAM_MIN_BYTES;
+}
+
+/* Whether tile pt's block kb of output channels is written by the kernel straight into
+ * the output (a whole tile of a layout that is the output's own), not through the
+ * scratch tile and copy_out. */
+static int FC_F(tile_in_output)(const FC_F(engine) *e, const FC_F(pass) *ps, int64_t pt, int64_t kb)
+{
+    return ps->out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= e->g->lvalid;
 }
 
 /* One job of the flattened mode: pixel tiles [pc*ptj, (pc+1)*ptj) of image n (its
@@ -412,8 +420,7 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
             for (int64_t kb = 0; kb < nblk; ++kb) {
                 /* whole tiles of a layout that is the output's own go straight there
                  * (rows ystride apart); the rest through the scratch tile */
-                const int inplace = ps->out_direct && (kb + 1) * e->mr <= e->M &&
-                                    (pt + 1) * e->nr <= g->lvalid;
+                const int inplace = FC_F(tile_in_output)(e, ps, pt, kb);
                 FC_T *dst = inplace ? yn + (gi * e->M + kb * e->mr) * e->ystride + pt * e->nr
                                     : tile + ((pt - pt0) * nblk + kb) * tsz;
                 int beta = c0 > 0 ? FC_BETA_ACC : 0;
@@ -429,7 +436,7 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
     if (ps->stream_out) __atomic_thread_fence(__ATOMIC_SEQ_CST);
     for (int64_t pt = pt0; pt < pt1; ++pt)
         for (int64_t kb = 0; kb < nblk; ++kb) {
-            if (ps->out_direct && (kb + 1) * e->mr <= e->M && (pt + 1) * e->nr <= g->lvalid) continue;
+            if (FC_F(tile_in_output)(e, ps, pt, kb)) continue;
             const int64_t m0 = kb * e->mr;
             const int rows = (int)(e->M - m0 < e->mr ? e->M - m0 : e->mr);
             const int64_t ch = gi * e->M + m0;

@@ -334,10 +334,10 @@ FC_WGT_FN(fc_wgtn, 1, FC_WNJN)
  * (8 or 16: a vector of k lanes would be half padding, and grad_out would have to be
  * transposed).  grad_out rows and input streams are read as they are, one pixel vector
  * at a time, and FC_WDK x FC_WDS dot products accumulate lane-wise; the lanes are
- * added by the caller, once per call of the whole pass (a slot of FC_WGD_SLOT per sum).  Rows are nrows rows of ncols
- * valid pixels (row pitches gpitch and xpitch): the last vector of a row is loaded
- * masked, so the garbage columns of the packed input are never read and an Inf or NaN
- * there cannot leak into a sum.
+ * added by the caller, once per call of the whole pass (a slot of FC_WGD_SLOT per
+ * sum).  Rows are nrows rows of ncols valid pixels (row pitches gpitch and xpitch): the
+ * last vector of a row is loaded masked, so the garbage columns of the packed input
+ * are never read and an Inf or NaN there cannot leak into a sum.
  *   out[(j*ldo + i)*FC_WGD_SLOT + l] += sum over r, and c = l (mod FC_LANES), of
  *                                    gp[i][r*gpitch + c] * xp[j][r*xpitch + c]        */
 #ifndef FC_VLOADN
