@@ -946,11 +946,14 @@ done:
 /* gT[p][k] = grad_out[k][o] for output rows [r0, r0 + nr) of plane o0 and channels
  * [k0, k1) of one image and group, p counted from the first row's start (pitch q2).
  * src points at the group's first channel; channels are out_plane apart.  Garbage lanes
- * are never read, and the padded k lanes only feed sums that are dropped, so neither
- * is written.  Each row walks its 16 channels together with software prefetch: all 64
- * channels of a row at once are more streams than the hardware prefetcher follows
- * (that measured 1.3 ns an element); a 16x16 in-register transpose measured no faster
- * (the pass is bound by moving grad_out, not by its instructions). */
+ * are never read, so they are not written.  The padded k lanes [Kg, Kgp) only feed sums
+ * that are dropped, but the kernel multiplies them all the same: they are zeroed with
+ * the last block of channels, since stale workspace bytes read as floats are often
+ * denormals, and an FMA on a denormal takes a microcode assist (K = 1, 8x8 image: 30 us
+ * a call instead of 3.6).  Each row walks its 16 channels together with software
+ * prefetch: all 64 channels of a row at once are more streams than the hardware
+ * prefetcher follows (that measured 1.3 ns an element); a 16x16 in-register transpose
+ * measured no faster (the pass is bound by moving grad_out, not by its instructions). */
 static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *src, int64_t o0,
                                int64_t r0, int64_t nr, int64_t k0, int64_t k1, FC_T *gT, int64_t Kgp)
 {
@@ -963,6 +966,8 @@ static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *s
                 for (int64_t kk = k0; kk < k1; ++kk)
                     __builtin_prefetch(srow + kk * out_plane + o2 + 64);
             for (int64_t kk = k0; kk < k1; ++kk) drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
+            if (k1 == p->Kg)
+                for (int64_t kk = k1; kk < Kgp; ++kk) drow[o2 * Kgp + kk] = 0;
         }
     }
 }
