@@ -44,16 +44,28 @@ def _as_array(fname, name, a):
     return arr
 
 
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+
+
 def _compute_dtype(*arrays):
     """float32 when every array is float32 or float16 (either byte order), else float64."""
-    if all(a.dtype.kind == "f" and a.dtype.itemsize <= 4 for a in arrays):
-        return np.dtype(np.float32)
-    return np.dtype(np.float64)
+    # a loop, not all() over a generator: this runs on every call, and a small call's
+    # Python part is most of its time
+    for a in arrays:
+        dt = a.dtype
+        if dt.kind != "f" or dt.itemsize > 4:
+            return _F64
+    return _F32
 
 
 def _contig(a, dtype):
     """A C-contiguous array of dtype (a view when ``a`` already is one), flattened."""
-    return np.ascontiguousarray(a, dtype=dtype).reshape(-1)
+    # native float32/float64 dtypes are singletons, so "is" finds the common case; ravel
+    # is a view of a C-contiguous array and a C-order copy of any other
+    if a.dtype is not dtype:
+        a = np.ascontiguousarray(a, dtype=dtype)
+    return a.ravel()
 
 
 def _threads(fname, num_threads):
@@ -73,10 +85,9 @@ def _empty(shape, dtype):
     non-temporal stores where the output is large.  The array is a C-contiguous view of
     a slightly larger buffer."""
     dtype = np.dtype(dtype)
-    nbytes = math.prod(shape) * dtype.itemsize
-    buf = np.empty(nbytes + _ALIGN, dtype=np.uint8)
-    start = _core.align_offset(buf, _ALIGN)
-    return buf[start:start + nbytes].view(dtype).reshape(shape)
+    buf = np.empty(math.prod(shape) * dtype.itemsize + _ALIGN, dtype=np.uint8)
+    # one constructor call: slicing, view and reshape took 1.1 us together
+    return np.ndarray(shape, dtype, buf, _core.align_offset(buf, _ALIGN))
 
 
 _ALIGN = 64
@@ -138,14 +149,18 @@ def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, out, num_th
             raise ValueError(f"{fname}: boundary must be one of 'fill', 'wrap', 'symm', "
                              f"got {boundary!r}")
         boundary = _BOUNDARIES[boundary]
-        fv = np.asarray(fillvalue)
-        if fv.size != 1:
-            raise ValueError(f"{fname}: fillvalue must be a scalar, got an array of shape {fv.shape}")
-        if fv.dtype.kind == "c":
-            raise TypeError(f"{fname}: fillvalue must be real, got {fillvalue!r}")
-        if fv.dtype.kind not in "biuf":
-            raise TypeError(f"{fname}: fillvalue must be a real number, got {fillvalue!r}")
-        fill = float(fv.reshape(()))
+        if type(fillvalue) is float or (type(fillvalue) is int and abs(fillvalue) < 2**53):
+            fill = float(fillvalue)  # the default 0 and plain numbers: no array round trip
+        else:
+            fv = np.asarray(fillvalue)
+            if fv.size != 1:
+                raise ValueError(f"{fname}: fillvalue must be a scalar, got an array of shape "
+                                 f"{fv.shape}")
+            if fv.dtype.kind == "c":
+                raise TypeError(f"{fname}: fillvalue must be real, got {fillvalue!r}")
+            if fv.dtype.kind not in "biuf":
+                raise TypeError(f"{fname}: fillvalue must be a real number, got {fillvalue!r}")
+            fill = float(fv.reshape(()))
     else:
         if a.ndim != b.ndim:
             raise ValueError(f"{fname}: in1 and in2 must have the same number of dimensions, "
@@ -168,11 +183,15 @@ def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, out, num_th
                              f"{b.shape}")
     # per axis: "full" n1+n2-1, "same" n1, "valid" |n1-n2|+1 (in1 5, in2 3: 7, 5, 3); in
     # Python, so that a wrong out= is reported before any C runs
-    shape = tuple(m + n - 1 if mode == "full" else m if mode == "same" else abs(m - n) + 1
-                  for m, n in zip(a.shape, b.shape))
+    if mode == "full":
+        shape = tuple([m + n - 1 for m, n in zip(a.shape, b.shape)])
+    elif mode == "same":
+        shape = a.shape
+    else:
+        shape = tuple([abs(m - n) + 1 for m, n in zip(a.shape, b.shape)])
     out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
     _core.correlate(a.shape, _contig(a, dtype), b.shape, _contig(b, dtype), mode, boundary,
-                    fill, flip, two_d, out.reshape(-1), nt)
+                    fill, flip, two_d, out.ravel(), nt)
     return out
 
 

@@ -53,24 +53,31 @@ cdef inline const real* _cptr(const real[::1] a) noexcept nogil:
     return &a[0] if a.shape[0] > 0 else NULL
 
 
-cdef _check_lengths(tuple desc, Py_ssize_t nx, Py_ssize_t nw, Py_ssize_t ny, Py_ssize_t nb):
+cdef int _check_lengths(const fc_conv_desc *d, Py_ssize_t nx, Py_ssize_t nw, Py_ssize_t ny,
+                        Py_ssize_t nb) except -1:
     """Buffers must match the descriptor (x, w, y = forward output, bias; -1: unused), so a
     direct call of this module cannot make the C library read or write out of bounds."""
-    out = conv_output_shape(desc)
-    n, c, k, groups = desc[1], desc[2], desc[3], desc[4]
-    cdef Py_ssize_t px = 1, pk = 1, po = 1
-    for v in desc[5]:
-        px *= v
-    for v in desc[6]:
-        pk *= v
-    for v in out:
-        po *= v
-    expect = ((nx, n * c * px, "x"), (nw, k * (c // groups) * pk, "w"), (ny, n * k * po, "output"),
-              (nb, k, "bias"))
-    for got, want, name in expect:
-        if got >= 0 and got != want:
-            raise ValueError(f"fastconv._core: {name} buffer has {got} elements, the descriptor "
-                             f"needs {want}")
+    cdef int64_t out[3]
+    _check(fc_conv_output_shape(d, out))
+    cdef int64_t px = 1, pk = 1, po = 1
+    cdef int i
+    for i in range(d.ndim):
+        px *= d.input[i]
+        pk *= d.kernel[i]
+        po *= out[i]
+    cdef int64_t want[4]
+    want[0] = d.batch * d.in_channels * px
+    want[1] = d.out_channels * (d.in_channels // d.groups) * pk
+    want[2] = d.batch * d.out_channels * po
+    want[3] = d.out_channels
+    cdef Py_ssize_t got[4]
+    got[0], got[1], got[2], got[3] = nx, nw, ny, nb
+    for i in range(4):
+        if got[i] >= 0 and got[i] != want[i]:
+            name = ("x", "w", "output", "bias")[i]
+            raise ValueError(f"fastconv._core: {name} buffer has {got[i]} elements, the "
+                             f"descriptor needs {want[i]}")
+    return 0
 
 
 def conv_output_shape(tuple desc):
@@ -85,7 +92,7 @@ def conv_output_shape(tuple desc):
 def conv_forward(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
                  int nthreads):
     cdef fc_conv_desc d = _desc(desc)
-    _check_lengths(desc, x.shape[0], w.shape[0], y.shape[0], bias.shape[0] if bias is not None else -1)
+    _check_lengths(&d, x.shape[0], w.shape[0], y.shape[0], bias.shape[0] if bias is not None else -1)
     cdef const real *b = _cptr(bias) if bias is not None else NULL
     cdef fc_status st
     with nogil:
@@ -99,7 +106,7 @@ def conv_forward(tuple desc, const real[::1] x, const real[::1] w, const real[::
 def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w, real[::1] grad_in,
                         int nthreads):
     cdef fc_conv_desc d = _desc(desc)
-    _check_lengths(desc, grad_in.shape[0], w.shape[0], grad_out.shape[0], -1)
+    _check_lengths(&d, grad_in.shape[0], w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
@@ -112,7 +119,7 @@ def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w,
 def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out, real[::1] grad_w,
                          int nthreads):
     cdef fc_conv_desc d = _desc(desc)
-    _check_lengths(desc, x.shape[0], grad_w.shape[0], grad_out.shape[0], -1)
+    _check_lengths(&d, x.shape[0], grad_w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
@@ -124,7 +131,7 @@ def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out
 
 def conv_backward_bias(tuple desc, const real[::1] grad_out, real[::1] grad_b, int nthreads):
     cdef fc_conv_desc d = _desc(desc)
-    _check_lengths(desc, -1, -1, grad_out.shape[0], grad_b.shape[0])
+    _check_lengths(&d, -1, -1, grad_out.shape[0], grad_b.shape[0])
     cdef fc_status st
     with nogil:
         if real is float:
@@ -170,13 +177,17 @@ def correlate(tuple s1, const real[::1] in1, tuple s2, const real[::1] in2, str 
     cdef fc_status st
     if not 1 <= nd <= 3 or len(s2) != nd:
         raise ValueError("fastconv._core.correlate: shapes must have 1 to 3 equal-length entries")
-    cdef Py_ssize_t n1 = 1, n2 = 1
+    cdef int64_t o[3]
+    cdef Py_ssize_t n1 = 1, n2 = 1, no = 1
     for i in range(nd):
         a[i] = s1[i]
         b[i] = s2[i]
         n1 *= a[i]
         n2 *= b[i]
-    if in1.shape[0] != n1 or in2.shape[0] != n2 or out.shape[0] != _prod(correlate_output_shape(s1, s2, mode)):
+    _check(fc_correlate_output_shape(nd, a, b, m, o))
+    for i in range(nd):
+        no *= o[i]
+    if in1.shape[0] != n1 or in2.shape[0] != n2 or out.shape[0] != no:
         raise ValueError("fastconv._core.correlate: buffer lengths do not match the shapes")
     with nogil:
         if real is float:
