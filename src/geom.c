@@ -116,6 +116,7 @@ fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g)
     g->tap_elem = malloc(sizeof(int64_t) * (size_t)(g->T ? g->T : 1));
     if (!g->off || !g->tap_elem) { fc_geom_free(g); return FC_ENOMEM; }
     int64_t ps = g->q[0] * g->q[1] * g->q[2];
+    uint64_t used = 0; /* phases some tap reads: a 1x1 stride-2 layer reads 1 of 4 */
     int t = 0;
     for (int64_t r0 = 0; r0 < p->ker[0]; ++r0)
         for (int64_t r1 = 0; r1 < p->ker[1]; ++r1)
@@ -130,11 +131,14 @@ fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g)
                     sh[i] = pos / p->str[i];
                 }
                 const int64_t phase = (a[0] * g->s[1] + a[1]) * g->s[2] + a[2];
+                if (phase < 64) used |= (uint64_t)1 << phase;
                 g->off[t] = phase * ps + (sh[0] * g->q[1] + sh[1]) * g->q[2] + sh[2];
                 /* rot180 over every spatial axis reverses the flattened kernel index */
                 g->tap_elem[t] = p->flip ? p->T - 1 - t : t;
             }
     fc_status st = fc_geom_finish(g, tile);
     if (st) fc_geom_free(g);
+    /* phases past the first 64 are always packed */
+    g->phskip = g->nph >= 64 ? ~used : ~used & (((uint64_t)1 << g->nph) - 1);
     return st;
 }

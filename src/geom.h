@@ -26,6 +26,7 @@ typedef struct fc_geom {
     int64_t s[3];      /* phases per axis */
     int64_t q[3];      /* phase image extent */
     int64_t nph, ps;   /* phase count, elements per phase image */
+    uint64_t phskip;   /* bit ph (ph < 64): no tap reads phase ph, so it is packed as zeros */
     int64_t O[3];      /* valid output extent */
     int64_t lvalid;    /* flattened index one past the last valid output */
     int64_t lout;      /* lvalid rounded up to the tile */
