@@ -109,9 +109,37 @@ static void FC_F(pack_rows)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *
     }
 }
 
+/* Pack a whole channel in the column-folded layout (fc_geom_fold): copy m, row
+ * (j0, j1), column j holds padded (j0, j1, j + rep[m]), i.e. source j + rep[m] - plo2
+ * of source row (j0 - plo0, j1 - plo1), the fill outside; slack zeroed. */
+static void FC_F(pack_fold)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst)
+{
+    const int64_t L2 = g->L[2], q0 = g->q[0], q1 = g->q[1], q2 = g->q[2];
+    FC_T *out = dst;
+    for (int m = 0; m < g->nrep; ++m)
+        for (int64_t j0 = 0; j0 < q0; ++j0)
+            for (int64_t j1 = 0; j1 < q1; ++j1, out += q2) {
+                const int64_t i0 = j0 - g->plo[0], i1 = j1 - g->plo[1], first = g->rep[m] - g->plo[2];
+                /* columns j with 0 <= first + j < L2 come from the source */
+                int64_t lo = first >= 0 ? 0 : -first, hi = L2 - first;
+                if (hi > q2) hi = q2;
+                if (i0 < 0 || i0 >= g->L[0] || i1 < 0 || i1 >= g->L[1] || hi <= lo) lo = hi = 0;
+                for (int64_t j = 0; j < lo; ++j) out[j] = fill;
+                if (hi > lo)
+                    memcpy(out + lo, src + (i0 * g->L[1] + i1) * L2 + first + lo,
+                           sizeof(FC_T) * (size_t)(hi - lo));
+                for (int64_t j = hi; j < q2; ++j) out[j] = fill;
+            }
+    memset(out, 0, sizeof(FC_T) * (size_t)(g->cs - (out - dst)));
+}
+
 /* Pack a whole channel and zero its slack. */
 static void FC_F(pack_plane)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst)
 {
+    if (g->nrep) {
+        FC_F(pack_fold)(src, g, fill, dst);
+        return;
+    }
     const int64_t rows = g->nph * g->q[0] * g->q[1];
     FC_F(pack_rows)(src, g, fill, dst, 0, rows);
     memset(dst + rows * g->q[2], 0, sizeof(FC_T) * (size_t)(g->cs - rows * g->q[2]));
@@ -195,6 +223,9 @@ typedef struct FC_F(engine) {
      * pixels of one output row, fwdk[P-1] for P pixels; fn and nr are then unused */
     const FC_CAT2(fc_fwdk, FC_CAT2(FC_S, fn)) *fwdk;
     int kp;
+    /* with fwdk, over a column-folded geometry (g->nrep): a tile is up to kp consecutive
+     * pixels of an output plane, across its rows (7x7 images: 12-13 pixels, not 7) */
+    int fold;
 } FC_F(engine);
 
 /* Images packed at once: about 1.5 MB of packed data per thread, so a round's packed
@@ -267,6 +298,19 @@ static void FC_F(kvec_job)(const FC_F(engine) *e, const FC_T *xs, int64_t cs, co
         const int64_t m0 = kb * kw, ch = gi * e->M + m0;
         const int rows = (int)(e->M - m0 < kw ? e->M - m0 : kw);
         const FC_T *bias = e->bias ? e->bias + ch : NULL;
+        if (e->fold) {
+            /* "row" r is chunk r % nfc of plane r / nfc, a run of the plane's O1*O2
+             * pixels, which are consecutive in the folded layout and in y alike */
+            const int64_t plane = O1 * O2, nfc = fc_ceil_div(plane, e->kp);
+            for (int64_t r = r0; r < r1; ++r) {
+                const int64_t o0 = r / nfc, c = r % nfc;
+                const int64_t a = c * plane / nfc, P = (c + 1) * plane / nfc - a;
+                e->fwdk[P - 1](e->R, g->T, g->off, xs + o0 * g->q[1] * O2 + a, cs, wg + kb * wblk,
+                               y + ch * e->ystride + FC_F(scatter_index)(sc, o0, 0, 0) + a,
+                               e->ystride, 1, rows, bias);
+            }
+            continue;
+        }
         for (int64_t r = r0; r < r1; ++r) {
             const int64_t o0 = r / O1, o1 = r % O1;
             const int64_t prow = (o0 * g->q[1] + o1) * g->q[2];
@@ -345,7 +389,7 @@ static void FC_F(pass_init)(const FC_F(engine) *e, int identity, int nthreads, F
     if (ps->ptj < 1) ps->ptj = 1;
     /* channels-vectorised mode: a job is a run of output rows (ptj of them), about four
      * jobs per thread (its kernel writes the output itself: no scratch tile) */
-    ps->nrow = g->O[0] * g->O[1];
+    ps->nrow = e->fold ? g->O[0] * fc_ceil_div(g->O[1] * g->O[2], e->kp) : g->O[0] * g->O[1];
     if (e->fwdk) {
         ps->ptj = fc_ceil_div(e->N * e->G * ps->nrow, 4 * (int64_t)nthreads);
         if (ps->ptj > ps->nrow) ps->ptj = ps->nrow;
@@ -666,6 +710,17 @@ static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_
     }
 }
 
+/* Fold the channels-vectorised mode's layout (fc_geom_fold) where output rows are
+ * shorter than its tile: a 7-pixel row fills 7 of the kp = 14 pixels, and each weight
+ * vector it loads then feeds half the FMAs.  Needs an output whose rows are consecutive
+ * (sc: unit steps, full rows, from column 0). */
+static void FC_F(maybe_fold)(fc_geom *g, const FC_F(scatter) *sc, FC_F(engine) *e)
+{
+    if (!e->fwdk || g->O[2] >= e->kp || g->boundary != FC_BOUNDARY_FILL) return;
+    if (sc->ystep[1] != 1 || sc->ystep[2] != 1 || sc->ystart[2] != 0 || sc->ydim[2] != g->O[2]) return;
+    e->fold = fc_geom_fold(g) == 0;
+}
+
 fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w,
                                 const FC_T *bias, FC_T *y, int num_threads)
 {
@@ -703,6 +758,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
             }
     }
     FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
+    FC_F(maybe_fold)(&g, &sc, &e);
     e.g = &g;
     e.sc = &sc;
     e.N = p.N;
@@ -907,8 +963,10 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
         g->T = t;
         FC_F(pick_kernel)(k, p.Cg, g->T, e);
         if ((st = fc_geom_finish(g, e->nr))) goto done;
-        if (g->cs > cs) cs = g->cs;
         FC_F(maybe_kvec)(k, g, p.Cg, p.Kg, e);
+        /* one class (stride 1): its layout is its own to fold */
+        if (ncls == 1) FC_F(maybe_fold)(g, scs + c, e);
+        if (g->cs > cs) cs = g->cs;
     }
     for (int c = 0; c < np; ++c) {
         fc_geom *g = gs + c;

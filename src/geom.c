@@ -142,3 +142,39 @@ fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g)
     g->phskip = g->nph >= 64 ? ~used : ~used & (((uint64_t)1 << g->nph) - 1);
     return st;
 }
+
+int fc_geom_fold(fc_geom *g)
+{
+    if (g->nph != 1 || g->nrep || g->T < 1) return 1;
+    const int64_t q1 = g->q[1], q2 = g->q[2], O2 = g->O[2];
+    int nrep = 0;
+    int64_t rep[FC_GEOM_MAXREP];
+    /* tap offset off = (dz*q1 + dy)*q2 + dx with dx < q2: 3x3 over 9-wide rows, off 10
+     * is (dy, dx) = (1, 1) */
+    for (int t = 0; t < g->T; ++t) {
+        const int64_t dx = g->off[t] % q2;
+        int m = 0;
+        while (m < nrep && rep[m] != dx) ++m;
+        if (m == nrep) {
+            if (nrep == FC_GEOM_MAXREP) return 1;
+            rep[nrep++] = dx;
+        }
+    }
+    const int64_t ps = g->q[0] * q1 * O2; /* one copy */
+    for (int t = 0; t < g->T; ++t) {
+        const int64_t dx = g->off[t] % q2, rows = g->off[t] / q2;
+        int m = 0;
+        while (rep[m] != dx) ++m;
+        /* copy m, packed row rows (= dz*q1 + dy), column 0: output pixel p (pitch O2)
+         * then reads padded (row + dy, column + dx) at p + off */
+        g->off[t] = m * ps + rows * O2;
+    }
+    g->nrep = nrep;
+    for (int m = 0; m < nrep; ++m) g->rep[m] = rep[m];
+    g->q[2] = O2;
+    g->ps = ps;
+    g->lvalid = ((g->O[0] - 1) * q1 + g->O[1] - 1) * O2 + O2;
+    g->lout = g->lvalid;
+    g->cs = fc_round_up(nrep * ps, 16);
+    return 0;
+}

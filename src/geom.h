@@ -20,6 +20,8 @@ typedef struct fc_prob {
     int flip;
 } fc_prob;
 
+#define FC_GEOM_MAXREP 16
+
 typedef struct fc_geom {
     int64_t L[3];      /* source extent */
     int64_t plo[3];    /* low padding; negative crops */
@@ -27,6 +29,10 @@ typedef struct fc_geom {
     int64_t q[3];      /* phase image extent */
     int64_t nph, ps;   /* phase count, elements per phase image */
     uint64_t phskip;   /* bit ph (ph < 64): no tap reads phase ph, so it is packed as zeros */
+    /* column-folded layout (nrep > 0, stride 1 only; see fc_geom_fold): nrep copies of
+     * the padded channel, copy m shifted left by rep[m] columns and cut to q2 = O2 */
+    int nrep;
+    int64_t rep[FC_GEOM_MAXREP];
     int64_t O[3];      /* valid output extent */
     int64_t lvalid;    /* flattened index one past the last valid output */
     int64_t lout;      /* lvalid rounded up to the tile */
@@ -62,5 +68,10 @@ void fc_geom_free(fc_geom *g);
 fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g);
 /* Finish a geometry whose L, plo, s, q, O, T, off are set: lvalid, lout, cs. */
 fc_status fc_geom_finish(fc_geom *g, int64_t tile);
+/* Refold a finished stride-1 geometry so that packed rows are O2 long: every tap's
+ * column shift gets a copy of the channel of its own, and consecutive output pixels
+ * (across rows) are consecutive packed elements for every tap.  Nonzero (the geometry
+ * is unchanged) where the layout does not apply: strides, or too many column shifts. */
+int fc_geom_fold(fc_geom *g);
 
 #endif

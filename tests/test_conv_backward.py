@@ -19,7 +19,7 @@ import fastconv as fc
 from fastconv import reference as R
 
 from conftest import (assert_close, central_difference, conv_cases, edge_channels, edge_pixels,
-                      explicit_pads, out_spatial, per_axis, rand, tiles)
+                      explicit_pads, fits, out_spatial, per_axis, rand, tiles)
 
 DTYPES = (np.float32, np.float64)
 
@@ -341,6 +341,37 @@ def test_backward_input_channels_vectorised_tiles(isa, dtype):
                 assert_close(fc.conv_backward_input(g, w, x_shape, **kwargs),
                              R.conv_backward_input(g, w, x_shape, **kwargs), n=72,
                              dtype=dtype, err_msg=f"{isa} C={c} W={width} {kwargs}")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_input_column_folded(isa, dtype):
+    """Stride-1 backward-input on inputs narrower than kp takes the channels-vectorised
+    kernel over the column-folded layout of grad_out (tiles run across input rows):
+    heights giving one and several tiles, dilation, padding 0 to 2, even kernels,
+    groups and 3-D: == reference."""
+    t = tiles(isa, dtype)
+    rng = np.random.default_rng(29)
+    kp, kw = t["kp"], t["kw"]
+    for width in sorted({1, kp // 2 + 1, kp - 1}):
+        for height in (2, 2 * kp // width + 1):
+            for kernel, dilation, padding, groups in (((3, 3), 1, 1, 1), ((3, 3), 2, 2, 1),
+                                                      ((2, 2), 1, 0, 2), ((3, 1), 1, (2, 0), 1)):
+                x_shape = (2, (kw + 1) * groups, height, width)
+                w = rand(rng, (8 * groups, kw + 1, *kernel), dtype)
+                kwargs = dict(dilation=dilation, padding=padding, groups=groups)
+                if not fits(x_shape, w.shape, kwargs):
+                    continue
+                g = rand(rng, (2, 8 * groups) + out_spatial(x_shape, w.shape, kwargs), dtype)
+                assert_close(fc.conv_backward_input(g, w, x_shape, **kwargs),
+                             R.conv_backward_input(g, w, x_shape, **kwargs),
+                             n=8 * kernel[0] * kernel[1], dtype=dtype,
+                             err_msg=f"{isa} H={height} W={width} {kernel} {kwargs}")
+    x_shape = (2, kw, 3, 4, 5)
+    w = rand(rng, (16, kw, 3, 3, 3), dtype)
+    g = rand(rng, (2, 16, 3, 4, 5), dtype)
+    assert_close(fc.conv_backward_input(g, w, x_shape, padding=1),
+                 R.conv_backward_input(g, w, x_shape, padding=1), n=432, dtype=dtype,
+                 err_msg=f"{isa} 3-D")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -187,6 +187,41 @@ def test_channels_vectorised_tiles(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_channels_vectorised_rows_shorter_than_a_tile(isa, dtype):
+    """Output rows shorter than kp pixels (stride 1) are packed column-folded: one copy of
+    each channel per column shift of the taps, rows O2 long, and a tile is up to kp
+    consecutive pixels of a plane across its rows.  Planes of 1 to several tiles, chunk
+    boundaries inside rows, dilation (shifts 0, 2, 4), even kernels, 1-D, 2-D and 3-D,
+    groups, bias and flip: == reference."""
+    t = tiles(isa, dtype)
+    rng = np.random.default_rng(23)
+    kp, kw = t["kp"], t["kw"]
+    for width in sorted({1, 2, kp // 2 + 1, kp - 1}):
+        for height in (1, 3, 2 * kp // max(width, 1) + 1):
+            for kernel, dilation, padding, groups, flip in (((3, 3), 1, 1, 1, False),
+                                                            ((3, 3), 2, 2, 1, True),
+                                                            ((2, 4), 1, 0, 2, False),
+                                                            ((1, 5), 1, (0, 2), 1, False)):
+                x = rand(rng, (2, 8 * groups, height, width), dtype)
+                w = rand(rng, ((kw + 1) * groups, 8, *kernel), dtype)
+                b = rand(rng, (w.shape[0],), dtype)
+                kwargs = dict(dilation=dilation, padding=padding, groups=groups, flip=flip)
+                if not fits(x.shape, w.shape, kwargs):
+                    continue
+                assert_close(fc.conv_forward(x, w, b, **kwargs), R.conv_forward(x, w, b, **kwargs),
+                             n=8 * kernel[0] * kernel[1] + 1, dtype=dtype,
+                             err_msg=f"{isa} H={height} W={width} {kernel} {kwargs}")
+    x = rand(rng, (2, 16, 3, 4, 5), dtype)
+    w = rand(rng, (kw, 16, 3, 3, 3), dtype)
+    assert_close(fc.conv_forward(x, w, padding=1), R.conv_forward(x, w, padding=1), n=432,
+                 dtype=dtype, err_msg=f"{isa} 3-D")
+    x = rand(rng, (3, 16, kp - 3), dtype)
+    w = rand(rng, (kw, 16, 3), dtype)
+    assert_close(fc.conv_forward(x, w, padding=1), R.conv_forward(x, w, padding=1), n=48,
+                 dtype=dtype, err_msg=f"{isa} 1-D")
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_tiles_stored_straight_into_the_output(isa, dtype):
     """On AVX-512 a flattened tile is stored into NCHW by masked stores, one or two per
     vector (a vector spans the end of one output row, the padding columns and the start
