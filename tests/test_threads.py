@@ -272,7 +272,13 @@ def test_calls_release_the_gil(kind):
     took = time.perf_counter() - t0
     if took < 0.2:  # make the call last ~0.2-0.4 s on this machine
         long_call = make(min(16, int(0.25 / max(took, 1e-3)) + 1))
-    inside, total, span = _calls_inside(long_call)
+    # up to 3 tries: on this shared VM the other core is sometimes taken for a few
+    # hundred ms (one full-suite run saw 0 of 2756 calls inside, then passed), while a
+    # call that holds the GIL fails every try
+    for _ in range(3):
+        inside, total, span = _calls_inside(long_call)
+        if inside >= 3:
+            break
     assert span > 0.1, "the long call must be long enough to observe"
     assert inside >= 3, (
         f"only {inside} of {total} short calls ran while the long call ({span:.3f} s) was in "
