@@ -736,11 +736,22 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     fc_geom g;
     if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
     FC_F(maybe_kvec)(k, &g, p.Kg, p.Cg, &e);
-    const int64_t nblk = fc_ceil_div(p.Kg, e.mr);
-    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * p.Cg * p.T * e.mr));
-    if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
-    /* wp[g][blk][c][t][i] = w[g*Kg + blk*mr + i][c][tap_elem[t]], zero past Kg; in parallel,
-     * since a serial pass over a large kernel caps the speed-up of the whole call */
+    const int64_t nblk = fc_ceil_div(p.Kg, e.mr), CT = p.Cg * p.T;
+    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * CT * e.mr));
+    int64_t *drow = malloc(sizeof(int64_t) * (size_t)(CT + p.T));
+    if (!wp || !drow) {
+        fc_free(wp);
+        free(drow);
+        fc_geom_free(&g);
+        return FC_ENOMEM;
+    }
+    /* wp[g][blk][c][t][i] = w[g*Kg + blk*mr + i][c][tap_elem[t]], zero past Kg: for each
+     * block, a transpose of its mr kernels' (c, element) columns, column c*T + e going to
+     * packed row c*T + t where tap_elem[t] = e (flip: e = T-1-t).  In parallel, since a
+     * serial pass over a large kernel caps the speed-up of the whole call. */
+    int64_t *inv = drow + CT;
+    for (int t = 0; t < g.T; ++t) inv[g.tap_elem[t]] = t;
+    for (int64_t sc = 0; sc < CT; ++sc) drow[sc] = sc - sc % p.T + inv[sc % p.T];
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     (void)nthreads;
 #ifdef _OPENMP
@@ -748,15 +759,10 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
 #endif
     for (int64_t gb = 0; gb < p.G * nblk; ++gb) {
         const int64_t gi = gb / nblk, b = gb % nblk;
-        /* read each kernel's (c, taps) run contiguously; the writes are mr apart */
-        for (int64_t c = 0; c < p.Cg; ++c)
-            for (int i = 0; i < e.mr; ++i) {
-                const int64_t kk = b * e.mr + i;
-                FC_T *dst = wp + ((gi * nblk + b) * p.Cg + c) * g.T * e.mr + i;
-                const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + c) * p.T;
-                for (int t = 0; t < g.T; ++t) dst[t * e.mr] = kk < p.Kg ? src[g.tap_elem[t]] : (FC_T)0;
-            }
+        const int64_t nv = p.Kg - b * e.mr < e.mr ? p.Kg - b * e.mr : e.mr;
+        k->wtrans(nv, CT, w + (gi * p.Kg + b * e.mr) * CT, CT, drow, wp + gb * CT * e.mr, e.mr);
     }
+    free(drow);
     FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
     FC_F(maybe_fold)(&g, &sc, &e);
     e.g = &g;
@@ -979,20 +985,26 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
             goto done;
         }
         /* wp[g][blk][k][t][i] = w[g*Kg + k][blk*mr + i][tap_elem[t]]: the kernel
-         * transposed in/out, taps of this residue class only */
+         * transposed in/out, taps of this residue class only: per (block, k), a
+         * transpose of mr channels' T elements, element e to packed row t where
+         * tap_elem[t] = e (the class's other elements dropped: row -1) */
+        int64_t *drow = malloc(sizeof(int64_t) * (size_t)p.T);
+        if (!drow) {
+            st = FC_ENOMEM;
+            goto done;
+        }
+        for (int64_t el = 0; el < p.T; ++el) drow[el] = -1;
+        for (int tt = 0; tt < g->T; ++tt) drow[g->tap_elem[tt]] = tt;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nthreads)
 #endif
         for (int64_t gk = 0; gk < p.G * nblk * p.Kg; ++gk) {
             const int64_t kk = gk % p.Kg, b = (gk / p.Kg) % nblk, gi = gk / (p.Kg * nblk);
-            FC_T *dst = wp + ((gi * nblk + b) * p.Kg + kk) * g->T * e->mr;
-            for (int i = 0; i < e->mr; ++i) {
-                const int64_t ch = b * e->mr + i;
-                const FC_T *src = w + ((gi * p.Kg + kk) * p.Cg + ch) * p.T;
-                for (int tt = 0; tt < g->T; ++tt)
-                    dst[tt * e->mr + i] = ch < p.Cg ? src[g->tap_elem[tt]] : (FC_T)0;
-            }
+            const int64_t nv = p.Cg - b * e->mr < e->mr ? p.Cg - b * e->mr : e->mr;
+            k->wtrans(nv, p.T, w + ((gi * p.Kg + kk) * p.Cg + b * e->mr) * p.T, p.T, drow,
+                      wp + ((gi * nblk + b) * p.Kg + kk) * g->T * e->mr, e->mr);
         }
+        free(drow);
         e->g = g;
         e->sc = scs + c;
         e->N = p.N;

@@ -94,6 +94,13 @@ typedef void (*fc_rowcopy_f32_fn)(int rows, int64_t n, const float *src, int64_t
 typedef void (*fc_rowcopy_f64_fn)(int rows, int64_t n, const double *src, int64_t lds, double *dst,
                                   int64_t ldd, const double *bias);
 
+/* Weight repacking (transpose with a row map; kernels/tapconv_template.h):
+ *   dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0) for i < ldd, j < ncols, drow[j] >= 0 */
+typedef void (*fc_wtrans_f32_fn)(int64_t nrows, int64_t ncols, const float *src, int64_t lds,
+                                 const int64_t *drow, float *dst, int64_t ldd);
+typedef void (*fc_wtrans_f64_fn)(int64_t nrows, int64_t ncols, const double *src, int64_t lds,
+                                 const int64_t *drow, double *dst, int64_t ldd);
+
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */
     fc_fwd_f32_fn fwd, fwd_t1, fwd_t9;   /* any T; specialised for T = 1 and T = 9 */
@@ -116,6 +123,7 @@ typedef struct fc_kernels_f32 {
     fc_mrow_f32_fn mrow[FC_RMAX];
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
     fc_fwdk_f32_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
+    fc_wtrans_f32_fn wtrans;
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
@@ -140,6 +148,7 @@ typedef struct fc_kernels_f64 {
     fc_mrow_f64_fn mrow[FC_RMAX];
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
     fc_fwdk_f64_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
+    fc_wtrans_f64_fn wtrans;
 } fc_kernels_f64;
 
 typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;
