@@ -1193,12 +1193,14 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
  * partials are added in run order, then their lanes in lane order, so the result does
  * not depend on the thread count.  acc[gi][ct][k] has rows of Kgp (a whole number of
  * wdk) and CTp (whole wds) rows per group. */
-static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g, const FC_KT *k,
-                                           const FC_T *x, const FC_T *go, int x_in_place,
-                                           int nthreads, FC_T *acc, int64_t Kgp, int64_t CTp)
+static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g,
+                                           FC_CAT2(fc_wgd, FC_CAT2(FC_S, fn)) wgd, int64_t wdk,
+                                           int64_t wds, const FC_T *x, const FC_T *go,
+                                           int x_in_place, int nthreads, FC_T *acc, int64_t Kgp,
+                                           int64_t CTp)
 {
     enum { L = FC_WGD_SLOT(FC_T) };  /* a slot per sum for the widest vector's lanes */
-    const int64_t wdk = k->wdk, wds = k->wds, nkb = Kgp / wdk, ncb = CTp / wds;
+    const int64_t nkb = Kgp / wdk, ncb = CTp / wds;
     const int64_t accn = p->G * CTp * Kgp;
     const int64_t in_plane = p->in[0] * p->in[1] * p->in[2], out_plane = p->out[0] * p->out[1] * p->out[2];
     /* at most 16 runs of whole images: N = 64 -> 16 runs of 4 */
@@ -1260,7 +1262,7 @@ static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g, c
                                 for (int64_t cb = 0; cb < ncb; ++cb) {
                                     const FC_T *xp[64];
                                     FC_F(bw_streams)(p, g, xn, xcs, cb, (int)wds, p0, xp);
-                                    k->wgd(nr, p->out[2], gp, p->out[2], xp, g->q[2],
+                                    wgd(nr, p->out[2], gp, p->out[2], xp, g->q[2],
                                            pv + ((gi * CTp + cb * wds) * Kgp + kb * wdk) * L, Kgp);
                                 }
                             }
@@ -1324,11 +1326,14 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * slower on 64-channel layers.  At least 4 images, so its runs of whole images still
      * feed two threads; fewer take the chunk-major mode, which splits images. */
     const int dot = p.N >= 4 && p.Kg < k->wk;
-    const int64_t Kgp = fc_round_up(p.Kg, dot ? k->wdk : wk);  /* gT row: the group's k, padded */
+    /* one output channel a group (depthwise): the one-row tile, not wdk copies of it */
+    const int64_t wdk = p.Kg == 1 ? 1 : k->wdk, wds = p.Kg == 1 ? k->wds1 : k->wds;
+    const FC_CAT2(fc_wgd, FC_CAT2(FC_S, fn)) wgd = p.Kg == 1 ? k->wgd1 : k->wgd;
+    const int64_t Kgp = fc_round_up(p.Kg, dot ? wdk : wk);  /* gT row: the group's k, padded */
     /* blocks of k and of (c, t): wk x wnj tiles, or wdk x wds in the dot mode */
-    const int64_t nkb = Kgp / (dot ? k->wdk : wk), ncb = fc_ceil_div(CT, dot ? k->wds : wnj);
+    const int64_t nkb = Kgp / (dot ? wdk : wk), ncb = fc_ceil_div(CT, dot ? wds : wnj);
     const int64_t nkc = fc_ceil_div(p.Kg, 16);          /* channel runs of the gT transposition */
-    const int64_t CTp = ncb * (dot ? k->wds : wnj);     /* acc rows padded to whole blocks */
+    const int64_t CTp = ncb * (dot ? wds : wnj);        /* acc rows padded to whole blocks */
     const int64_t gimg = p.G * lg * Kgp;                /* gT elements per image */
     /* output rows per chunk of gT: about 384 KB of it (3072 pixels at wk=32, f32), kept
      * in L2 while a run of (c, t) blocks streams over it.  Long chunks are what the
@@ -1366,7 +1371,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     }
     memset(acc, 0, sizeof(FC_T) * (size_t)accn);
     if (dot) {
-        st = FC_F(backward_weight_dot)(&p, &g, k, x, go, x_in_place, nthreads, acc, Kgp, CTp);
+        st = FC_F(backward_weight_dot)(&p, &g, wgd, wdk, wds, x, go, x_in_place, nthreads, acc, Kgp, CTp);
         goto scatter;
     }
     if (fused) {

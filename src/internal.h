@@ -124,6 +124,8 @@ typedef struct fc_kernels_f32 {
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
     fc_fwdk_f32_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
     fc_wtrans_f32_fn wtrans;
+    int wds1;            /* the pixel-vectorised tile with one grad_out row: 1 x wds1 */
+    fc_wgd_f32_fn wgd1;
 } fc_kernels_f32;
 
 typedef struct fc_kernels_f64 {
@@ -149,6 +151,8 @@ typedef struct fc_kernels_f64 {
     int kw, kp;          /* channels-vectorised forward tile: kw output channels x <= kp pixels */
     fc_fwdk_f64_fn fwdk[FC_KPMAX]; /* fwdk[P-1] computes P pixels; NULL past kp */
     fc_wtrans_f64_fn wtrans;
+    int wds1;            /* the pixel-vectorised tile with one grad_out row: 1 x wds1 */
+    fc_wgd_f64_fn wgd1;
 } fc_kernels_f64;
 
 typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;

@@ -202,11 +202,11 @@ def rng(request):
 #: wkv vectors of output channels x wnj input streams.
 _KERNELS = {
     "avx512": dict(lanes=16, mr=8, nv=3, mr2=4, nv2=6, nv1=12, rb=6, nvr=4, wkv=2, wnj=12,
-                   wkvw=4, wnjw=6, kkv=2, kp=14, wdk=8, wds=3),
+                   wkvw=4, wnjw=6, kkv=2, kp=14, wdk=8, wds=3, wds1=12),
     "avx2": dict(lanes=8, mr=4, nv=3, mr2=2, nv2=6, nv1=6, rb=6, nvr=2, wkv=2, wnj=6,
-                 wkvw=2, wnjw=6, kkv=2, kp=6, wdk=4, wds=3),
+                 wkvw=2, wnjw=6, kkv=2, kp=6, wdk=4, wds=3, wds1=8),
     "baseline": dict(lanes=4, mr=4, nv=2, mr2=2, nv2=4, nv1=4, rb=4, nvr=2, wkv=2, wnj=4,
-                     wkvw=2, wnjw=4, kkv=2, kp=6, wdk=4, wds=2),
+                     wkvw=2, wnjw=4, kkv=2, kp=6, wdk=4, wds=2, wds1=8),
 }
 #: Kernel rows per multi-row call (taller single-array kernels run in chunks of this).
 MROW_RMAX = 8
@@ -217,14 +217,16 @@ def tiles(isa, dtype):
     mr, nr, mr2, nr2, nr1 (forward), rb, rnr (multi-row), wk, wnj, wkw, wnjw
     (backward-weight: the standard and the wide tile, used when it pads k no more),
     wdk, wds (pixel-vectorised backward-weight: grad_out rows x input streams, used for
-    4+ images with fewer than wk output channels) and kw, kp (channels-vectorised
+    4+ images with fewer than wk output channels; 1 x wds1 with one output channel a
+    group) and kw, kp (channels-vectorised
     forward: kw output channels x up to kp pixels of a row)."""
     k = _KERNELS[isa]
     lanes = k["lanes"] // (2 if np.dtype(dtype) == np.float64 else 1)
     return dict(mr=k["mr"], nr=k["nv"] * lanes, mr2=k["mr2"], nr2=k["nv2"] * lanes,
                 nr1=k["nv1"] * lanes, rb=k["rb"], rnr=k["nvr"] * lanes,
                 wk=k["wkv"] * lanes, wnj=k["wnj"], wkw=k["wkvw"] * lanes, wnjw=k["wnjw"],
-                kw=k["kkv"] * lanes, kp=k["kp"], wdk=k["wdk"], wds=k["wds"], lanes=lanes)
+                kw=k["kkv"] * lanes, kp=k["kp"], wdk=k["wdk"], wds=k["wds"], wds1=k["wds1"],
+                lanes=lanes)
 
 
 def edge_channels(isa, dtype, extra=(1, 2, 5, 13)):

@@ -374,6 +374,40 @@ def test_backward_input_column_folded(isa, dtype):
                  err_msg=f"{isa} 3-D")
 
 
+def _check_weight_grads(isa, dtype, rng, cases):
+    """conv_backward_weight == reference on each (x shape, weight shape, kwargs) case,
+    and the same bits on 1 and 2 threads."""
+    for x_shape, w_shape, kw in cases:
+        x = rand(rng, x_shape, dtype)
+        g = rand(rng, (x_shape[0], w_shape[0]) + out_spatial(x_shape, w_shape, kw), dtype)
+        got = fc.conv_backward_weight(x, g, w_shape, num_threads=1, **kw)
+        assert_close(got, R.conv_backward_weight(x, g, w_shape, **kw),
+                     n=x_shape[0] * int(np.prod(g.shape[2:])), dtype=dtype,
+                     err_msg=f"{isa} x={x_shape} w={w_shape} {kw}")
+        np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_one_output_channel_a_group(isa, dtype):
+    """One output channel a group (depthwise layers, K = 1) in the pixel-vectorised mode
+    takes its one-row tile, 1 x wds1 input streams: C*taps per group around wds1 and
+    2*wds1, depthwise with stride 2 and dilation, 1-D and 3-D: == reference, and the same
+    bits on 1 and 2 threads."""
+    t = tiles(isa, dtype)
+    wds1, lanes = t["wds1"], t["lanes"]
+    rng = np.random.default_rng(75)
+    cases = []
+    for cg, taps in ((1, wds1 - 1), (1, wds1), (1, wds1 + 1), (2, wds1 + 1), (3, 2 * wds1 // 3 + 1)):
+        for groups in (1, 3):
+            cases.append(((4 + groups % 2, cg * groups, 3, lanes + taps + 1), (groups, cg, 1, taps),
+                          dict(groups=groups, padding=(0, 1))))
+    cases += [((6, 16, 15, 13), (16, 1, 3, 3), dict(groups=16, stride=2, padding=1)),
+              ((4, 8, 12, 12), (8, 1, 3, 3), dict(groups=8, dilation=2, padding=2)),
+              ((5, 6, 40), (6, 1, 5), dict(groups=6, padding=2)),
+              ((4, 4, 5, 6, 7), (4, 1, 3, 3, 3), dict(groups=4, padding=1))]
+    _check_weight_grads(isa, dtype, rng, cases)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_backward_weight_tile_edges(isa, dtype):
     """Backward-weight tiles are wk output channels (vectors) x wnj input streams
@@ -452,14 +486,7 @@ def test_backward_weight_pixel_vectorised_mode(isa, dtype):
               ((4, 4, 7, 8), (6, 2, 3, 2), dict(groups=2, dilation=2, padding=1)),
               ((5, 3, 30), (7, 3, 5), dict(stride=3, padding=2)),
               ((4, 2, 4, 5, 6), (3, 2, 2, 3, 2), dict(padding=1))]
-    for x_shape, w_shape, kw in cases:
-        x = rand(rng, x_shape, dtype)
-        g = rand(rng, (x_shape[0], w_shape[0]) + out_spatial(x_shape, w_shape, kw), dtype)
-        got = fc.conv_backward_weight(x, g, w_shape, num_threads=1, **kw)
-        assert_close(got, R.conv_backward_weight(x, g, w_shape, **kw),
-                     n=x_shape[0] * int(np.prod(g.shape[2:])), dtype=dtype,
-                     err_msg=f"{isa} x={x_shape} w={w_shape} {kw}")
-        np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
+    _check_weight_grads(isa, dtype, rng, cases)
 
 
 def test_backward_weight_large_reduction(isa):

@@ -63,6 +63,7 @@ static inline void fc_transpose16_ps(__m512 r[16])
 #define FC_WNJN 24
 #define FC_WDK 8
 #define FC_WDS 3
+#define FC_WDS1 12
 #define FC_RB 6
 #define FC_NVR 4
 #define FC_KKV 2

@@ -391,42 +391,51 @@ static inline FC_V FC_NAME(fc_loadn)(const FC_T *p, int64_t n)
 #  define FC_VLOADN(p, n) FC_NAME(fc_loadn)((p), (n))
 #  define FC_VLOADN_LOCAL
 #endif
-/* one load per grad_out vector, used by FC_WDS FMAs (FC_VPIN, defined at the top) */
-#define FC_WGD_STEP(LOAD)                                                                   \
+/* one load per grad_out vector, used by WDS_ FMAs (FC_VPIN, defined at the top) */
+#define FC_WGD_STEP(LOAD, WDK_, WDS_)                                                      \
     {                                                                                       \
-        FC_V xv[FC_WDS];                                                                    \
-        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) xv[j] = LOAD(xr[j] + c);                \
-        FC_UNROLL for (int i = 0; i < FC_WDK; ++i) {                                        \
+        FC_V xv[WDS_];                                                                      \
+        FC_UNROLL for (int j = 0; j < WDS_; ++j) xv[j] = LOAD(xr[j] + c);                  \
+        FC_UNROLL for (int i = 0; i < WDK_; ++i) {                                          \
             FC_V gv = LOAD(gr[i] + c);                                                      \
-            FC_VPIN(gv);                                                                    \
-            FC_UNROLL for (int j = 0; j < FC_WDS; ++j) acc[i][j] = FC_VFMA(gv, xv[j], acc[i][j]); \
+            if ((WDS_) > 1) FC_VPIN(gv);                                                    \
+            FC_UNROLL for (int j = 0; j < WDS_; ++j) acc[i][j] = FC_VFMA(gv, xv[j], acc[i][j]); \
         }                                                                                   \
     }
-static void FC_NAME(fc_wgd)(int64_t nrows, int64_t ncols, const FC_T *const *gp, int64_t gpitch,
-                            const FC_T *const *xp, int64_t xpitch, FC_T *out, int64_t ldo)
-{
-    FC_V acc[FC_WDK][FC_WDS];
-    FC_UNROLL for (int i = 0; i < FC_WDK; ++i)
-        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) acc[i][j] = FC_VZERO();
-    const int64_t nfull = ncols - ncols % FC_LANES, rem = ncols - nfull;
-    for (int64_t r = 0; r < nrows; ++r) {
-        const FC_T *gr[FC_WDK], *xr[FC_WDS];
-        FC_UNROLL for (int i = 0; i < FC_WDK; ++i) gr[i] = gp[i] + r * gpitch;
-        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) xr[j] = xp[j] + r * xpitch;
-        int64_t c = 0;
-        for (; c < nfull; c += FC_LANES) FC_WGD_STEP(FC_VLOADU)
-        if (rem) {
+/* the row tail's load: rem (< FC_LANES) lanes, named where the step expands */
 #define FC_WGD_LOADN_(q) FC_VLOADN((q), rem)
-            FC_WGD_STEP(FC_WGD_LOADN_)
-#undef FC_WGD_LOADN_
-        }
+#define FC_WGD_FN(name, WDK_, WDS_)                                                         \
+    static void FC_NAME(name)(int64_t nrows, int64_t ncols, const FC_T *const *gp,          \
+                              int64_t gpitch, const FC_T *const *xp, int64_t xpitch,        \
+                              FC_T *out, int64_t ldo)                                       \
+    {                                                                                       \
+        FC_V acc[WDK_][WDS_];                                                               \
+        FC_UNROLL for (int i = 0; i < WDK_; ++i)                                            \
+            FC_UNROLL for (int j = 0; j < WDS_; ++j) acc[i][j] = FC_VZERO();                \
+        const int64_t nfull = ncols - ncols % FC_LANES, rem = ncols - nfull;                \
+        for (int64_t r = 0; r < nrows; ++r) {                                               \
+            const FC_T *gr[WDK_], *xr[WDS_];                                                \
+            FC_UNROLL for (int i = 0; i < WDK_; ++i) gr[i] = gp[i] + r * gpitch;            \
+            FC_UNROLL for (int j = 0; j < WDS_; ++j) xr[j] = xp[j] + r * xpitch;            \
+            int64_t c = 0;                                                                  \
+            for (; c < nfull; c += FC_LANES) FC_WGD_STEP(FC_VLOADU, WDK_, WDS_)             \
+            if (rem) FC_WGD_STEP(FC_WGD_LOADN_, WDK_, WDS_)                                 \
+        }                                                                                   \
+        FC_UNROLL for (int i = 0; i < WDK_; ++i)                                            \
+            FC_UNROLL for (int j = 0; j < WDS_; ++j) {                                      \
+                FC_T *o = out + (j * ldo + i) * FC_WGD_SLOT(FC_T);                          \
+                FC_VSTOREU(o, FC_VLOADU(o) + acc[i][j]);                                    \
+            }                                                                               \
     }
-    FC_UNROLL for (int i = 0; i < FC_WDK; ++i)
-        FC_UNROLL for (int j = 0; j < FC_WDS; ++j) {
-            FC_T *o = out + (j * ldo + i) * FC_WGD_SLOT(FC_T);
-            FC_VSTOREU(o, FC_VLOADU(o) + acc[i][j]);
-        }
-}
+FC_WGD_FN(fc_wgd, FC_WDK, FC_WDS)
+/* one grad_out row (a group with one output channel: depthwise layers), many streams:
+ * the FC_WDK-row tile would repeat that row FC_WDK times (7 of 8 FMAs wasted) */
+#ifndef FC_WDS1
+#  define FC_WDS1 8
+#endif
+FC_WGD_FN(fc_wgd1, 1, FC_WDS1)
+#undef FC_WGD_FN
+#undef FC_WGD_LOADN_
 #undef FC_WGD_STEP
 #ifdef FC_VLOADN_LOCAL
 #  undef FC_VLOADN
@@ -568,6 +577,7 @@ const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
 #endif
     },
     FC_NAME(fc_wtrans),
+    FC_WDS1, FC_NAME(fc_wgd1),
 };
 
 #ifdef FC_VSTREAM_LOCAL
