@@ -374,6 +374,21 @@ def test_backward_input_column_folded(isa, dtype):
                  err_msg=f"{isa} 3-D")
 
 
+def test_backward_input_jobs_by_output_block(isa):
+    """Backward-input with a kernel over 1 MB on one image: one job per block of input
+    channels over the whole image (folded and not): == reference, same bits on 1 and 2
+    threads."""
+    rng = np.random.default_rng(32)
+    for x_shape in ((1, 136, 5, 6), (1, 128, 3, 17)):
+        w = rand(rng, (128, x_shape[1], 3, 3), np.float64)
+        g = rand(rng, (1, 128) + x_shape[2:], np.float64)
+        got = fc.conv_backward_input(g, w, x_shape, padding=1, num_threads=1)
+        assert_close(got, R.conv_backward_input(g, w, x_shape, padding=1), n=9 * 128,
+                     dtype=np.float64, err_msg=f"{isa} {x_shape}")
+        np.testing.assert_array_equal(fc.conv_backward_input(g, w, x_shape, padding=1, num_threads=2),
+                                      got)
+
+
 def _check_weight_grads(isa, dtype, rng, cases):
     """conv_backward_weight == reference on each (x shape, weight shape, kwargs) case,
     and the same bits on 1 and 2 threads."""

@@ -221,6 +221,22 @@ def test_channels_vectorised_rows_shorter_than_a_tile(isa, dtype):
                  dtype=dtype, err_msg=f"{isa} 1-D")
 
 
+def test_channels_vectorised_jobs_by_output_block(isa):
+    """A kernel over 1 MB on one or two images (the rows of an image would be split among
+    jobs) runs one job per block of output channels over whole images: widths below and
+    above kp, K not a multiple of kw, bias: == reference, and the same bits on 1 and 2
+    threads (the kernel calls do not change with the split)."""
+    rng = np.random.default_rng(31)
+    for n, c, k, h, width in ((1, 128, 136, 5, 6), (2, 130, 128, 3, 17)):
+        x = rand(rng, (n, c, h, width), np.float64)
+        w = rand(rng, (k, c, 3, 3), np.float64)  # 1.2-1.3 MB
+        b = rand(rng, (k,), np.float64)
+        got = fc.conv_forward(x, w, b, padding=1, num_threads=1)
+        assert_close(got, R.conv_forward(x, w, b, padding=1), n=9 * c + 1, dtype=np.float64,
+                     err_msg=f"{isa} {x.shape} {w.shape}")
+        np.testing.assert_array_equal(fc.conv_forward(x, w, b, padding=1, num_threads=2), got)
+
+
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_tiles_stored_straight_into_the_output(isa, dtype):
     """On AVX-512 a flattened tile is stored into NCHW by masked stores, one or two per
