@@ -95,11 +95,11 @@ typedef void (*fc_rowcopy_f64_fn)(int rows, int64_t n, const double *src, int64_
                                   int64_t ldd, const double *bias);
 
 /* Weight repacking (transpose with a row map; kernels/tapconv_template.h):
- *   dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0) for i < ldd, j < ncols, drow[j] >= 0 */
-typedef void (*fc_wtrans_f32_fn)(int64_t nrows, int64_t ncols, const float *src, int64_t lds,
-                                 const int64_t *drow, float *dst, int64_t ldd);
-typedef void (*fc_wtrans_f64_fn)(int64_t nrows, int64_t ncols, const double *src, int64_t lds,
-                                 const int64_t *drow, double *dst, int64_t ldd);
+ *   dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0) for i < ni, j < ncols, drow[j] >= 0 */
+typedef void (*fc_wtrans_f32_fn)(int64_t nrows, int64_t ni, int64_t ncols, const float *src,
+                                 int64_t lds, const int64_t *drow, float *dst, int64_t ldd);
+typedef void (*fc_wtrans_f64_fn)(int64_t nrows, int64_t ni, int64_t ncols, const double *src,
+                                 int64_t lds, const int64_t *drow, double *dst, int64_t ldd);
 
 typedef struct fc_kernels_f32 {
     int mr, nr;          /* multi-channel forward tile */

@@ -283,42 +283,46 @@ FC_FWDK_FN(13)
 FC_FWDK_FN(14)
 #endif
 
-/* Weight repacking into the kernels' layouts, a transpose with a row map:
- *   dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0)   for i < ldd, j < ncols
- * skipping the columns with drow[j] < 0.  The drivers' scalar loop did one element at
- * a time, each store a read-for-ownership of a line of a buffer larger than L2: 14-19%
- * of a 512-channel 7x7 forward (9.4 MB of weights).  Where the ISA has a register
- * transpose, LANES x LANES blocks go through it: LANES loads and LANES full-vector
- * stores per block. */
-static void FC_NAME(fc_wtrans)(int64_t nrows, int64_t ncols, const FC_T *src, int64_t lds,
-                               const int64_t *drow, FC_T *dst, int64_t ldd)
+/* Weight repacking between the user's layout and the kernels', a transpose with a row
+ * map:  dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0)   for i < ni, j < ncols
+ * skipping the columns with drow[j] < 0 (ni <= ldd; the forward and backward-input
+ * packs write whole rows, ni = ldd, backward-weight's final scatter a slice of one).
+ * The drivers' scalar loops did one element at a time, each store a read-for-ownership
+ * of a line of a buffer larger than L2: 14-19% of a 512-channel 7x7 forward (9.4 MB of
+ * weights), 23% of its backward-weight.  Where the ISA has a register transpose,
+ * LANES x LANES blocks go through it: LANES loads and LANES vector stores per block. */
+static void FC_NAME(fc_wtrans)(int64_t nrows, int64_t ni, int64_t ncols, const FC_T *src,
+                               int64_t lds, const int64_t *drow, FC_T *dst, int64_t ldd)
 {
 #if defined(FC_VTRANSPOSE_REG) && defined(FC_VLOADN)
     for (int64_t j0 = 0; j0 < ncols; j0 += FC_LANES) {
         const int nj = ncols - j0 < FC_LANES ? (int)(ncols - j0) : FC_LANES;
-        for (int64_t i0 = 0; i0 < ldd; i0 += FC_LANES) {
-            const int ni = ldd - i0 < FC_LANES ? (int)(ldd - i0) : FC_LANES;
+        for (int64_t i0 = 0; i0 < ni; i0 += FC_LANES) {
+            const int nn = ni - i0 < FC_LANES ? (int)(ni - i0) : FC_LANES;
             FC_V r[FC_LANES];
             FC_UNROLL for (int i = 0; i < FC_LANES; ++i) {
                 const FC_T *sp = src + (i0 + i) * lds + j0;
-                r[i] = i0 + i >= nrows ? FC_VZERO() : nj == FC_LANES ? FC_VLOADU(sp) : FC_VLOADN(sp, nj);
+                r[i] = i0 + i >= nrows || i >= nn ? FC_VZERO()
+                       : nj == FC_LANES           ? FC_VLOADU(sp)
+                                                  : FC_VLOADN(sp, nj);
             }
             FC_VTRANSPOSE_REG(r);
             for (int j = 0; j < nj; ++j) {
                 if (drow[j0 + j] < 0) continue;
                 FC_T *dp = dst + drow[j0 + j] * ldd + i0;
-                if (ni == FC_LANES)
+                if (nn == FC_LANES)
                     FC_VSTOREU(dp, r[j]);
                 else
-                    FC_VSTORE_N(dp, r[j], ni);
+                    FC_VSTORE_N(dp, r[j], nn);
             }
         }
     }
 #else
+    (void)ldd;
     for (int64_t j = 0; j < ncols; ++j) {
         if (drow[j] < 0) continue;
         FC_T *dp = dst + drow[j] * ldd;
-        for (int64_t i = 0; i < ldd; ++i) dp[i] = i < nrows ? src[i * lds + j] : (FC_T)0;
+        for (int64_t i = 0; i < ni; ++i) dp[i] = i < nrows ? src[i * lds + j] : (FC_T)0;
     }
 #endif
 }
