@@ -771,7 +771,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
      * serial pass over a large kernel caps the speed-up of the whole call. */
     int64_t *inv = drow + CT;
     for (int t = 0; t < g.T; ++t) inv[g.tap_elem[t]] = t;
-    for (int64_t sc = 0; sc < CT; ++sc) drow[sc] = sc - sc % p.T + inv[sc % p.T];
+    for (int64_t col = 0; col < CT; ++col) drow[col] = col - col % p.T + inv[col % p.T];
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     (void)nthreads;
 #ifdef _OPENMP

@@ -160,7 +160,9 @@ int fc_geom_fold(fc_geom *g)
             rep[nrep++] = dx;
         }
     }
-    const int64_t ps = g->q[0] * q1 * O2; /* one copy */
+    const int64_t ps = g->q[0] * q1 * O2; /* one copy: no larger than the unfolded plane */
+    int64_t data, bytes;
+    if (fc_mul_ovf(nrep, ps, &data) || fc_mul_ovf(fc_round_up(data, 16), 8, &bytes)) return 1;
     for (int t = 0; t < g->T; ++t) {
         const int64_t dx = g->off[t] % q2, rows = g->off[t] / q2;
         int m = 0;
@@ -175,6 +177,6 @@ int fc_geom_fold(fc_geom *g)
     g->ps = ps;
     g->lvalid = ((g->O[0] - 1) * q1 + g->O[1] - 1) * O2 + O2;
     g->lout = g->lvalid;
-    g->cs = fc_round_up(nrep * ps, 16);
+    g->cs = fc_round_up(data, 16);
     return 0;
 }

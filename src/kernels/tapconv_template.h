@@ -318,7 +318,6 @@ static void FC_NAME(fc_wtrans)(int64_t nrows, int64_t ni, int64_t ncols, const F
         }
     }
 #else
-    (void)ldd;
     for (int64_t j = 0; j < ncols; ++j) {
         if (drow[j] < 0) continue;
         FC_T *dp = dst + drow[j] * ldd;
