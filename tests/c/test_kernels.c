@@ -152,6 +152,10 @@ static void test_conv_tiles(void)
     /* 8: backward-weight block-major mode (accumulator C*T x K above 65536 elements) */
     conv_at(2, 2, 64, 128, 1, 3, 13, 3, 3, 0);
     conv_at(2, 1, 64, 130, 1, 2, 7, 3, 3, 4);
+    /* 8b: a kernel over 1 MB on one image: the channels-vectorised jobs go by block of
+     * output channels (folded rows at width 6, plain rows at 17) */
+    conv_at(2, 1, 128, 272, 1, 3, 6, 3, 3, 0);
+    conv_at(2, 1, 272, 128, 1, 2, 17, 3, 3, 4);
     /* 9: pixel-vectorised backward-weight (4+ images, K below the k-vector tile: 8 or
      * 16 output channels on AVX-512): K around its 8 (avx512) / 4 grad_out rows, C*T
      * around its 3 / 2 input streams, row widths around every lane count (the masked
