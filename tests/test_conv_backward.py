@@ -650,25 +650,35 @@ def test_backward_input_nan_weight_only_reaches_inputs_its_tap_pairs_with():
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_backward_input_finds_a_non_finite_weight_anywhere(dtype):
-    """The weights are scanned for Inf/NaN in blocks of 1024 on their bit patterns; one
-    bad value at a block's first or last element, or the tensor's last, must still send
-    the call to the path that only forms real (grad_out, weight) pairs.  With padding 1,
-    the fast path would multiply it by grad_out's zero padding and turn inputs it never
-    pairs with into NaN, which the reference does not."""
+def test_backward_input_finds_a_non_finite_weight_anywhere(isa, dtype):
+    """The weights are checked for Inf/NaN in their packed copies, block by block of
+    input channels and by residue class of the stride; one bad value at the tensor's
+    first or last element, at a kernel's or a channel block's edge, or in any tap of a
+    stride-2 layer (each tap in another class), must still send the call to the path
+    that only forms real (grad_out, weight) pairs.  With padding 1, the fast path would
+    multiply it by grad_out's zero padding and turn inputs it never pairs with into NaN,
+    which the reference does not."""
+    t = tiles(isa, dtype)
     rng = np.random.default_rng(7)
-    w0 = rng.standard_normal((64, 17, 3, 3)).astype(dtype)  # 9792 elements
-    g = rng.standard_normal((1, 64, 4, 4)).astype(dtype)
-    for pos, bad in ((0, np.inf), (1023, np.nan), (1024, -np.inf), (2047, np.nan),
-                     (w0.size - 1, np.inf)):
-        w = w0.copy()
-        w.reshape(-1)[pos] = bad
-        a = fc.conv_backward_input(g, w, (1, 17, 4, 4), padding=1)
-        with np.errstate(invalid="ignore"):
-            b = R.conv_backward_input(g, w, (1, 17, 4, 4), padding=1)
-        assert np.isfinite(b).any(), "the case must have entries the bad weight never reaches"
-        np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=f"NaN mask, {bad} at {pos}")
-        np.testing.assert_array_equal(np.isinf(a), np.isinf(b), err_msg=f"inf mask, {bad} at {pos}")
+    c = t["kw"] + 3  # two blocks of input channels in the channels-vectorised layout
+    for stride in (1, 2):
+        w0 = rng.standard_normal((64, c, 3, 3)).astype(dtype)
+        x_shape = (1, c, 8, 8)
+        g = rng.standard_normal((1, 64) + out_spatial(x_shape, w0.shape, dict(stride=stride, padding=1)))
+        g = g.astype(dtype)
+        kernel = c * 9
+        for pos, bad in ((0, np.inf), (kernel - 1, np.nan), (kernel, -np.inf),
+                         (t["kw"] * 9 - 1, np.nan), (t["kw"] * 9, np.inf), (5 * kernel + 4, np.nan),
+                         (w0.size - 1, np.inf)):
+            w = w0.copy()
+            w.reshape(-1)[pos] = bad
+            a = fc.conv_backward_input(g, w, x_shape, stride=stride, padding=1)
+            with np.errstate(invalid="ignore"):
+                b = R.conv_backward_input(g, w, x_shape, stride=stride, padding=1)
+            assert np.isfinite(b).any(), "the case must have entries the bad weight never reaches"
+            msg = f"{isa} stride {stride}, {bad} at {pos}"
+            np.testing.assert_array_equal(np.isnan(a), np.isnan(b), err_msg=f"NaN mask, {msg}")
+            np.testing.assert_array_equal(np.isinf(a), np.isinf(b), err_msg=f"inf mask, {msg}")
 
 
 @pytest.mark.parametrize("batch", [1, 4])
