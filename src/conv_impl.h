@@ -719,11 +719,14 @@ static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_
     const double real = (double)(g->O[0] * g->O[1] * g->O[2]);
     const double flat = real / (double)g->lout;                     /* useful share, flattened */
     const double kvec = (double)M / (double)fc_round_up(M, k->kw);  /* useful share, kvec */
-    /* measured (interleaved A/B, 1 thread): 256-ch 14x14 3x3 6% faster than flattened,
-     * 128-ch 28x28 even, 64-ch 56x56 9-15% slower; with more taps than 3x3 the flattened
+    /* measured (interleaved A/B, 1 thread), with the share it gains over flattened:
+     * 256-ch 14x14 3x3 (0.18) 6% faster than flattened, 128-ch 28x28 (0.093) 2.5%
+     * faster, 128-ch 32x32 (0.073) 7% slower, 64-ch 56x56 dilation 2 (0.067) 9-14%
+     * slower (forward and backward-input, 1 and 2 threads), 64-ch 56x56 (0.04) 9-15%
+     * slower; hence a gain of at least 0.09.  With more taps than 3x3 the flattened
      * kernel's run-time tap loop and its copy-out lose: 7x7 stride 2 (3->64, 224x224)
      * 21% faster (10% on 2 threads), 5x5 even */
-    if (kvec > flat + 0.05 || (g->T > 9 && kvec >= flat)) {
+    if (kvec > flat + 0.09 || (g->T > 9 && kvec >= flat)) {
         e->fwdk = k->fwdk;
         e->kp = k->kp;
         e->mr = k->kw;
