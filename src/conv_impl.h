@@ -109,28 +109,19 @@ static void FC_F(pack_rows)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *
     }
 }
 
-/* Pack a whole channel in the column-folded layout (fc_geom_fold): copy m, row
- * (j0, j1), column j holds padded (j0, j1, j + rep[m]), i.e. source j + rep[m] - plo2
- * of source row (j0 - plo0, j1 - plo1), the fill outside; slack zeroed. */
+/* Pack a whole channel in the column-folded layout (fc_geom_fold): copy m holds
+ * padded (j0, j1, j + rep[m]) at row (j0, j1), column j, i.e. the stride-1 layout of
+ * rows q2 = O2 long whose low column pad is plo2 - rep[m] (rep 2, plo2 1: source
+ * columns 1.. from column 0); slack zeroed. */
 static void FC_F(pack_fold)(const FC_T *src, const fc_geom *g, FC_T fill, FC_T *dst)
 {
-    const int64_t L2 = g->L[2], q0 = g->q[0], q1 = g->q[1], q2 = g->q[2];
-    FC_T *out = dst;
-    for (int m = 0; m < g->nrep; ++m)
-        for (int64_t j0 = 0; j0 < q0; ++j0)
-            for (int64_t j1 = 0; j1 < q1; ++j1, out += q2) {
-                const int64_t i0 = j0 - g->plo[0], i1 = j1 - g->plo[1], first = g->rep[m] - g->plo[2];
-                /* columns j with 0 <= first + j < L2 come from the source */
-                int64_t lo = first >= 0 ? 0 : -first, hi = L2 - first;
-                if (hi > q2) hi = q2;
-                if (i0 < 0 || i0 >= g->L[0] || i1 < 0 || i1 >= g->L[1] || hi <= lo) lo = hi = 0;
-                for (int64_t j = 0; j < lo; ++j) out[j] = fill;
-                if (hi > lo)
-                    memcpy(out + lo, src + (i0 * g->L[1] + i1) * L2 + first + lo,
-                           sizeof(FC_T) * (size_t)(hi - lo));
-                for (int64_t j = hi; j < q2; ++j) out[j] = fill;
-            }
-    memset(out, 0, sizeof(FC_T) * (size_t)(g->cs - (out - dst)));
+    const int64_t rows = g->q[0] * g->q[1];
+    for (int m = 0; m < g->nrep; ++m) {
+        fc_geom gm = *g;
+        gm.plo[2] = g->plo[2] - g->rep[m];
+        FC_F(pack_rows)(src, &gm, fill, dst + m * g->ps, 0, rows);
+    }
+    memset(dst + g->nrep * g->ps, 0, sizeof(FC_T) * (size_t)(g->cs - g->nrep * g->ps));
 }
 
 /* Pack a whole channel and zero its slack. */
@@ -534,13 +525,18 @@ static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC
 static void FC_F(pass_job)(const FC_F(engine) *e, const FC_F(pass) *pp, const FC_T *xs, int64_t cs,
                            int in_place, int64_t n, int64_t gi, int64_t pc, FC_T *tile)
 {
-    if (e->fwdk && pp->kbjob) {
+    if (e->fwdk) {
+        /* chunk pc: block pc of output channels over every row, or rows
+         * [pc*ptj, (pc+1)*ptj) with every block */
+        int64_t r0 = 0, r1 = pp->nrow, kb0 = pc, kb1 = pc + 1;
+        if (!pp->kbjob) {
+            r0 = pc * pp->ptj;
+            r1 = r0 + pp->ptj < pp->nrow ? r0 + pp->ptj : pp->nrow;
+            kb0 = 0;
+            kb1 = pp->nblk;
+        }
         FC_F(kvec_job)(e, xs, cs, e->wpack + gi * pp->nblk * pp->wblk, e->y + n * e->ybatch, gi,
-                       0, pp->nrow, pc, pc + 1);
-    } else if (e->fwdk) {
-        const int64_t r1 = (pc + 1) * pp->ptj < pp->nrow ? (pc + 1) * pp->ptj : pp->nrow;
-        FC_F(kvec_job)(e, xs, cs, e->wpack + gi * pp->nblk * pp->wblk, e->y + n * e->ybatch, gi,
-                       pc * pp->ptj, r1, 0, pp->nblk);
+                       r0, r1, kb0, kb1);
     } else {
         FC_F(flat_job)(e, pp, xs, cs, in_place, n, gi, pc, tile);
     }
@@ -773,7 +769,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
      * packed row c*T + t where tap_elem[t] = e (flip: e = T-1-t).  In parallel, since a
      * serial pass over a large kernel caps the speed-up of the whole call. */
     int64_t *inv = drow + CT;
-    for (int t = 0; t < g.T; ++t) inv[g.tap_elem[t]] = t;
+    fc_geom_tap_rows(&g, p.T, inv);
     for (int64_t col = 0; col < CT; ++col) drow[col] = col - col % p.T + inv[col % p.T];
     const int nthreads = fc_resolve_threads(num_threads, FC_F(macs)(&p));
     (void)nthreads;
@@ -1006,8 +1002,7 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
             st = FC_ENOMEM;
             goto done;
         }
-        for (int64_t el = 0; el < p.T; ++el) drow[el] = -1;
-        for (int tt = 0; tt < g->T; ++tt) drow[g->tap_elem[tt]] = tt;
+        fc_geom_tap_rows(g, p.T, drow);
         int cbad = 0;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) reduction(| : cbad) num_threads(nthreads)
@@ -1477,7 +1472,6 @@ scatter:
         int perm = 0;
         for (int t = 0; t < g.T; ++t) perm |= g.tap_elem[t] != t;
         const int64_t cps = 32, nsl = fc_ceil_div(p.Cg, cps);
-        (void)nthreads;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nthreads)
 #endif

@@ -137,10 +137,19 @@ fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g)
                 g->tap_elem[t] = p->flip ? p->T - 1 - t : t;
             }
     fc_status st = fc_geom_finish(g, tile);
-    if (st) fc_geom_free(g);
+    if (st) {
+        fc_geom_free(g);
+        return st;
+    }
     /* phases past the first 64 are always packed */
     g->phskip = g->nph >= 64 ? ~used : ~used & (((uint64_t)1 << g->nph) - 1);
-    return st;
+    return FC_OK;
+}
+
+void fc_geom_tap_rows(const fc_geom *g, int64_t n, int64_t *row)
+{
+    for (int64_t e = 0; e < n; ++e) row[e] = -1;
+    for (int t = 0; t < g->T; ++t) row[g->tap_elem[t]] = t;
 }
 
 int fc_geom_fold(fc_geom *g)

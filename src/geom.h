@@ -68,6 +68,10 @@ void fc_geom_free(fc_geom *g);
 fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g);
 /* Finish a geometry whose L, plo, s, q, O, T, off are set: lvalid, lout, cs. */
 fc_status fc_geom_finish(fc_geom *g, int64_t tile);
+/* row[e] = the tap t of g with tap_elem[t] = e, or -1 where no tap of g is kernel
+ * element e, for e < n (the kernel's element count): the packed row a weight repack
+ * sends element e to (flip: element T-1-t goes to row t). */
+void fc_geom_tap_rows(const fc_geom *g, int64_t n, int64_t *row);
 /* Refold a finished stride-1 geometry so that packed rows are O2 long: every tap's
  * column shift gets a copy of the channel of its own, and consecutive output pixels
  * (across rows) are consecutive packed elements for every tap.  Nonzero (the geometry
