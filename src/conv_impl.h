@@ -1338,9 +1338,16 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * padding: Kg < wk (8 or 16 output channels on AVX-512 f32).  Interleaved A/B
      * against the k-vectorised modes, 64 images of 28x28: 1->8 channels 0.29-0.36x the
      * time (AVX-512, AVX2), 8->16 0.64x (1 thread), 0.70x (2); 8->32 even, and 2.0x
-     * slower on 64-channel layers.  At least 4 images, so its runs of whole images still
-     * feed two threads; fewer take the chunk-major mode, which splits images. */
-    const int dot = p.N >= 4 && p.Kg < k->wk;
+     * slower on 64-channel layers.  Also where there are few (c, t) streams (CT <= 48):
+     * the k-vectorised modes transpose all of grad_out, and each transposed element
+     * then feeds only CT multiply-adds.  Interleaved A/B, AVX-512 f32, 1 and 2 threads:
+     * 1-D 1->64 channels, 11 taps (CT 11) 0.35-0.44x the time; 3->64 3x3 at 112x112
+     * (27) 0.58-0.62x, 3->256 0.68-0.74x; 4->32 3x3 (36) 0.78x; 1-D 16->64, 3 taps (48)
+     * 0.82-0.94x (f64 0.79x, AVX2 0.81x); 6->64 3x3 (54) even, 1-D 16->64 4 taps (64)
+     * 1.18-1.25x, 8->64 3x3 (72) 1.27-1.29x, 3->64 7x7 stride 2 (147) 1.34-1.36x.  At
+     * least 4 images, so its runs of whole images still feed two threads; fewer take the
+     * chunk-major mode, which splits images. */
+    const int dot = p.N >= 4 && (p.Kg < k->wk || CT <= 48);
     /* one output channel a group (depthwise): the one-row tile, not wdk copies of it */
     const int64_t wdk = p.Kg == 1 ? 1 : k->wdk, wds = p.Kg == 1 ? k->wds1 : k->wds;
     const FC_CAT2(fc_wgd, FC_CAT2(FC_S, fn)) wgd = p.Kg == 1 ? k->wgd1 : k->wgd;

@@ -217,8 +217,8 @@ def tiles(isa, dtype):
     mr, nr, mr2, nr2, nr1 (forward), rb, rnr (multi-row), wk, wnj, wkw, wnjw
     (backward-weight: the standard and the wide tile, used when it pads k no more),
     wdk, wds (pixel-vectorised backward-weight: grad_out rows x input streams, used for
-    4+ images with fewer than wk output channels; 1 x wds1 with one output channel a
-    group) and kw, kp (channels-vectorised
+    4+ images with fewer than wk output channels or at most 48 (c, t) input streams;
+    1 x wds1 with one output channel a group) and kw, kp (channels-vectorised
     forward: kw output channels x up to kp pixels of a row)."""
     k = _KERNELS[isa]
     lanes = k["lanes"] // (2 if np.dtype(dtype) == np.float64 else 1)

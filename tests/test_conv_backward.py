@@ -504,6 +504,26 @@ def test_backward_weight_pixel_vectorised_mode(isa, dtype):
     _check_weight_grads(isa, dtype, rng, cases)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_few_streams(isa, dtype):
+    """With 4+ images and at most 48 (c, t) input streams, backward-weight runs
+    pixel-vectorised whatever K is (transposing grad_out for the k-vectorised tiles costs
+    more than CT multiply-adds an element repay): K at and above wk, CT = 11, 27, 48
+    (pixel-vectorised) and 49, 54 (k-vectorised), 1-D/2-D/3-D, stride 2, groups, and rows
+    longer than a chunk of pixels: == reference, and the same bits on 1 and 2 threads."""
+    t = tiles(isa, dtype)
+    wk, lanes = t["wk"], t["lanes"]
+    rng = np.random.default_rng(76)
+    cases = [((4, 1, 300), (wk, 1, 11), dict(padding=5)),
+             ((5, 3, 19, 23), (2 * wk + 1, 3, 3, 3), dict(padding=1)),
+             ((4, 16, 2 * lanes + 5), (wk + 3, 16, 3), dict(stride=2, padding=1)),
+             ((4, 7, 40), (wk, 7, 7), dict(padding=3)),
+             ((4, 6, 9, 10), (wk + 1, 6, 3, 3), dict(padding=1)),
+             ((4, 2, 6, 7, 5), (2 * wk, 1, 3, 3, 3), dict(groups=2, padding=1)),
+             ((4, 2, 5000), (wk, 2, 5), dict(padding=2))]
+    _check_weight_grads(isa, dtype, rng, cases)
+
+
 def test_backward_weight_large_reduction(isa):
     """A 150x150 image reduced into a 3x3 weight gradient (21904 products each), float64
     and float32 (the float32 bound at n=21904) == reference."""
