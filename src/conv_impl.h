@@ -1050,8 +1050,9 @@ done:
     return st;
 }
 
-/* gT[p][k] = grad_out[k][o] for output rows [r0, r0 + nr) of plane o0 and channels
- * [k0, k1) of one image and group, p counted from the first row's start (pitch q2).
+/* gT[p][k] = grad_out[k][o] for output rows [r0, r0 + nr) of plane o0, columns
+ * [c0, c0 + cw) and channels [k0, k1) of one image and group, p counted from column c0
+ * of the first row (rows q2 apart).
  * src points at the group's first channel; channels are out_plane apart.  Garbage lanes
  * are never read, so they are not written.  The padded k lanes [Kg, Kgp) only feed sums
  * that are dropped, but the kernel multiplies them all the same: they are zeroed with
@@ -1062,14 +1063,15 @@ done:
  * prefetcher follows (that measured 1.3 ns an element); a 16x16 in-register transpose
  * measured no faster (the pass is bound by moving grad_out, not by its instructions). */
 static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *src, int64_t o0,
-                               int64_t r0, int64_t nr, int64_t k0, int64_t k1, FC_T *gT, int64_t Kgp)
+                               int64_t r0, int64_t nr, int64_t c0, int64_t cw, int64_t k0, int64_t k1,
+                               FC_T *gT, int64_t Kgp)
 {
     const int64_t out_plane = p->out[0] * p->out[1] * p->out[2];
     for (int64_t o1 = r0; o1 < r0 + nr; ++o1) {
-        FC_T *drow = gT + ((o1 - r0) * g->q[2]) * Kgp;
+        FC_T *drow = gT + ((o1 - r0) * g->q[2] - c0) * Kgp;
         const FC_T *srow = src + (o0 * p->out[1] + o1) * p->out[2];
-        for (int64_t o2 = 0; o2 < p->out[2]; ++o2) {
-            if ((o2 & 15) == 0)
+        for (int64_t o2 = c0; o2 < c0 + cw; ++o2) {
+            if (((o2 - c0) & 15) == 0)
                 for (int64_t kk = k0; kk < k1; ++kk)
                     __builtin_prefetch(srow + kk * out_plane + o2 + 64);
             for (int64_t kk = k0; kk < k1; ++kk) drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];
@@ -1108,7 +1110,7 @@ typedef struct FC_F(bwjob) {
     const fc_geom *g;
     const FC_T *x, *go;
     FC_CAT2(fc_wgt, FC_CAT2(FC_S, fn)) wgt;
-    int64_t wk, wnj, Kgp, CTp, ncb, nkb, rchunk;
+    int64_t wk, wnj, Kgp, CTp, ncb, nkb, rchunk, cchunk; /* chunk: rchunk rows of cchunk columns */
     int x_in_place, nthreads;
 } FC_F(bwjob);
 
@@ -1130,10 +1132,11 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
     const int64_t accn = p->G * b->CTp * b->Kgp;
     /* chunks of near-equal height (56 rows under a 54-row cap: 28 + 28, not 54 + 2: the
      * unequal split left one thread idle and made 2 threads 1.4-1.7x slower) */
-    const int64_t nrc = fc_ceil_div(p->out[1], b->rchunk), cpi = p->out[0] * nrc;
-    const int64_t rchunk = fc_ceil_div(p->out[1], nrc);
+    const int64_t nrc = fc_ceil_div(p->out[1], b->rchunk), ncc = fc_ceil_div(p->out[2], b->cchunk);
+    const int64_t cpi = p->out[0] * nrc * ncc;
+    const int64_t rchunk = fc_ceil_div(p->out[1], nrc), cchunk = fc_ceil_div(p->out[2], ncc);
     const int64_t in_plane = p->in[0] * p->in[1] * p->in[2], out_plane = p->out[0] * p->out[1] * p->out[2];
-    const int64_t gTn = rchunk * g->q[2] * b->Kgp;
+    const int64_t gTn = ((rchunk - 1) * g->q[2] + cchunk) * b->Kgp;
     /* images per round: the packing budget of x alone (grad_out is never copied whole),
      * at least one per thread, and at most 4M elements of partials */
     int64_t nb = FC_F(images_per_pack)(p->N, p->C, g->cs, b->nthreads);
@@ -1167,23 +1170,26 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
 #pragma omp for schedule(dynamic, 1)
 #endif
             for (int64_t job = 0; job < njobs; ++job) {
-                const int64_t nl = job / cpi, ci = job % cpi, o0 = ci / nrc, r0 = (ci % nrc) * rchunk;
+                const int64_t nl = job / cpi, ci = job % cpi, o0 = ci / (nrc * ncc);
+                const int64_t r0 = (ci / ncc % nrc) * rchunk, c0 = ci % ncc * cchunk;
                 const int64_t nr = p->out[1] - r0 < rchunk ? p->out[1] - r0 : rchunk;
-                /* the chunk's first pixel: p0 = (o0*q1 + r0)*q2 */
-                const int64_t p0 = (o0 * g->q[1] + r0) * g->q[2];
+                const int64_t cw = p->out[2] - c0 < cchunk ? p->out[2] - c0 : cchunk;
+                /* the chunk's first pixel: p0 = (o0*q1 + r0)*q2 + c0 */
+                const int64_t p0 = (o0 * g->q[1] + r0) * g->q[2] + c0;
                 FC_T *pj = part + job * accn;
                 memset(pj, 0, sizeof(FC_T) * (size_t)accn);
                 for (int64_t gi = 0; gi < p->G; ++gi) {
                     const FC_T *src = b->go + ((n0 + nl) * p->K + gi * p->Kg) * out_plane;
                     for (int64_t k0 = 0; k0 < p->Kg; k0 += 16)
-                        FC_F(transpose_go)(p, g, src, o0, r0, nr, k0, p->Kg - k0 < 16 ? p->Kg : k0 + 16, gT, b->Kgp);
+                        FC_F(transpose_go)(p, g, src, o0, r0, nr, c0, cw, k0, p->Kg - k0 < 16 ? p->Kg : k0 + 16, gT,
+                                           b->Kgp);
                     int64_t xcs;
                     const FC_T *xn = FC_F(bw_source)(p, g, b->x, xbuf, b->x_in_place, n0, nl, gi, &xcs);
                     for (int64_t kb = 0; kb < b->nkb; ++kb)
                         for (int64_t cb = 0; cb < b->ncb; ++cb) {
                             const FC_T *xp[64];
                             FC_F(bw_streams)(p, g, xn, xcs, cb, (int)b->wnj, p0, xp);
-                            b->wgt(nr, p->out[2], g->q[2], gT + kb * b->wk, b->Kgp, xp,
+                            b->wgt(nr, cw, g->q[2], gT + kb * b->wk, b->Kgp, xp,
                                    pj + (gi * b->CTp + cb * b->wnj) * b->Kgp + kb * b->wk, b->Kgp);
                         }
                 }
@@ -1380,13 +1386,24 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * sweeps its whole partial.  The choice depends on the shape only, so results do
      * not depend on the thread count. */
     const int fused = !dot && p.N > 0 && accn <= FC_BW_CHUNK_ACC;
+    /* Rows longer than a chunk (1-D signals) are cut into column chunks too: a whole
+     * 4000-sample row was a 1-2 MB chunk of gT that every (c, t) block re-read from L3
+     * (1-D 64->128 channels, 5 taps, stride 2: the kernel's grad_out loads held 40% of
+     * its samples).  The chunk-major mode keeps its partial sums, one per chunk, within
+     * 4M elements: longer chunks past that. */
+    int64_t ncc = p.out[2] > chunk_px ? fc_ceil_div(p.out[2], chunk_px) : 1;
+    if (fused) {
+        const int64_t cap = ((int64_t)1 << 22) / (accn * p.out[0] * p.out[1]);
+        if (ncc > cap) ncc = cap > 1 ? cap : 1;
+    }
+    const int64_t cchunk = fc_ceil_div(p.out[2], ncc);
     FC_T *acc = fc_malloc(sizeof(FC_T) * (size_t)accn);
     /* an unpadded stride-1 layer (a 1x1 layer, say) is its own packed layout, and the
      * kernel reads valid pixels only: x is then read in place, not copied */
     const int x_in_place = FC_F(identity_geom)(&g);
     FC_T *xbuf = x_in_place || fused || dot ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p.C * g.cs));
     FC_T *gbuf = fused || dot ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * gimg));
-    FC_F(bwjob) bw = {&p, &g, x, go, wgt, wk, wnj, Kgp, CTp, ncb, nkb, rchunk, x_in_place, nthreads};
+    FC_F(bwjob) bw = {&p, &g, x, go, wgt, wk, wnj, Kgp, CTp, ncb, nkb, rchunk, cchunk, x_in_place, nthreads};
     if (!acc || (!fused && !dot && ((!x_in_place && !xbuf) || !gbuf))) {
         st = FC_ENOMEM;
         goto done;
@@ -1424,7 +1441,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                 const int64_t k0 = kc * 16, k1 = p.Kg - k0 < 16 ? p.Kg : k0 + 16;
                 const FC_T *src = go + ((n0 + nl) * p.K + gi * p.Kg) * out_plane;
                 for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
-                    FC_F(transpose_go)(&p, &g, src, o0, 0, p.out[1], k0, k1,
+                    FC_F(transpose_go)(&p, &g, src, o0, 0, p.out[1], 0, p.out[2], k0, k1,
                                        gbuf + ig * lg * Kgp + o0 * g.q[1] * g.q[2] * Kgp, Kgp);
             }
             /* a job owns a run of (c, t) blocks of one k block and walks the pixels in
@@ -1443,18 +1460,21 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
                     const FC_T *gT = gbuf + (nl * p.G + gi) * lg * Kgp + kb * wk;
                     int64_t xcs;
                     const FC_T *xn = FC_F(bw_source)(&p, &g, x, xbuf, x_in_place, n0, nl, gi, &xcs);
-                    /* chunks of whole output rows: (o0, rows [r0, r1)) at p = (o0*q1 + r)*q2 */
+                    /* chunks (o0, rows [r0, r0 + nr), columns [c0, c0 + cw)) from
+                     * p = (o0*q1 + r0)*q2 + c0 */
                     for (int64_t o0 = 0; o0 < p.out[0]; ++o0)
-                        for (int64_t r0 = 0; r0 < p.out[1]; r0 += rchunk) {
-                            const int64_t nr = p.out[1] - r0 < rchunk ? p.out[1] - r0 : rchunk;
-                            const int64_t p0 = (o0 * g.q[1] + r0) * g.q[2];
-                            for (int64_t cb = cb0; cb < cb1; ++cb) {
-                                const FC_T *xp[64];
-                                FC_F(bw_streams)(&p, &g, xn, xcs, cb, wnj, p0, xp);
-                                wgt(nr, p.out[2], g.q[2], gT + p0 * Kgp, Kgp, xp,
-                                       acc + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
+                        for (int64_t r0 = 0; r0 < p.out[1]; r0 += rchunk)
+                            for (int64_t c0 = 0; c0 < p.out[2]; c0 += cchunk) {
+                                const int64_t nr = p.out[1] - r0 < rchunk ? p.out[1] - r0 : rchunk;
+                                const int64_t cw = p.out[2] - c0 < cchunk ? p.out[2] - c0 : cchunk;
+                                const int64_t p0 = (o0 * g.q[1] + r0) * g.q[2] + c0;
+                                for (int64_t cb = cb0; cb < cb1; ++cb) {
+                                    const FC_T *xp[64];
+                                    FC_F(bw_streams)(&p, &g, xn, xcs, cb, wnj, p0, xp);
+                                    wgt(nr, cw, g.q[2], gT + p0 * Kgp, Kgp, xp,
+                                        acc + (gi * CTp + cb * wnj) * Kgp + kb * wk, Kgp);
+                                }
                             }
-                        }
                 }
             }
         }

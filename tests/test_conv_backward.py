@@ -524,6 +524,30 @@ def test_backward_weight_few_streams(isa, dtype):
     _check_weight_grads(isa, dtype, rng, cases)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_long_rows(isa, dtype):
+    """Rows longer than a chunk of pixels (384 KB of transposed grad_out for one block of
+    output channels) are cut into column chunks in both k-vectorised modes: 1-D rows of
+    2 chunks + 7 columns, chunk-major (small accumulator) and block-major (C*taps x K
+    over 65536), stride 2, and a 2-D image with such rows: == reference, and the same
+    bits on 1 and 2 threads."""
+    t = tiles(isa, dtype)
+    item = np.dtype(dtype).itemsize
+
+    def long_row(k):
+        wk = t["wkw"] if k % t["wkw"] == 0 else t["wk"]
+        return 2 * (384 * 1024 // (wk * item)) + 7
+
+    rng = np.random.default_rng(77)
+    cases = [((2, 8, long_row(64) + 2), (64, 8, 3), {}),
+             ((2, 7, 2 * long_row(96) + 3), (96, 7, 5), dict(stride=2, padding=1)),
+             ((1, 3, 2, long_row(40) + 2), (40, 3, 2, 3), {})]
+    if isa != "baseline":  # the driver is the same on every ISA; baseline's chunks are
+        # 12288 columns, which makes this case 1.7 G multiply-adds for the reference
+        cases.append(((1, 22, long_row(1024) + 2), (1024, 22, 3), {}))
+    _check_weight_grads(isa, dtype, rng, cases)
+
+
 def test_backward_weight_large_reduction(isa):
     """A 150x150 image reduced into a 3x3 weight gradient (21904 products each), float64
     and float32 (the float32 bound at n=21904) == reference."""
