@@ -1224,8 +1224,27 @@ static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g,
     const int64_t nkb = Kgp / wdk, ncb = CTp / wds;
     const int64_t accn = p->G * CTp * Kgp;
     const int64_t in_plane = p->in[0] * p->in[1] * p->in[2], out_plane = p->out[0] * p->out[1] * p->out[2];
-    /* at most 16 runs of whole images: N = 64 -> 16 runs of 4 */
-    const int64_t per = fc_ceil_div(p->N, p->N < 16 ? p->N : 16), nrun = fc_ceil_div(p->N, per);
+    /* at most 16 runs of whole images (N = 64 -> 16 runs of 4), and partials of at most
+     * 1M elements (4 MB in float32): a run's partial holds L lanes per sum, 4.7 MB for 32
+     * groups of 16 -> 16 channels with 3x3 taps, which as 8 runs of one 14x14 image
+     * each went out to memory three times (cleared, added to, reduced) for 1/8 of the
+     * work.  Alternating installs, 32 groups, 8 images (GFLOP/s, 1 / 2 threads): 16 ch
+     * a group 14x14 9-15 -> 28-29 / 28-39 -> 54-68, 28x28 31-32 -> 48-60 / 68-74 ->
+     * 65-102; 8 ch a group 14x14 17-23 -> 26-29 / 37-40 -> 46-60, 28x28 even / 68-82 ->
+     * 93-100.  Layers with partials under 1M elements (every few-channel layer of the
+     * benchmark) keep their runs, and their bits. */
+    int64_t nrun = p->N < 16 ? p->N : 16;
+    const int64_t rcap = ((int64_t)1 << 20) / (accn * L);
+    if (nrun > rcap) nrun = rcap > 1 ? rcap : 1;
+    const int64_t per = fc_ceil_div(p->N, nrun);
+    nrun = fc_ceil_div(p->N, per);
+    /* a job: one run, a block of gpj groups (their slices of the run's partial are
+     * theirs alone); about 16 jobs a thread.  Which groups share a job does not change
+     * any sum, so gpj may depend on the thread count. */
+    int64_t gpj = p->G * nrun / (16 * (int64_t)nthreads);
+    if (gpj < 1) gpj = 1;
+    if (gpj > p->G) gpj = p->G;
+    const int64_t ngb = fc_ceil_div(p->G, gpj), gslice = CTp * Kgp * L;
     /* output rows per kernel call: about 32 KB of grad_out rows (wdk of them), which
      * stay in L1 while every block of input streams passes over them.  Each call ends
      * by adding its wdk x wds vector sums into the partial, so longer calls pay that
@@ -1254,15 +1273,16 @@ static fc_status FC_F(backward_weight_dot)(const fc_prob *p, const fc_geom *g,
 #else
         FC_T *xb = xbl;
 #endif
-        for (int64_t run = 0; run < nrun; ++run) {
+        for (int64_t job = 0; job < nrun * ngb; ++job) {
+            const int64_t run = job / ngb, g0 = job % ngb * gpj, g1 = g0 + gpj < p->G ? g0 + gpj : p->G;
             FC_T *pv = part + run * accn * L;
-            memset(pv, 0, sizeof(FC_T) * (size_t)(accn * L));
+            memset(pv + g0 * gslice, 0, sizeof(FC_T) * (size_t)((g1 - g0) * gslice));
             const int64_t n1 = (run + 1) * per < p->N ? (run + 1) * per : p->N;
             for (int64_t n = run * per; n < n1; ++n) {
                 if (!x_in_place)
-                    for (int64_t c = 0; c < p->C; ++c)
+                    for (int64_t c = g0 * p->Cg; c < g1 * p->Cg; ++c)
                         FC_F(pack_plane)(x + (n * p->C + c) * in_plane, g, (FC_T)0, xb + c * g->cs);
-                for (int64_t gi = 0; gi < p->G; ++gi) {
+                for (int64_t gi = g0; gi < g1; ++gi) {
                     int64_t xcs;
                     const FC_T *xn = FC_F(bw_source)(p, g, x, xb, x_in_place, n, 0, gi, &xcs);
                     const FC_T *gbase = go + (n * p->K + gi * p->Kg) * out_plane;

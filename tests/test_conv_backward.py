@@ -505,6 +505,20 @@ def test_backward_weight_pixel_vectorised_mode(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_pixel_vectorised_groups(isa, dtype):
+    """The pixel-vectorised mode keeps its partial sums (64 bytes a sum, one set per run
+    of images) within 1M elements by making runs longer, and splits each run among
+    blocks of groups: 32 groups of 16 -> 8 channels (one run), 8 groups (runs of 2
+    images), and depthwise: == reference, and the same bits on 1 and 2 threads (where
+    the blocks of groups differ)."""
+    rng = np.random.default_rng(78)
+    cases = [((5, 512, 6, 7), (256, 16, 3, 3), dict(groups=32, padding=1)),
+             ((9, 128, 5, 6), (64, 16, 3, 3), dict(groups=8, padding=1)),
+             ((6, 96, 9, 8), (96, 1, 3, 3), dict(groups=96, stride=2, padding=1))]
+    _check_weight_grads(isa, dtype, rng, cases)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_backward_weight_few_streams(isa, dtype):
     """With 4+ images and at most 48 (c, t) input streams, backward-weight runs
     pixel-vectorised whatever K is (transposing grad_out for the k-vectorised tiles costs
