@@ -3,10 +3,10 @@
     python benchmarks/sweep.py [--threads N] [--reps R]
 
 For each layer (stride, dilation, groups, channel counts that are not multiples of the
-vector, small and large images, float64) and each pass, it checks that fastconv and
-PyTorch agree, then times both in the same process on the same arrays: the median of R
-calls, twice per library in alternation, the better median counting.  It prints a
-Markdown table of GFLOP/s and the ratio (fastconv speed / PyTorch speed).  PyTorch is
+vector, small and large images, 1-D signals and 3-D volumes, float64) and each pass, it
+checks that fastconv and PyTorch agree, then times both in the same process on the same
+arrays: the median of R calls, twice per library in alternation, the better median
+counting.  It prints a Markdown table of GFLOP/s and the ratio (fastconv speed / PyTorch speed).  PyTorch is
 required (``pip install torch==2.13.0``, the CPU build); it is a peer here, never a
 dependency of the package.
 
@@ -21,7 +21,8 @@ import numpy as np
 
 import fastconv as fc
 
-#: (N, C, K, H=W, kernel, stride, padding, dilation, groups, dtype)
+#: (N, C, K, spatial, kernel, stride, padding, dilation, groups, dtype); spatial is H
+#: for an H x H image, or a tuple for a 1-D signal or a 3-D volume
 LAYERS = [
     (8, 3, 64, 112, 3, 1, 1, 1, 1, "float32"),
     (8, 64, 3, 56, 3, 1, 1, 1, 1, "float32"),
@@ -41,6 +42,18 @@ LAYERS = [
     (8, 17, 33, 31, 3, 1, 1, 1, 1, "float32"),
     (4, 512, 512, 7, 3, 1, 1, 1, 1, "float32"),
     (8, 1, 1, 128, 5, 1, 2, 1, 1, "float32"),
+    (8, 64, 64, (4096,), 3, 1, 1, 1, 1, "float32"),
+    (8, 256, 256, (1024,), 3, 1, 1, 1, 1, "float32"),
+    (4, 1, 64, (16000,), 11, 1, 5, 1, 1, "float32"),
+    (4, 64, 128, (8000,), 5, 2, 2, 1, 1, "float32"),
+    (8, 128, 128, (2048,), 3, 1, 2, 2, 1, "float32"),
+    (8, 128, 128, (2048,), 7, 1, 3, 1, 128, "float32"),
+    (2, 32, 32, (32, 32, 32), 3, 1, 1, 1, 1, "float32"),
+    (2, 64, 64, (16, 16, 16), 3, 1, 1, 1, 1, "float32"),
+    (2, 1, 16, (64, 64, 64), 3, 1, 1, 1, 1, "float32"),
+    (2, 32, 64, (32, 32, 32), 3, 2, 1, 1, 1, "float32"),
+    (1, 256, 256, 14, 3, 1, 1, 1, 1, "float32"),
+    (8, 256, 256, 14, 3, 1, 1, 1, 32, "float32"),
 ]
 
 
@@ -65,26 +78,31 @@ def main():
     torch.set_num_threads(args.threads)
     rng = np.random.default_rng(0)
     print(f"threads {args.threads}; GFLOP/s fastconv / PyTorch (fastconv speed / PyTorch speed)\n")
-    print("| N | C | K | H | k | s | p | d | g | dtype | forward | backward-input | backward-weight |")
+    print("| N | C | K | spatial | k | s | p | d | g | dtype | forward | backward-input | backward-weight |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, c, k, h, r, s, p, d, g, dt in LAYERS:
-        x = rng.standard_normal((n, c, h, h)).astype(dt)
-        w = rng.standard_normal((k, c // g, r, r)).astype(dt)
+        sp = (h, h) if isinstance(h, int) else tuple(h)
+        nd = len(sp)
+        conv = getattr(F, f"conv{nd}d")
+        grad_in = getattr(torch.nn.grad, f"conv{nd}d_input")
+        grad_w = getattr(torch.nn.grad, f"conv{nd}d_weight")
+        x = rng.standard_normal((n, c) + sp).astype(dt)
+        w = rng.standard_normal((k, c // g) + (r,) * nd).astype(dt)
         kw = dict(stride=s, padding=p, dilation=d, groups=g)
         xt, wt = torch.from_numpy(x), torch.from_numpy(w)
-        y = F.conv2d(xt, wt, **kw).numpy()
+        y = conv(xt, wt, **kw).numpy()
         go = rng.standard_normal(y.shape).astype(dt)
         gt = torch.from_numpy(go)
-        macs = n * k * (c // g) * r * r * y.shape[2] * y.shape[3]
+        macs = (c // g) * r**nd * int(np.prod(y.shape))
         ours = {
             "fwd": lambda: fc.conv_forward(x, w, num_threads=args.threads, **kw),
             "bi": lambda: fc.conv_backward_input(go, w, x.shape, num_threads=args.threads, **kw),
             "bw": lambda: fc.conv_backward_weight(x, go, w.shape, num_threads=args.threads, **kw),
         }
         theirs = {
-            "fwd": lambda: F.conv2d(xt, wt, **kw),
-            "bi": lambda: torch.nn.grad.conv2d_input(x.shape, wt, gt, **kw),
-            "bw": lambda: torch.nn.grad.conv2d_weight(xt, w.shape, gt, **kw),
+            "fwd": lambda: conv(xt, wt, **kw),
+            "bi": lambda: grad_in(x.shape, wt, gt, **kw),
+            "bw": lambda: grad_w(xt, w.shape, gt, **kw),
         }
         cells = []
         for op in ("fwd", "bi", "bw"):
@@ -97,7 +115,8 @@ def main():
             ta = min(ta, median_time(ours[op], args.reps))
             tb = min(tb, median_time(theirs[op], args.reps))
             cells.append(f"{2 * macs / ta / 1e9:.1f} / {2 * macs / tb / 1e9:.1f} ({tb / ta:.2f}x)")
-        print(f"| {n} | {c} | {k} | {h} | {r} | {s} | {p} | {d} | {g} | {dt} | " + " | ".join(cells) + " |",
+        spn = str(h) if isinstance(h, int) else "x".join(map(str, sp))
+        print(f"| {n} | {c} | {k} | {spn} | {r} | {s} | {p} | {d} | {g} | {dt} | " + " | ".join(cells) + " |",
               flush=True)
 
 
