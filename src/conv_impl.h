@@ -1068,10 +1068,10 @@ static void FC_F(transpose_go)(const fc_prob *p, const fc_geom *g, const FC_T *s
 {
     const int64_t out_plane = p->out[0] * p->out[1] * p->out[2];
     for (int64_t o1 = r0; o1 < r0 + nr; ++o1) {
-        FC_T *drow = gT + ((o1 - r0) * g->q[2] - c0) * Kgp;
-        const FC_T *srow = src + (o0 * p->out[1] + o1) * p->out[2];
-        for (int64_t o2 = c0; o2 < c0 + cw; ++o2) {
-            if (((o2 - c0) & 15) == 0)
+        FC_T *drow = gT + (o1 - r0) * g->q[2] * Kgp;
+        const FC_T *srow = src + (o0 * p->out[1] + o1) * p->out[2] + c0;
+        for (int64_t o2 = 0; o2 < cw; ++o2) {
+            if ((o2 & 15) == 0)
                 for (int64_t kk = k0; kk < k1; ++kk)
                     __builtin_prefetch(srow + kk * out_plane + o2 + 64);
             for (int64_t kk = k0; kk < k1; ++kk) drow[o2 * Kgp + kk] = srow[kk * out_plane + o2];

@@ -169,6 +169,18 @@ static void test_conv_tiles(void)
             conv_at(2, 4 + (int64_t)(b % 2), 1 + (int64_t)(a % 2), dk_K[a], 1, 3, dk_w[b],
                     dk_ker[kk][0], dk_ker[kk][1], (int)((a + 2 * b) % 6));
         }
+    /* 9b: pixel-vectorised with K at or above the k-vector tile (at most 48 (c, t)
+     * streams), and 32 groups whose partial sums (one set per run of images) pass 1M
+     * elements: one run, split among blocks of groups */
+    conv_at(1, 4, 3, 64, 1, 1, 40, 1, 9, 3);
+    conv_at(2, 5, 512, 256, 32, 3, 4, 3, 3, 1);
+    /* 8c: backward-weight rows longer than a chunk (384 KB of grad_out for a block of
+     * output channels: 1536 columns at 64 channels on AVX-512), cut into column chunks,
+     * each transposed into a buffer the chunk's size (chunk-major mode; the block-major
+     * mode's column chunks, 100M+ multiply-adds for the naive loops, are tested from
+     * Python) */
+    conv_at(1, 1, 4, 64, 1, 1, 3100, 1, 3, 0);
+    conv_at(1, 2, 2, 64, 1, 1, 3333, 1, 5, 1);
     /* 6: 3-D, small */
     conv_case c3 = {"conv3d tile edge", 3, 1, 2, 9, 1, {3, 7, 17}, {2, 2, 2}, {1, 1, 1}, {1, 1, 1},
                     {0, 1, 0}, {1, 0, 0}, 1, 1};
