@@ -62,6 +62,34 @@ def test_hypothesis_forward_matches_torch(torch, case):
     assert_close(got, want, n=conv_reduction_length(w.shape, b is not None), err_msg=f"{case}")
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_large_images_packed_in_row_bands(isa, dtype):
+    """Images over 4 MB packed are packed by each job in bands of the rows its tiles
+    read (the taps' reach packed again by the next band, zeros past the last row), not
+    whole: forward with bias, padding 1 and full (5x5), 3-D, and backward-input (which
+    packs grad_out): == reference, and the same bits on 1 and 2 threads."""
+    rng = np.random.default_rng(41)
+    c = 24 if dtype == np.float32 else 12  # 4.7 MB packed either way
+    cases = [((1, c, 210, 230), (10, c, 3, 3), 1), ((1, c, 200, 220), (6, c, 5, 5), "full"),
+             ((1, c // 3, 40, 60, 60), (5, c // 3, 3, 3, 3), 1)]
+    for x_shape, w_shape, pad in cases:
+        x = rand(rng, x_shape, dtype)
+        w = rand(rng, w_shape, dtype)
+        b = rand(rng, (w_shape[0],), dtype)
+        got = fc.conv_forward(x, w, b, padding=pad, num_threads=1)
+        n = int(np.prod(w_shape[1:])) + 1
+        assert_close(got, R.conv_forward(x, w, b, padding=pad), n=n, dtype=dtype,
+                     err_msg=f"{isa} {x_shape} {w_shape} {pad}")
+        np.testing.assert_array_equal(fc.conv_forward(x, w, b, padding=pad, num_threads=2), got)
+    g = rand(rng, (1, c, 210, 230), dtype)
+    w = rand(rng, (c, 7, 3, 3), dtype)
+    got = fc.conv_backward_input(g, w, (1, 7, 210, 230), padding=1, num_threads=1)
+    assert_close(got, R.conv_backward_input(g, w, (1, 7, 210, 230), padding=1), n=9 * c,
+                 dtype=dtype, err_msg=f"{isa} backward-input")
+    np.testing.assert_array_equal(
+        fc.conv_backward_input(g, w, (1, 7, 210, 230), padding=1, num_threads=2), got)
+
+
 @pytest.mark.parametrize("nd", [1, 2, 3])
 @pytest.mark.parametrize("padding", [0, 2, "valid", "same", "full", "pairs", "axis"])
 def test_every_padding_form_explicitly(isa, nd, padding):
