@@ -765,7 +765,8 @@ static void FC_F(pick_kernel)(const FC_KT *k, int64_t M, int64_t T, FC_F(engine)
  * up to whole tiles (14x14 with a 3x3 kernel: 196 real of 240 computed pixels), while
  * the channels-vectorised tile computes real pixels only but rounds the output channels
  * up to kw (and transposes its tile, which a long C x T reduction amortises). */
-static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_t R, FC_F(engine) *e)
+static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_t R, int unit_cols,
+                              FC_F(engine) *e)
 {
     if (!k->kw || M < e->mr || R * g->T < 64) return;
     const double real = (double)(g->O[0] * g->O[1] * g->O[2]);
@@ -777,8 +778,13 @@ static void FC_F(maybe_kvec)(const FC_KT *k, const fc_geom *g, int64_t M, int64_
      * slower (forward and backward-input, 1 and 2 threads), 64-ch 56x56 (0.04) 9-15%
      * slower; hence a gain of at least 0.09.  With more taps than 3x3 the flattened
      * kernel's run-time tap loop and its copy-out lose: 7x7 stride 2 (3->64, 224x224)
-     * 21% faster (10% on 2 threads), 5x5 even */
-    if (kvec > flat + 0.09 || (g->T > 9 && kvec >= flat)) {
+     * 21% faster (10% on 2 threads), 5x5 even.  Where the output's columns are not
+     * contiguous (the residue classes of a strided backward-input: every other input
+     * column) the flattened tiles cannot be stored straight into it, and go through a
+     * scratch tile and a strided copy: there the channels-vectorised kernel, which
+     * stores with any column step, wins without the margin (3x3 stride 2, 64-ch 56x56
+     * and 32-ch 112x112: 0.88-0.91x the time, 1 and 2 threads) */
+    if (kvec > flat + 0.09 || ((g->T > 9 || !unit_cols) && kvec >= flat)) {
         e->fwdk = k->fwdk;
         e->kp = k->kp;
         e->mr = k->kw;
@@ -810,7 +816,7 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     FC_F(pick_kernel)(k, p.Kg, p.T, &e);
     fc_geom g;
     if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
-    FC_F(maybe_kvec)(k, &g, p.Kg, p.Cg, &e);
+    FC_F(maybe_kvec)(k, &g, p.Kg, p.Cg, 1, &e);
     const int64_t nblk = fc_ceil_div(p.Kg, e.mr), CT = p.Cg * p.T;
     FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)(p.G * nblk * CT * e.mr));
     int64_t *drow = malloc(sizeof(int64_t) * (size_t)(CT + p.T));
@@ -1034,7 +1040,7 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
         g->T = t;
         FC_F(pick_kernel)(k, p.Cg, g->T, e);
         if ((st = fc_geom_finish(g, e->nr))) goto done;
-        FC_F(maybe_kvec)(k, g, p.Cg, p.Kg, e);
+        FC_F(maybe_kvec)(k, g, p.Cg, p.Kg, scs[c].ystep[2] == 1, e);
         /* one class (stride 1): its layout is its own to fold */
         if (ncls == 1) FC_F(maybe_fold)(g, scs + c, e);
         if (g->cs > cs) cs = g->cs;

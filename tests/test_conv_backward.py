@@ -344,6 +344,30 @@ def test_backward_input_channels_vectorised_tiles(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_input_strided_classes_channels_vectorised(isa, dtype):
+    """A strided backward-input writes each residue class to every s-th input column, so
+    its classes take the channels-vectorised kernel (strided stores) wherever it
+    computes no more than the flattened one: C a multiple of kw, classes of 28x28 and
+    19x19 inputs, stride 2 and 3, groups, and one class with no tap (zeros): ==
+    reference, and the same bits on 1 and 2 threads."""
+    t = tiles(isa, dtype)
+    kw = t["kw"]
+    rng = np.random.default_rng(79)
+    cases = [((2, 2 * kw, 56, 56), (6, 2 * kw, 3, 3), dict(stride=2, padding=1)),
+             ((1, kw, 57, 58), (5, kw, 3, 3), dict(stride=3, padding=1)),
+             ((2, 2 * kw, 20, 21), (8, kw, 3, 3), dict(stride=2, padding=1, groups=2)),
+             ((1, kw, 30, 30), (4, kw, 1, 1), dict(stride=2))]
+    for x_shape, w_shape, kw_ in cases:
+        w = rand(rng, w_shape, dtype)
+        g = rand(rng, (x_shape[0], w_shape[0]) + out_spatial(x_shape, w_shape, kw_), dtype)
+        got = fc.conv_backward_input(g, w, x_shape, num_threads=1, **kw_)
+        assert_close(got, R.conv_backward_input(g, w, x_shape, **kw_),
+                     n=w_shape[0] * int(np.prod(w_shape[2:])), dtype=dtype,
+                     err_msg=f"{isa} {x_shape} {w_shape} {kw_}")
+        np.testing.assert_array_equal(fc.conv_backward_input(g, w, x_shape, num_threads=2, **kw_), got)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_backward_input_column_folded(isa, dtype):
     """Stride-1 backward-input on inputs narrower than kp takes the channels-vectorised
     kernel over the column-folded layout of grad_out (tiles run across input rows):
