@@ -581,10 +581,13 @@ static fc_status FC_F(engine_run_passes)(const FC_F(engine) *es, int np, int nth
      * of the budget below holds 98 8-channel 28x28 images, 3.9 MB on 2 threads).
      * Interleaved A/B, 64 images of 28x28, 2 threads: 8->16 forward and backward-input
      * 0.75x the time, 1->8 forward 0.63x; 1 thread even.  The 128- and 256-channel 3x3
-     * layers (460 and 262 KB an image) even on 1 thread, 0.96-0.99x on 2.  Same bits:
-     * the tiles and their kernel calls are the same, only who packs changes. */
+     * layers (460 and 262 KB an image) even on 1 thread, 0.96-0.99x on 2.  Images up
+     * to 1 MB packed, 2 threads: 64-ch 56x56 (861 KB) forward and backward-input
+     * 0.92-0.94x the time, its stride-2 forward 0.85x, 256-ch 28x28 forward 0.81x;
+     * 3->64 7x7 stride 2 (635 KB) even; 1 thread even.  Same bits: the tiles and their
+     * kernel calls are the same, only who packs changes. */
     const int64_t gbytes = e0->R * g->cs * (int64_t)sizeof(FC_T);
-    const int private_pack = npacked == N && N * e0->G >= 4 * (int64_t)nthreads && gbytes <= (512 << 10);
+    const int private_pack = npacked == N && N * e0->G >= 4 * (int64_t)nthreads && gbytes <= (1 << 20);
     if (private_pack) tper += e0->R * g->cs;
     /* Images over 4 MB packed (a 64-channel 224x224 image is 13 MB): a job packs only
      * the rows its own tiles read, about 16 output rows (plus the taps' reach) of every
