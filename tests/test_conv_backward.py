@@ -529,6 +529,26 @@ def test_backward_weight_pixel_vectorised_mode(isa, dtype):
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
+def test_backward_weight_rounds_of_images(isa, dtype):
+    """The chunk-major mode packs images in rounds bounded in bytes, made a multiple of
+    the thread count in jobs where that fits (5 stride-2 images of 861 KB packed, one
+    chunk each: rounds of 3 + 2 become 4 + 1 on 2 threads): == reference, and the same
+    bits on 1 and 2 threads, whose rounds differ."""
+    t = tiles(isa, dtype)
+    rng = np.random.default_rng(80)
+    c = 64 if dtype == np.float32 else 32
+    x = rand(rng, (5, c, 56, 56), dtype)
+    w_shape = (t["wk"], c, 3, 3)
+    kw = dict(stride=2, padding=1)
+    g = rand(rng, (5, t["wk"]) + out_spatial(x.shape, w_shape, kw), dtype)
+    got = fc.conv_backward_weight(x, g, w_shape, num_threads=1, **kw)
+    assert_close(got, R.conv_backward_weight(x, g, w_shape, **kw), n=5 * 28 * 28, dtype=dtype,
+                 err_msg=f"{isa}")
+    np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=2, **kw), got)
+    np.testing.assert_array_equal(fc.conv_backward_weight(x, g, w_shape, num_threads=3, **kw), got)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
 def test_backward_weight_pixel_vectorised_groups(isa, dtype):
     """The pixel-vectorised mode keeps its partial sums (64 bytes a sum, one set per run
     of images) within 1M elements by making runs longer, and splits each run among
