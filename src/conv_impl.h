@@ -446,10 +446,10 @@ static int FC_F(tile_in_output)(const FC_F(engine) *e, const FC_F(pass) *ps, int
 
 /* One job of the flattened mode: pixel tiles [pc*ptj, (pc+1)*ptj) of image n (its
  * group gi channels at xs, cs apart, from flattened pixel pbase on), every block of
- * output channels.  Channel blocks
- * outside, then tiles, then blocks of output channels, so a tile's slab of the channel
- * block stays in L1 while every block of output channels uses it (a weight block, T*mr
- * values a channel, is the smaller of the two to re-read from L2). */
+ * output channels.  Channel blocks outside, then tiles, then blocks of output channels,
+ * so a tile's slab of the channel block stays in L1 while every block of output
+ * channels uses it (a weight block, T*mr values a channel, is the smaller of the two to
+ * re-read from L2). */
 static void FC_F(flat_job)(const FC_F(engine) *e, const FC_F(pass) *ps, const FC_T *xs, int64_t cs,
                            int64_t pbase, int in_place, int64_t n, int64_t gi, int64_t pc, FC_T *tile)
 {
@@ -697,7 +697,7 @@ static fc_status FC_F(engine_run_passes)(const FC_F(engine) *es, int np, int nth
                     /* the rows tiles [pt0, pt1) read, r_lo up to what the image has;
                      * past it, zeros as far as the tiles read (q2 = 226, nr = 48,
                      * ptj = 76, maxoff = 454: pc = 1 packs rows 16..35) */
-                    const int64_t q2 = g->q[2], pt0 = pc * pp->ptj;
+                    const int64_t pt0 = pc * pp->ptj;
                     const int64_t pt1 = pt0 + pp->ptj < pp->ntile ? pt0 + pp->ptj : pp->ntile;
                     const int64_t r_lo = pt0 * e->nr / q2, rows = g->q[0] * g->q[1];
                     const int64_t need = pt1 * e->nr + pp->maxoff - r_lo * q2;
@@ -1182,14 +1182,18 @@ typedef struct FC_F(bwjob) {
 /* Largest accumulator (elements) for the chunk-major mode: its partial sums, one per
  * chunk of a round, stay a few MB. */
 #define FC_BW_CHUNK_ACC 65536
+/* Largest partial sums of the chunk-major mode, one accumulator a chunk of a round
+ * (elements): 16 MB in float32. */
+#define FC_BW_PART_MAX ((int64_t)1 << 22)
 
-/* Chunk-major backward-weight: a job is one chunk (rchunk output rows of one plane) of
- * one image.  It transposes that chunk of grad_out into its thread's buffer (L2) and
- * runs every (group, k block, (c, t) block) over it into the chunk's own partial sum,
- * so grad_out is read once and its transposed copy never goes back to memory (the
- * batch-wide transposition pass of the other mode moved grad_out three times and was
- * 15% of a 7x7-stride-2 call).  acc then adds the partials in job order: the order of
- * every sum is fixed by the shapes, never by the threads. */
+/* Chunk-major backward-weight: a job is one chunk (rchunk output rows of one plane,
+ * cchunk columns of each) of one image.  It transposes that chunk of grad_out into its
+ * thread's buffer (L2) and runs every (group, k block, (c, t) block) over it into the
+ * chunk's own partial sum, so grad_out is read once and its transposed copy never
+ * goes back to memory (the batch-wide transposition pass of the other mode moved
+ * grad_out three times and was 15% of a 7x7-stride-2 call).  acc then adds the
+ * partials in job order: the order of every sum is fixed by the shapes, never by the
+ * threads. */
 static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
 {
     const fc_prob *p = b->p;
@@ -1206,14 +1210,14 @@ static fc_status FC_F(backward_weight_chunks)(const FC_F(bwjob) *b, FC_T *acc)
      * at least one per thread, and at most 4M elements of partials */
     int64_t nb = FC_F(images_per_pack)(p->N, p->C, g->cs, b->nthreads);
     if (nb < b->nthreads) nb = b->nthreads < p->N ? b->nthreads : p->N;
-    if (nb * cpi * accn > ((int64_t)1 << 22)) nb = ((int64_t)1 << 22) / (cpi * accn);
+    if (nb * cpi * accn > FC_BW_PART_MAX) nb = FC_BW_PART_MAX / (cpi * accn);
     if (nb < 1) nb = 1;
     /* and a multiple of the thread count in jobs where that fits: 3 one-chunk images a
      * round on 2 threads left a thread idle for a third of each round (OpenMP waits
      * were 13% of a 3x3 stride-2 64-channel call; 4 a round: 0.87x the time).  Round
      * sizes never change the order of a sum: partials are added into acc in job order,
      * round after round. */
-    while (nb < p->N && (nb * cpi) % b->nthreads != 0 && (nb + 1) * cpi * accn <= ((int64_t)1 << 22)) ++nb;
+    while (nb < p->N && (nb * cpi) % b->nthreads != 0 && (nb + 1) * cpi * accn <= FC_BW_PART_MAX) ++nb;
     FC_T *xbuf = b->x_in_place ? NULL : fc_malloc(sizeof(FC_T) * (size_t)(nb * p->C * g->cs));
     FC_T *part = fc_malloc(sizeof(FC_T) * (size_t)(nb * cpi * accn));
     FC_T *gTl = fc_malloc(sizeof(FC_T) * (size_t)(b->nthreads * gTn));
@@ -1484,7 +1488,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
      * 4M elements: longer chunks past that. */
     int64_t ncc = p.out[2] > chunk_px ? fc_ceil_div(p.out[2], chunk_px) : 1;
     if (fused) {
-        const int64_t cap = ((int64_t)1 << 22) / (accn * p.out[0] * p.out[1]);
+        const int64_t cap = FC_BW_PART_MAX / (accn * p.out[0] * p.out[1]);
         if (ncc > cap) ncc = cap > 1 ? cap : 1;
     }
     const int64_t cchunk = fc_ceil_div(p.out[2], ncc);
