@@ -19,9 +19,6 @@
  * the driver guarantees those reads are in bounds. */
 #define FC_BETA_ACC 1
 #define FC_BETA_STREAM 2
-/* Outputs at least this large (bytes) are written with non-temporal stores where the
- * driver can: larger than the caches of a core, they would be written back anyway. */
-#define FC_STREAM_MIN_BYTES (4.0 * 1024 * 1024)
 typedef void (*fc_fwd_f32_fn)(int64_t C, int T, const int64_t *off, const float *x, int64_t cs,
                               const float *w, float *tile, int64_t ldt, int beta);
 typedef void (*fc_fwd_f64_fn)(int64_t C, int T, const int64_t *off, const double *x, int64_t cs,
@@ -161,19 +158,17 @@ typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2
 extern const fc_kernels_f32 fc_kernels_f32_baseline, fc_kernels_f32_avx2, fc_kernels_f32_avx512;
 extern const fc_kernels_f64 fc_kernels_f64_baseline, fc_kernels_f64_avx2, fc_kernels_f64_avx512;
 
-/* The kernels selected for this process (CPUID capped by FASTCONV_ISA, or fc_set_isa). */
-const fc_kernels_f32 *fc_active_f32(void);
-const fc_kernels_f64 *fc_active_f64(void);
-/* The kernels with the narrowest vectors the active ISA can run (AVX2's when AVX-512 is
- * active): their one-vector tiles fit layers with few output channels. */
-const fc_kernels_f32 *fc_narrow_f32(void);
-const fc_kernels_f64 *fc_narrow_f64(void);
+/* The ISA selected for this process (CPUID capped by FASTCONV_ISA, or fc_set_isa), and
+ * the kernel tables of an ISA (its own; the narrowest vectors it can run). */
+int fc_active_isa(void);
+const fc_kernels_f32 *fc_kernels_for_f32(int isa);
+const fc_kernels_f64 *fc_kernels_for_f64(int isa);
+const fc_kernels_f32 *fc_narrow_for_f32(int isa);
+const fc_kernels_f64 *fc_narrow_for_f64(int isa);
 
 /* Effective thread count for a call of `work` multiply-adds: n > 0 wins, else the
- * library default; then at most one thread per FC_MIN_WORK multiply-adds, because a
- * fork/join and its barriers cost more than a small call's arithmetic (and far more when
- * other processes hold the cores).  Results never depend on the thread count. */
-#define FC_MIN_WORK ((double)(1 << 18))
+ * library default; then at most one thread per min_macs_per_thread multiply-adds (the
+ * tuning table).  Results never depend on the thread count. */
 int fc_resolve_threads(int n, double work);
 
 /* Aligned allocation that returns NULL on failure or on a size that overflows. */

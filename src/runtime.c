@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "internal.h"
+#include "plan/tuning.h"
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -52,9 +53,10 @@ static int isa_cpu_ok(fc_isa_id id)
 
 static int isa_usable(fc_isa_id id) { return isa_compiled(id) && isa_cpu_ok(id); }
 
-/* -1: not chosen yet.  Chosen once, on first use; benign race: every thread computes
- * the same value from the same CPUID and environment. */
-static volatile int active_isa = -1;
+/* The ISA in use: chosen once, on first use (pthread_once), and changed only by
+ * fc_set_isa; read and written atomically. */
+static int active_isa = FC_ISA_BASELINE;
+static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
 
 static int isa_from_name(const char *name)
 {
@@ -78,16 +80,19 @@ static int choose_isa(void)
     return best;
 }
 
+static void isa_init(void) { __atomic_store_n(&active_isa, choose_isa(), __ATOMIC_RELEASE); }
+
 static int current_isa(void)
 {
-    int v = active_isa;
-    if (v < 0) { v = choose_isa(); active_isa = v; }
-    return v;
+    pthread_once(&isa_once, isa_init);
+    return __atomic_load_n(&active_isa, __ATOMIC_ACQUIRE);
 }
 
-const fc_kernels_f32 *fc_active_f32(void)
+int fc_active_isa(void) { return current_isa(); }
+
+const fc_kernels_f32 *fc_kernels_for_f32(int isa)
 {
-    switch (current_isa()) {
+    switch (isa) {
 #if FC_HAVE_AVX512
     case FC_ISA_AVX512: return &fc_kernels_f32_avx512;
 #endif
@@ -98,9 +103,9 @@ const fc_kernels_f32 *fc_active_f32(void)
     }
 }
 
-const fc_kernels_f64 *fc_active_f64(void)
+const fc_kernels_f64 *fc_kernels_for_f64(int isa)
 {
-    switch (current_isa()) {
+    switch (isa) {
 #if FC_HAVE_AVX512
     case FC_ISA_AVX512: return &fc_kernels_f64_avx512;
 #endif
@@ -111,20 +116,16 @@ const fc_kernels_f64 *fc_active_f64(void)
     }
 }
 
-const fc_kernels_f32 *fc_narrow_f32(void)
+/* The narrowest vectors isa can run (AVX2's when AVX-512 is in use): their one-vector
+ * tiles fit layers with few output channels. */
+const fc_kernels_f32 *fc_narrow_for_f32(int isa)
 {
-#if FC_HAVE_AVX2
-    if (current_isa() >= FC_ISA_AVX2) return &fc_kernels_f32_avx2;
-#endif
-    return &fc_kernels_f32_baseline;
+    return fc_kernels_for_f32(isa >= FC_ISA_AVX2 ? FC_ISA_AVX2 : FC_ISA_BASELINE);
 }
 
-const fc_kernels_f64 *fc_narrow_f64(void)
+const fc_kernels_f64 *fc_narrow_for_f64(int isa)
 {
-#if FC_HAVE_AVX2
-    if (current_isa() >= FC_ISA_AVX2) return &fc_kernels_f64_avx2;
-#endif
-    return &fc_kernels_f64_baseline;
+    return fc_kernels_for_f64(isa >= FC_ISA_AVX2 ? FC_ISA_AVX2 : FC_ISA_BASELINE);
 }
 
 const char *fc_isa(void) { return isa_names[current_isa()]; }
@@ -139,18 +140,26 @@ static void join_names(char *buf, size_t n, int (*pred)(fc_isa_id))
     }
 }
 
+/* filled once, before any caller can read them */
+static char compiled_names[64], supported_names[64];
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void names_init(void)
+{
+    join_names(compiled_names, sizeof compiled_names, isa_compiled);
+    join_names(supported_names, sizeof supported_names, isa_usable);
+}
+
 const char *fc_isa_compiled(void)
 {
-    static char buf[64];
-    if (!buf[0]) join_names(buf, sizeof buf, isa_compiled);
-    return buf;
+    pthread_once(&names_once, names_init);
+    return compiled_names;
 }
 
 const char *fc_isa_supported(void)
 {
-    static char buf[64];
-    if (!buf[0]) join_names(buf, sizeof buf, isa_usable);
-    return buf;
+    pthread_once(&names_once, names_init);
+    return supported_names;
 }
 
 fc_status fc_set_isa(const char *name)
@@ -159,7 +168,8 @@ fc_status fc_set_isa(const char *name)
     int id = isa_from_name(name);
     if (id < 0) return FC_EINVAL;
     if (!isa_usable((fc_isa_id)id)) return FC_EUNSUPPORTED;
-    active_isa = id;
+    pthread_once(&isa_once, isa_init);
+    __atomic_store_n(&active_isa, id, __ATOMIC_RELEASE);
     return FC_OK;
 }
 
@@ -187,7 +197,7 @@ int fc_resolve_threads(int n, double work)
 {
 #ifdef _OPENMP
     int t = n > 0 ? n : fc_get_num_threads();
-    const double cap = work / FC_MIN_WORK;
+    const double cap = work / fc_tuning_get()->min_macs_per_thread;
     if (cap < t) t = cap < 1.0 ? 1 : (int)cap;
     return t;
 #else
@@ -243,9 +253,8 @@ static void *raw_alloc(size_t bytes)
 }
 
 /* A few workspaces are kept between calls.  A large buffer that goes back to the system
- * after each call costs a page fault per 4 KiB on the next one (measured: ~20 ms per call
- * for the 34 MB workspace of a float64 2048x2048 correlate2d in this VM, more than the
- * arithmetic).  Each slot holds one idle buffer; calls take the smallest that fits. */
+ * after each call costs a page fault per 4 KiB on the next one, more than the arithmetic
+ * of a fast call.  Each slot holds one idle buffer; calls take the smallest that fits. */
 #define FC_WS_SLOTS 4
 #define FC_WS_KEEP_MAX ((size_t)1 << 30) /* never keep more than 1 GiB idle in one slot */
 typedef struct ws_hdr { size_t bytes; char pad[FC_ALIGN - sizeof(size_t)]; } ws_hdr;

@@ -38,19 +38,21 @@ LSAN_SUPP = "leak:libgomp.so\n"
 def _sources():
     if not os.path.isdir(SRC) or not os.path.isfile(DRIVER):
         pytest.skip(f"no library sources next to the tests ({SRC}): not a repository checkout")
-    files = [os.path.join(SRC, f) for f in sorted(os.listdir(SRC)) if f.endswith(".c")]
-    kdir = os.path.join(SRC, "kernels")
-    kernels = [os.path.join(kdir, f) for f in sorted(os.listdir(kdir)) if f.endswith(".c")]
-    if not X86:  # CMakeLists.txt compiles the AVX kernels on x86 only
-        kernels = [k for k in kernels if os.path.basename(k) == "kernels_baseline.c"]
+    every = sorted(os.path.join(d, f) for d, _, fs in os.walk(SRC) for f in fs if f.endswith(".c"))
+    # files named *_avx2.c / *_avx512.c get their ISA's flags (as in CMakeLists.txt), one
+    # compiler call each; CMakeLists.txt compiles them on x86 only
+    kernels = [f for f in every if _kernel_flags(f)]
+    files = [f for f in every if f not in kernels]
+    if not X86:
+        kernels = []
     return files, kernels
 
 
 def _kernel_flags(path):
     name = os.path.basename(path)
-    if name == "kernels_avx2.c":
+    if name.endswith("_avx2.c"):
         return ["-mavx2", "-mfma"]
-    if name == "kernels_avx512.c":
+    if name.endswith("_avx512.c"):
         return ["-mavx512f", "-mavx2", "-mfma"]
     return []
 

@@ -153,6 +153,44 @@ FC_API fc_status fc_pad(int ndim, const int64_t *shape, const int64_t *pad_low,
                         const int64_t *pad_high, size_t itemsize, const void *src, void *dst);
 
 /* ------------------------------------------------------------------ */
+/* Plans: what a call would do, without doing it.                      */
+/* ------------------------------------------------------------------ */
+
+/* Every entry point validates its arguments, makes a plan (every decision: algorithm,
+ * kernel and tile, vectorisation mode, scheduler, blocking, threads, workspace), then
+ * runs it.  These functions make the same plan for the same arguments and write it into
+ * buf (n bytes, NUL-terminated) as space-separated "key=value" pairs, e.g.
+ *   "op=forward algorithm=direct isa=avx512 dtype=float32 threads=2 kernel=fwd_t9
+ *    tile=8x48 mode=flat store=masked ... workspace_bytes=1234"
+ * Keys always present: op, algorithm, isa, dtype, threads, kernel, mode,
+ * workspace_bytes.  FC_EINVAL when buf is too small or an argument is invalid. */
+typedef enum fc_op {
+    FC_OP_FORWARD = 0, FC_OP_BACKWARD_INPUT = 1, FC_OP_BACKWARD_WEIGHT = 2, FC_OP_BACKWARD_BIAS = 3,
+    FC_OP_CORRELATE = 4
+} fc_op;
+typedef enum fc_dtype { FC_FLOAT32 = 0, FC_FLOAT64 = 1 } fc_dtype;
+/* The single-array functions, for fc_correlate_describe. */
+typedef enum fc_single_fn {
+    FC_FN_CORRELATE = 0, FC_FN_CONVOLVE = 1, FC_FN_CORRELATE2D = 2, FC_FN_CONVOLVE2D = 3
+} fc_single_fn;
+
+/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call passes a
+ * bias (the plan differs). */
+FC_API fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
+                                  int num_threads, char *buf, size_t n);
+/* fn with ndim, shapes and mode as the function takes them (ndim 2 for the 2-D ones);
+ * boundary is FC_BOUNDARY_FILL for fc_correlate / fc_convolve. */
+FC_API fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape,
+                                       const int64_t *in2_shape, fc_mode mode, fc_boundary boundary,
+                                       fc_dtype dtype, int num_threads, char *buf, size_t n);
+/* For tests: force decisions of every later plan where the shape allows them, as
+ * "key=value,..." (NULL or "" clears): fmode=flat|kvec|kvec_fold, store=copy|masked,
+ * sched=rounds|private|bands, kbjob=0|1, bwmode=dot|chunks|blocks,
+ * bwtile=std|wide|narrow, smode=mrow|engine.  Process-wide and not thread-safe;
+ * FC_EINVAL for an unknown key or value. */
+FC_API fc_status fc_plan_force(const char *spec);
+
+/* ------------------------------------------------------------------ */
 /* Runtime configuration.                                              */
 /* ------------------------------------------------------------------ */
 

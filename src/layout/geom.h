@@ -62,6 +62,21 @@ static inline int64_t fc_map_index(int64_t i, int64_t L, int boundary)
     return -1;
 }
 
+/* Where a pass's output pixel (o0, o1, o2) goes: spatial index ystart + o*ystep of a
+ * tensor of extent ydim (the residue classes of a strided backward-input write every
+ * s-th input position; a forward pass writes its output with unit steps from 0). */
+typedef struct fc_scatter {
+    int64_t ydim[3], ystart[3], ystep[3];
+} fc_scatter;
+
+/* Index in the destination of output pixel (o0, o1, o2) under sc: ydim (4, 5, 6),
+ * start 0, step 1: (1, 2, 3) -> (1*5 + 2)*6 + 3 = 45. */
+static inline int64_t fc_scatter_index(const fc_scatter *sc, int64_t o0, int64_t o1, int64_t o2)
+{
+    return ((sc->ystart[0] + o0 * sc->ystep[0]) * sc->ydim[1] + (sc->ystart[1] + o1 * sc->ystep[1])) *
+               sc->ydim[2] + sc->ystart[2] + o2 * sc->ystep[2];
+}
+
 fc_status fc_prob_from_desc(const fc_conv_desc *d, fc_prob *p);
 void fc_geom_free(fc_geom *g);
 /* Geometry of the forward pass (input x, phases = stride), tiles of `tile` pixels. */
@@ -77,5 +92,8 @@ void fc_geom_tap_rows(const fc_geom *g, int64_t n, int64_t *row);
  * (across rows) are consecutive packed elements for every tap.  Nonzero (the geometry
  * is unchanged) where the layout does not apply: strides, or too many column shifts. */
 int fc_geom_fold(fc_geom *g);
+/* Where each of the nv vectors (vl lanes) of the flattened tile starting at pixel p0
+ * lands in one output channel under sc (unit column step; rows q2 >= vl apart). */
+void fc_tile_segs(const fc_geom *g, const fc_scatter *sc, int64_t p0, int nv, int vl, fc_seg *seg);
 
 #endif

@@ -189,3 +189,67 @@ int fc_geom_fold(fc_geom *g)
     g->cs = fc_round_up(data, 16);
     return 0;
 }
+
+/* Where each vector of the flattened tile starting at pixel p0 lands in one output
+ * channel (see fc_seg), under a scatter with unit column step; rows are q2 >= vl apart,
+ * so a vector spans at most two.  With q2 = 58, O2 = 56, vl = 16: the vector at p = 48
+ * holds columns 48..55 of row 0 (lanes 0-7), two padding columns (lanes 8-9, unwritten)
+ * and columns 0..5 of row 1 (lanes 10-15, off = row 1's start - 10). */
+void fc_tile_segs(const fc_geom *g, const fc_scatter *sc, int64_t p0, int nv, int vl, fc_seg *seg)
+{
+    const int64_t q1 = g->q[1], q2 = g->q[2];
+    for (int j = 0; j < nv; ++j) {
+        int64_t row = (p0 + (int64_t)j * vl) / q2, col = (p0 + (int64_t)j * vl) % q2;
+        int l = 0;
+        for (int s = 0; s < 2; ++s) {
+            seg[j].off[s] = 0;
+            seg[j].mask[s] = 0;
+            if (l >= vl) continue;
+            const int64_t n = q2 - col < vl - l ? q2 - col : vl - l;
+            const int64_t o0 = row / q1, o1 = row % q1;
+            if (o0 < g->O[0] && o1 < g->O[1] && col < g->O[2]) {
+                const int64_t nvalid = g->O[2] - col < n ? g->O[2] - col : n;
+                /* lane l + u holds column col + u: the vector's lane 0 sits at col - l */
+                seg[j].off[s] = fc_scatter_index(sc, o0, o1, 0) + col - l;
+                seg[j].mask[s] = ((1u << nvalid) - 1u) << l;
+            }
+            l += (int)n;
+            ++row;
+            col = 0;
+        }
+    }
+}
+
+fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3])
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (!out) return FC_EINVAL;
+    for (int i = 0; i < d->ndim; ++i) out[i] = p.out[3 - d->ndim + i];
+    return FC_OK;
+}
+
+fc_status fc_correlate_output_shape(int ndim, const int64_t *s1, const int64_t *s2, fc_mode mode,
+                                    int64_t *out)
+{
+    if (ndim < 1 || ndim > FC_MAX_NDIM || !s1 || !s2 || !out) return FC_EINVAL;
+    int all_ge = 1, all_le = 1;
+    for (int i = 0; i < ndim; ++i) {
+        if (s1[i] < 1 || s2[i] < 1) return FC_EINVAL;
+        all_ge &= s1[i] >= s2[i];
+        all_le &= s1[i] <= s2[i];
+    }
+    if (mode == FC_MODE_VALID && !all_ge && !all_le) return FC_EINVAL;
+    for (int i = 0; i < ndim; ++i) {
+        switch (mode) {
+        case FC_MODE_FULL:
+            if (fc_add_ovf(s1[i], s2[i] - 1, &out[i])) return FC_EOVERFLOW;
+            break;
+        case FC_MODE_SAME: out[i] = s1[i]; break;
+        case FC_MODE_VALID: out[i] = (s1[i] > s2[i] ? s1[i] - s2[i] : s2[i] - s1[i]) + 1; break;
+        default: return FC_EINVAL;
+        }
+    }
+    return FC_OK;
+}

@@ -1,0 +1,121 @@
+/* The public entry points of one element type: validate -> plan -> execute. */
+
+/* The register tiles of the active ISA's table, for the planners. */
+static void FC_F(ktiles)(fc_ktiles *t)
+{
+    const int isa = fc_active_isa();
+    const FC_KT *k = FC_CAT2(fc_kernels_for, FC_S)(isa), *kn = FC_CAT2(fc_narrow_for, FC_S)(isa);
+    *t = (fc_ktiles){.isa = isa, .elem = (int)sizeof(FC_T), .mr = k->mr, .nr = k->nr, .vl = k->vl,
+                     .mr2 = k->mr2, .nr2 = k->nr2, .nr1 = k->nr1, .has_fwdd = k->fwdd != NULL,
+                     .wk = k->wk, .wnj = k->wnj, .wkw = k->wkw, .wnjw = k->wnjw, .wdk = k->wdk,
+                     .wds = k->wds, .wds1 = k->wds1, .n_wkn = kn->wkn, .n_wnjn = kn->wnjn,
+                     .rb = k->rb, .rnr = k->rnr, .kw = k->kw, .kp = k->kp};
+}
+
+fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
+                                int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!x || !w || !y) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_forward(&p, &kt, bias != NULL, num_threads, &pl))) return st;
+    st = FC_F(forward_exec)(&pl, x, w, bias, y);
+    fc_plan_free(&pl);
+    return st;
+}
+
+fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w, FC_T *gx,
+                                       int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!go || !w || !gx) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_backward_input(&p, &kt, num_threads, &pl))) return st;
+    st = FC_F(backward_input_exec)(&pl, go, w, gx);
+    fc_plan_free(&pl);
+    return st;
+}
+
+fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go, FC_T *gw,
+                                        int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
+    st = FC_F(backward_weight_exec)(&pl, x, go, gw);
+    fc_plan_free(&pl);
+    return st;
+}
+
+fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_T *gb, int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (!gb || (p.N > 0 && !go)) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_backward_bias(&p, &kt, num_threads, &pl))) return st;
+    FC_F(backward_bias_exec)(&pl, go, gb);
+    fc_plan_free(&pl);
+    return FC_OK;
+}
+
+static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
+                              const FC_T *in2, fc_mode mode, int boundary, FC_T fill, FC_T *out, int num_threads)
+{
+    if (ndim < 1 || ndim > 3 || !in1 || !in2 || !out) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_SYMM) return FC_EINVAL;
+    fc_prob p;
+    int swapped;
+    fc_status st = fc_single_problem(ndim, s1, s2, mode, fn == FC_FN_CORRELATE2D,
+                                     fn == FC_FN_CONVOLVE || fn == FC_FN_CONVOLVE2D, &p, &swapped);
+    if (st) return st;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_single(&p, &kt, ndim, boundary, swapped, num_threads, &pl))) return st;
+    st = swapped ? FC_F(single_exec)(&pl, in2, in1, fill, out) : FC_F(single_exec)(&pl, in1, in2, fill, out);
+    fc_plan_free(&pl);
+    return st;
+}
+
+fc_status FC_F(fc_correlate)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
+                             fc_mode mode, FC_T *out, int num_threads)
+{
+    return FC_F(single)(FC_FN_CORRELATE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+}
+
+fc_status FC_F(fc_convolve)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
+                            fc_mode mode, FC_T *out, int num_threads)
+{
+    return FC_F(single)(FC_FN_CONVOLVE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+}
+
+fc_status FC_F(fc_correlate2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
+                               fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
+{
+    return FC_F(single)(FC_FN_CORRELATE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+}
+
+fc_status FC_F(fc_convolve2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
+                              fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
+{
+    return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+}

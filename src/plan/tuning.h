@@ -1,0 +1,80 @@
+/* The tuning table: every threshold and block size of the planners, one named field
+ * each, with the reason it exists.  Planners read it through fc_tuning_get() and never
+ * use a literal of their own.  Cache sizes are read from the machine once (sysconf);
+ * the measurements behind each value are in benchmarks/ANALYSIS.md under the field's
+ * name.  Values that change the order of a sum (marked "order") change result bits
+ * when they change; the others change only speed. */
+#ifndef FASTCONV_PLAN_TUNING_H
+#define FASTCONV_PLAN_TUNING_H
+
+#include <stdint.h>
+
+typedef struct fc_tuning {
+    /* ---- the machine (read once; 0 where the OS does not say) ---- */
+    int64_t l1d_bytes, l2_bytes, l3_bytes;
+
+    /* ---- threads ---- */
+    /* multiply-adds a thread must have before a call uses it: a fork/join costs more
+     * than a small call's arithmetic */
+    double min_macs_per_thread;
+
+    /* ---- packing and scheduling of the forward-family engine ---- */
+    /* packed bytes per thread in one round of images: a round's packed images are
+     * still in each core's L2 when its tiles read them */
+    int64_t pack_bytes_per_thread;
+    /* a reduction-channel block's packed slab stays within this many bytes of L1 while
+     * every block of output channels sweeps over it */
+    int64_t l1_slab_bytes;
+    /* jobs a thread should get at least (load balance of the dynamic loops) */
+    int jobs_per_thread;
+    /* flattened mode: pixel tiles per job at most (a weight block reused across them
+     * from L1, longer runs the prefetcher follows) */
+    int tiles_per_job_max;
+    /* a job packs its own image (no packing phase, no barrier) when a group's packed
+     * image is at most this large */
+    int64_t private_pack_max_bytes;
+    /* a job packs only the rows its tiles read (bands) when a packed image is larger
+     * than this: a whole image would go out to L3 and back */
+    int64_t band_min_bytes;
+    /* output rows a band job aims at, and the fewest worth the taps' re-packed reach */
+    int band_rows, band_min_rows;
+    /* tiles written whole into an output at least this large use non-temporal stores
+     * (the output would be written back from the caches anyway) */
+    int64_t stream_min_bytes;
+
+    /* ---- channels-vectorised (kvec) forward mode ---- */
+    /* C*T at least this long, to amortise the in-register transpose */
+    int64_t kvec_min_reduction;
+    /* kvec's useful share of computed pixels must beat the flattened one's by this */
+    double kvec_margin;
+    /* with more taps than this, kvec wins at equal share (the flattened kernel's run-time
+     * tap loop and copy-out lose) */
+    int kvec_many_taps;
+    /* a job is one block of output channels over a whole image when the weights are
+     * larger than this and rows would be split among jobs */
+    int64_t kvec_block_job_weight_bytes;
+
+    /* ---- backward-weight ---- */
+    /* pixel-vectorised (dot) mode: at least this many images (its runs of whole images
+     * feed the threads), and for at most this many (c, t) streams whatever K is */
+    int64_t bw_dot_min_images, bw_dot_max_streams;
+    /* dot mode: at most this many runs of whole images (order), partials of at most this
+     * many elements (order), jobs per thread, and about this many bytes of grad_out rows
+     * per kernel call, kept in L1 (order) */
+    int64_t bw_dot_max_runs, bw_dot_part_max, bw_dot_jobs_per_thread, bw_dot_rows_bytes;
+    /* k-vectorised modes: bytes of transposed grad_out per chunk, kept in L2 (order) */
+    int64_t bw_chunk_bytes;
+    /* chunk-major mode for accumulators of at most this many elements (order: the mode) */
+    int64_t bw_chunks_max_acc;
+    /* chunk-major partial sums, one accumulator per chunk of a round, at most (elements) */
+    int64_t bw_part_max;
+    /* grad_out channels transposed together (prefetched streams) */
+    int bw_transpose_channels;
+    /* input channels a job of the final weight scatter takes */
+    int bw_scatter_channels;
+} fc_tuning;
+
+/* The table in force: built once (thread-safe) from the defaults and the machine. */
+const fc_tuning *fc_tuning_get(void);
+
+#endif
