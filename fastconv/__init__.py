@@ -27,6 +27,7 @@ from ._api import (
     set_num_threads,
     show_config,
 )
+from ._plan import explain
 from ._paths import get_cmake_dir, get_include, get_library_dir, get_pkgconfig_dir
 
 __version__ = config()["version"]
@@ -35,6 +36,6 @@ __all__ = [
     "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config",
-    "show_config", "release_workspace", "__version__",
+    "show_config", "release_workspace", "explain", "__version__",
     "get_include", "get_library_dir", "get_cmake_dir", "get_pkgconfig_dir",
 ]

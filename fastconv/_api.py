@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from . import _core
+from . import _core, _plan
 from ._params import (as_int_tuple, check_bias, check_grad_out_shape, check_size,
                       normalize_shape, resolve_conv)
 
@@ -190,8 +190,15 @@ def _single(fname, in1, in2, mode, boundary, fillvalue, flip, two_d, out, num_th
     else:
         shape = tuple([abs(m - n) + 1 for m, n in zip(a.shape, b.shape)])
     out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
-    _core.correlate(a.shape, _contig(a, dtype), b.shape, _contig(b, dtype), mode, boundary,
-                    fill, flip, two_d, out.ravel(), nt)
+    a32 = dtype == np.float32
+    ca, cb, co = _contig(a, dtype), _contig(b, dtype), out.ravel()
+    if _plan.tracing:
+        _plan.run(fname, lambda: _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d,
+                                                 co, nt),
+                  lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip, two_d, a32, nt),
+                  (("in1", a), ("in2", b), ("out", out)))
+    else:
+        _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d, co, nt)
     return out
 
 
@@ -391,8 +398,14 @@ def conv_forward(x, w, bias=None, *, stride=1, padding=0, dilation=1, groups=1, 
     dtype = _compute_dtype(*arrays)
     y = _output(fname, out, out_shape, dtype, [("x", xa), ("w", wa), ("bias", ba)])
     desc = _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip)
-    _core.conv_forward(desc, _contig(xa, dtype), _contig(wa, dtype),
-                       None if ba is None else _contig(ba, dtype), y.reshape(-1), nt)
+    cx, cw, cy = _contig(xa, dtype), _contig(wa, dtype), y.reshape(-1)
+    cb = None if ba is None else _contig(ba, dtype)
+    if _plan.tracing:
+        _plan.run(fname, lambda: _core.conv_forward(desc, cx, cw, cb, cy, nt),
+                  lambda: _core.describe_conv(fname, desc, dtype == np.float32, ba is not None, nt),
+                  (("x", xa), ("w", wa), ("y", y)))
+    else:
+        _core.conv_forward(desc, cx, cw, cb, cy, nt)
     return y
 
 
@@ -438,7 +451,13 @@ def conv_backward_input(grad_out, w, input_shape, *, stride=1, padding=0, dilati
     gx = _output(fname, out, xs, dtype, [("grad_out", ga), ("w", wa)])
     desc = _desc(len(xs) - 2, xs, wa.shape, params, flip)
     if gx.size:
-        _core.conv_backward_input(desc, _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1), nt)
+        cg, cw, cx = _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1)
+        if _plan.tracing:
+            _plan.run(fname, lambda: _core.conv_backward_input(desc, cg, cw, cx, nt),
+                      lambda: _core.describe_conv(fname, desc, dtype == np.float32, False, nt),
+                      (("grad_out", ga), ("w", wa), ("grad_in", gx)))
+        else:
+            _core.conv_backward_input(desc, cg, cw, cx, nt)
     return gx
 
 
@@ -473,7 +492,13 @@ def conv_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0, dila
     dtype = _compute_dtype(xa, ga)
     gw = _output(fname, out, ws, dtype, [("x", xa), ("grad_out", ga)])
     desc = _desc(xa.ndim - 2, xa.shape, ws, params, flip)
-    _core.conv_backward_weight(desc, _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1), nt)
+    cx, cg, cw = _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1)
+    if _plan.tracing:
+        _plan.run(fname, lambda: _core.conv_backward_weight(desc, cx, cg, cw, nt),
+                  lambda: _core.describe_conv(fname, desc, dtype == np.float32, False, nt),
+                  (("x", xa), ("grad_out", ga), ("grad_w", gw)))
+    else:
+        _core.conv_backward_weight(desc, cx, cg, cw, nt)
     return gw
 
 
@@ -495,7 +520,13 @@ def conv_backward_bias(grad_out, *, out=None, num_threads=None):
     # a 1x..x1 kernel makes the "forward output" shape equal grad_out's spatial shape
     desc = (nd, ga.shape[0], ga.shape[1], ga.shape[1], 1, ga.shape[2:], (1,) * nd, (1,) * nd,
             (1,) * nd, (0,) * nd, (0,) * nd, False)
-    _core.conv_backward_bias(desc, _contig(ga, dtype), gb, nt)
+    cg = _contig(ga, dtype)
+    if _plan.tracing:
+        _plan.run(fname, lambda: _core.conv_backward_bias(desc, cg, gb, nt),
+                  lambda: _core.describe_conv(fname, desc, dtype == np.float32, False, nt),
+                  (("grad_out", ga), ("grad_b", gb)))
+    else:
+        _core.conv_backward_bias(desc, cg, gb, nt)
     return gb
 
 

@@ -259,6 +259,55 @@ def align_offset(unsigned char[::1] buf, size_t alignment):
     return (alignment - (<size_t>&buf[0]) % alignment) % alignment
 
 
+_OPS = {"conv_forward": FC_OP_FORWARD, "conv_backward_input": FC_OP_BACKWARD_INPUT,
+        "conv_backward_weight": FC_OP_BACKWARD_WEIGHT, "conv_backward_bias": FC_OP_BACKWARD_BIAS}
+
+
+cdef str _plan_text(char *buf, fc_status st):
+    _check(st)
+    return buf.decode()
+
+
+def describe_conv(str fn, tuple desc, bint float32, bint has_bias, int nthreads):
+    """The plan fc_conv_<fn> would run for these arguments, as "key=value" text."""
+    cdef fc_conv_desc d = _desc(desc)
+    cdef char buf[2048]
+    cdef fc_op op = _OPS[fn]
+    cdef fc_status st
+    with nogil:
+        st = fc_conv_describe(op, &d, FC_FLOAT32 if float32 else FC_FLOAT64, has_bias, nthreads, buf, 2048)
+    return _plan_text(buf, st)
+
+
+def describe_correlate(tuple s1, tuple s2, str mode, str boundary, bint flip, bint two_d, bint float32,
+                       int nthreads):
+    """The plan of correlate (two_d False) or correlate2d (two_d True), or of the
+    convolutions (flip), as "key=value" text."""
+    cdef int nd = len(s1), i
+    cdef int64_t a[3]
+    cdef int64_t b[3]
+    cdef char buf[2048]
+    cdef fc_status st
+    cdef fc_single_fn fn = (FC_FN_CONVOLVE2D if flip else FC_FN_CORRELATE2D) if two_d else \
+        (FC_FN_CONVOLVE if flip else FC_FN_CORRELATE)
+    if not 1 <= nd <= 3 or len(s2) != nd:
+        raise ValueError("fastconv._core.describe_correlate: shapes must have 1 to 3 equal-length entries")
+    for i in range(nd):
+        a[i] = s1[i]
+        b[i] = s2[i]
+    cdef fc_mode m = _MODES[mode]
+    cdef fc_boundary bd = _BOUNDARIES[boundary]
+    with nogil:
+        st = fc_correlate_describe(fn, nd, a, b, m, bd, FC_FLOAT32 if float32 else FC_FLOAT64, nthreads,
+                                   buf, 2048)
+    return _plan_text(buf, st)
+
+
+def plan_force(str spec):
+    """Force plan decisions (tests only): "key=value,..." or "" to clear."""
+    _check(fc_plan_force(spec.encode()))
+
+
 def set_num_threads(int n):
     _check(fc_set_num_threads(n))
 

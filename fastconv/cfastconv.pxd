@@ -80,6 +80,27 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_pad(int ndim, const int64_t *shape, const int64_t *pad_low,
                      const int64_t *pad_high, size_t itemsize, const void *src, void *dst)
 
+    ctypedef enum fc_op:
+        FC_OP_FORWARD
+        FC_OP_BACKWARD_INPUT
+        FC_OP_BACKWARD_WEIGHT
+        FC_OP_BACKWARD_BIAS
+        FC_OP_CORRELATE
+    ctypedef enum fc_dtype:
+        FC_FLOAT32
+        FC_FLOAT64
+    ctypedef enum fc_single_fn:
+        FC_FN_CORRELATE
+        FC_FN_CONVOLVE
+        FC_FN_CORRELATE2D
+        FC_FN_CONVOLVE2D
+    fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
+                               int num_threads, char *buf, size_t n)
+    fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape,
+                                    const int64_t *in2_shape, fc_mode mode, fc_boundary boundary,
+                                    fc_dtype dtype, int num_threads, char *buf, size_t n)
+    fc_status fc_plan_force(const char *spec)
+
     const char *fc_status_message(fc_status s)
     const char *fc_version()
     const char *fc_isa()

@@ -1,0 +1,134 @@
+"""What a call does: :func:`explain`, ``FASTCONV_VERBOSE``, and forced plans for tests.
+
+Every C entry point makes a plan before it runs (the algorithm, kernel and tile,
+vectorisation mode, scheduler, blocking, threads and workspace); the C library can
+describe the plan it would make for given arguments without running anything.  The
+public functions of :mod:`fastconv._api` pass each C call through :func:`run`, which
+normally just calls it; while :func:`explain` is asking (in this thread) it returns
+the plan instead, and with ``FASTCONV_VERBOSE=1`` it prints one line per call.
+"""
+import contextlib
+import os
+import sys
+import threading
+import time
+
+from . import _core
+
+__all__ = ["explain"]
+
+# True while anything may want to see a call: FASTCONV_VERBOSE, or an explain() in
+# progress in some thread.  The public functions test this one global before they
+# build the closures of a traced call, so that an ordinary call pays one load.
+tracing = False
+_verbose = os.environ.get("FASTCONV_VERBOSE", "").strip() not in ("", "0")
+_explaining = 0
+_lock = threading.Lock()
+_local = threading.local()
+
+
+def _update():
+    global tracing
+    tracing = _verbose or _explaining > 0
+
+
+_update()
+
+
+def set_verbose(on):
+    """Print one line per C call to stderr (what ``FASTCONV_VERBOSE=1`` turns on)."""
+    global _verbose
+    with _lock:
+        _verbose = bool(on)
+        _update()
+
+
+class _Explained(Exception):
+    def __init__(self, plan):
+        super().__init__("fastconv: plan explained")
+        self.plan = plan
+
+
+def parse(text):
+    """``"key=value ..."`` -> dict, with integer values as int."""
+    plan = {}
+    for item in text.split():
+        key, _, value = item.partition("=")
+        plan[key] = int(value) if value.lstrip("-").isdigit() else value
+    return plan
+
+
+def _shapes(arrays):
+    return " ".join(f"{name}={tuple(a.shape)}:{a.dtype}" for name, a in arrays)
+
+
+def run(fname, call, describe, arrays):
+    """Run ``call()`` (the C call of the public function ``fname``), unless explain() is
+    asking in this thread: then raise the plan ``describe()`` returns.  ``arrays``,
+    (name, array) pairs, are the call's inputs and output, for the verbose line."""
+    if getattr(_local, "explaining", False):
+        plan = parse(describe())
+        plan["function"] = fname
+        raise _Explained(plan)
+    if not _verbose:
+        return call()
+    plan = describe()
+    t0 = time.perf_counter()
+    result = call()
+    ms = (time.perf_counter() - t0) * 1e3
+    print(f"fastconv: {fname} {_shapes(arrays)} {plan} time_ms={ms:.3f}", file=sys.stderr, flush=True)
+    return result
+
+
+def explain(fn, *args, **kwargs):
+    """The plan ``fn(*args, **kwargs)`` would run, computed without running it.
+
+    ``fn`` is any fastconv function that computes (``correlate``, ``convolve2d``,
+    ``conv_forward``, ``conv_backward_weight``, ..., or a layer's ``forward``); the
+    arguments are those of the call, validated exactly as the call validates them (an
+    invalid argument raises the same error).  Returns a dict with at least
+    ``"function"``, ``"algorithm"``, ``"kernel"``, ``"mode"``, ``"isa"``, ``"dtype"``,
+    ``"threads"`` and ``"workspace_bytes"``, plus the plan's other decisions (tile,
+    scheduler, blocking).  For a function that makes several C calls (a layer's
+    ``backward``), the plan of the first.  A call with nothing to compute (an empty
+    output) has ``"algorithm": "none"``.  Outputs are allocated but not written; an
+    ``out=`` array is left as it was.
+
+    >>> import numpy as np, fastconv
+    >>> p = fastconv.explain(fastconv.conv_forward, np.zeros((1, 8, 16, 16), np.float32),
+    ...                      np.zeros((16, 8, 3, 3), np.float32), padding=1)
+    >>> p["algorithm"], p["dtype"]
+    ('direct', 'float32')
+    """
+    if not callable(fn) or not str(getattr(fn, "__module__", "")).startswith("fastconv"):
+        raise TypeError(f"explain: fn must be a function of fastconv (or a method of its layers), "
+                        f"got {fn!r}")
+    global _explaining
+    with _lock:
+        _explaining += 1
+        _update()
+    _local.explaining = True
+    try:
+        fn(*args, **kwargs)
+    except _Explained as e:
+        return e.plan
+    finally:
+        _local.explaining = False
+        with _lock:
+            _explaining -= 1
+            _update()
+    name = getattr(fn, "__name__", repr(fn))
+    return {"function": name, "algorithm": "none", "kernel": "none", "mode": "none",
+            "isa": _core.config()["isa"], "threads": 0, "workspace_bytes": 0}
+
+
+@contextlib.contextmanager
+def forced(spec):
+    """Force plan decisions inside a with-block (tests only; process-wide, not
+    thread-safe): ``"fmode=kvec"``, ``"bwmode=dot,bwtile=narrow"``, ...; see
+    fc_plan_force in fastconv.h for the keys."""
+    _core.plan_force(spec)
+    try:
+        yield
+    finally:
+        _core.plan_force("")
