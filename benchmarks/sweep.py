@@ -15,11 +15,14 @@ ratio that looks low is the place to start an interleaved A/B, as benchmarks/ANA
 describes.
 """
 import argparse
+import dataclasses
 import time
 
 import numpy as np
 
 import fastconv as fc
+from fcbench.cases import PASSES, Case
+from fcbench.libraries import fastconv_style, make_torch_prepare
 
 #: (N, C, K, spatial, kernel, stride, padding, dilation, groups, dtype); spatial is H
 #: for an H x H image, or a tuple for a 1-D signal or a 3-D volume
@@ -73,47 +76,36 @@ def main():
     ap.add_argument("--reps", type=int, default=5)
     args = ap.parse_args()
     import torch
-    import torch.nn.functional as F
 
     torch.set_num_threads(args.threads)
+    torch_prepare = make_torch_prepare(torch)
     rng = np.random.default_rng(0)
     print(f"threads {args.threads}; GFLOP/s fastconv / PyTorch (fastconv speed / PyTorch speed)\n")
     print("| N | C | K | spatial | k | s | p | d | g | dtype | forward | backward-input | backward-weight |")
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for n, c, k, h, r, s, p, d, g, dt in LAYERS:
         sp = (h, h) if isinstance(h, int) else tuple(h)
-        nd = len(sp)
-        conv = getattr(F, f"conv{nd}d")
-        grad_in = getattr(torch.nn.grad, f"conv{nd}d_input")
-        grad_w = getattr(torch.nn.grad, f"conv{nd}d_weight")
         x = rng.standard_normal((n, c) + sp).astype(dt)
-        w = rng.standard_normal((k, c // g) + (r,) * nd).astype(dt)
-        kw = dict(stride=s, padding=p, dilation=d, groups=g)
-        xt, wt = torch.from_numpy(x), torch.from_numpy(w)
-        y = conv(xt, wt, **kw).numpy()
-        go = rng.standard_normal(y.shape).astype(dt)
-        gt = torch.from_numpy(go)
-        macs = (c // g) * r**nd * int(np.prod(y.shape))
-        ours = {
-            "fwd": lambda: fc.conv_forward(x, w, num_threads=args.threads, **kw),
-            "bi": lambda: fc.conv_backward_input(go, w, x.shape, num_threads=args.threads, **kw),
-            "bw": lambda: fc.conv_backward_weight(x, go, w.shape, num_threads=args.threads, **kw),
-        }
-        theirs = {
-            "fwd": lambda: conv(xt, wt, **kw),
-            "bi": lambda: grad_in(x.shape, wt, gt, **kw),
-            "bw": lambda: grad_w(xt, w.shape, gt, **kw),
-        }
+        w = rng.standard_normal((k, c // g) + (r,) * len(sp)).astype(dt)
+        layer = Case(f"sweep.{len(sp)}d", "sweep", "fwd", dt, x.shape, w.shape,
+                     stride=s, padding=p, dilation=d, groups=g)
+        go = rng.standard_normal(layer.y_shape).astype(dt)
+        arrays = {"x": x, "w": w, "grad_out": go}
+        macs = layer.macs  # the same for the three passes
         cells = []
-        for op in ("fwd", "bi", "bw"):
-            a, b = ours[op](), theirs[op]().numpy()
+        for op in PASSES:
+            # the calls of run.py's fastconv and PyTorch columns (fcbench.libraries)
+            case = dataclasses.replace(layer, op=op)
+            ours = fastconv_style(fc, case, arrays, args.threads)[0]
+            theirs, torch_to_np, _ = torch_prepare(case, arrays, args.threads)
+            a, b = ours(), torch_to_np(theirs())
             tol = (1e-3 if dt == "float32" else 1e-9) * max(1.0, float(np.abs(b).max()))
             if not np.allclose(a, b, rtol=0, atol=tol):
                 raise SystemExit(f"disagree: {(n, c, k, h, r, s, p, d, g, dt)} {op}: "
                                  f"max |diff| {np.abs(a - b).max():.3g}")
-            ta, tb = median_time(ours[op], args.reps), median_time(theirs[op], args.reps)
-            ta = min(ta, median_time(ours[op], args.reps))
-            tb = min(tb, median_time(theirs[op], args.reps))
+            ta, tb = median_time(ours, args.reps), median_time(theirs, args.reps)
+            ta = min(ta, median_time(ours, args.reps))
+            tb = min(tb, median_time(theirs, args.reps))
             cells.append(f"{2 * macs / ta / 1e9:.1f} / {2 * macs / tb / 1e9:.1f} ({tb / ta:.2f}x)")
         spn = str(h) if isinstance(h, int) else "x".join(map(str, sp))
         print(f"| {n} | {c} | {k} | {spn} | {r} | {s} | {p} | {d} | {g} | {dt} | " + " | ".join(cells) + " |",
