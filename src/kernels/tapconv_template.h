@@ -54,8 +54,8 @@
 
 /* Shared body of the forward kernels; MR_ and NV_ are compile-time constants so the
  * accumulator array is fully unrolled into registers.  T_ is the tap count: a constant
- * (1 for 1x1, 9 for 3x3 layers) unrolls the tap loop and keeps the offsets in registers,
- * which measured 10-20% faster than the counted loop; 0 means "T at run time". */
+ * (1 for 1x1, 9 for 3x3 layers) unrolls the tap loop and keeps the offsets in registers;
+ * 0 means "T at run time". */
 /* The reduction of the forward kernels: acc[i][j] += w[(c*T + t)*MR_ + i] *
  * x[c*cs + off[t] + j*lanes ...] over every channel and tap. */
 #define FC_FWD_LOOP(MR_, NV_, T_)                                                    \
@@ -99,11 +99,8 @@
 /* The 1x1 kernel prefetches each channel's lines this many tiles ahead: the driver
  * walks a job's tiles in order over the same block of channels, so the lines arrive one
  * full pass over the block (every channel, every block of outputs) before they are read.
- * Interleaved A/B on the 256->64 56x56 layer, 1 thread: 0.83-0.86x the time of
- * prefetching 32 channels ahead in the same tile (the previous scheme); 2 tiles ahead
- * beat 1, 4 and 8.  Into L2 (prefetcht1), not L1: two tiles of a channel block ahead
- * are ~32 KB, which in L1 evicted the block being read (perf put the x loads at a
- * quarter of the kernel's samples); alternating builds, medians 5-10% faster. */
+ * Into L2 (prefetcht1), not L1: two tiles of a channel block ahead are ~32 KB, which in
+ * L1 would evict the block being read (benchmarks/ANALYSIS.md, "Kernel design"). */
 #define FC_PF_TILES 2
 
 #define FC_FWD_FN(name, MR_, NV_, T_)                                                \
@@ -167,19 +164,15 @@ FC_FWDD_FN(fc_fwdd_t9, FC_MR, FC_NV, 9)
  * vectors of output channels.  Each (c, t) loads FC_KKV weight vectors and broadcasts
  * P_ input values, so only real pixels are computed: the pixel-vectorised kernel above
  * computes the padding columns of every flattened row too (2 of 16 on a 14x14 image with
- * a 3x3 kernel, 18% of its FMAs with the rounding to whole tiles).  The sums come out
+ * a 3x3 kernel).  The sums come out
  * pixel-major and are transposed into the NCHW output here, with the bias:
  *   y[k*ystride + i*ystep] = bias[k] + sum_{c<C} sum_{t<T} w[(c*T + t)*KW + k] * x[c*cs + off[t] + i]
  * for k < rows, i < P_, KW = FC_KKV*FC_LANES (bias may be NULL).  Where the ISA has a
  * register transpose (FC_VTRANSPOSE_REG) and ystep = 1, each LANES x LANES block is
  * transposed in registers and stored with FC_VSTORE_N; otherwise through a stack tile one
- * element at a time (measured 6-11% of a 64-channel 3x3 call that way).  T is a run-time
- * count: unrolling it for T = 9 measured slower here (175 vs 161 GFLOP/s on the
- * 256-channel 14x14 layer in isolation). */
+ * element at a time.  T is a run-time count (unrolling it for T = 9 did not pay here). */
 /* The weights stream from L2/L3 (a block of 32 output channels of a 256-channel 3x3
- * layer is 295 KB); the first FMAs after their loads held a quarter of the kernel's
- * samples.  Prefetching FC_KPF (c, t) steps ahead measured 0.95-0.97x the time on that
- * layer (4, 8, 16 steps alike; 32 and 64 no better) and no change on the others. */
+ * layer is 295 KB), so they are prefetched FC_KPF (c, t) steps ahead of their use. */
 #define FC_KPF 16
 #ifdef FC_VTRANSPOSE_REG
 #define FC_FWDK_VSTORE(P_)                                                                 \
@@ -287,9 +280,8 @@ FC_FWDK_FN(14)
  * map:  dst[drow[j]*ldd + i] = (i < nrows ? src[i*lds + j] : 0)   for i < ni, j < ncols
  * skipping the columns with drow[j] < 0 (ni <= ldd; the forward and backward-input
  * packs write whole rows, ni = ldd, backward-weight's final scatter a slice of one).
- * The drivers' scalar loops did one element at a time, each store a read-for-ownership
- * of a line of a buffer larger than L2: 14-19% of a 512-channel 7x7 forward (9.4 MB of
- * weights), 23% of its backward-weight.  Where the ISA has a register transpose,
+ * A scalar loop would store one element at a time, each store a read-for-ownership of a
+ * line of a buffer larger than L2.  Where the ISA has a register transpose,
  * LANES x LANES blocks go through it: LANES loads and LANES vector stores per block. */
 static void FC_NAME(fc_wtrans)(int64_t nrows, int64_t ni, int64_t ncols, const FC_T *src,
                                int64_t lds, const int64_t *drow, FC_T *dst, int64_t ldd)
@@ -454,8 +446,7 @@ FC_WGD_FN(fc_wgd1, 1, FC_WDS1)
  *   tile[i*ldt + v] (+)= sum_{r<R_} sum_{s<S} w[r*S + s] * x[(i + r)*q2 + s + v]
  * The tile may be the output itself (ldt = its row length) when it lies wholly inside.
  * The loaded x vectors are pinned (FC_VPIN): GCC otherwise folds each load into every
- * FMA that uses it, up to R_ unaligned loads per vector instead of one.  Isolated 3x3
- * tile in L1: 52-66 -> 81-113 GFLOP/s; 11x11 float64 512x512 correlate2d 0.78x the time. */
+ * FMA that uses it, up to R_ unaligned loads per vector instead of one. */
 #define FC_MROW_FN(R_)                                                                     \
     static void FC_NAME(FC_CAT(fc_mrow, R_))(int64_t S, const FC_T *x, int64_t q2,        \
                                              const FC_T *w, FC_T *tile, int64_t ldt,      \
