@@ -155,9 +155,9 @@ FC_FWD_FN(fc_fwd1, 1, FC_NV1, 0)
     }
 FC_FWDD_FN(fc_fwdd, FC_MR, FC_NV, 0)
 FC_FWDD_FN(fc_fwdd_t9, FC_MR, FC_NV, 9)
-#  define FC_FWDD_ENTRIES FC_NAME(fc_fwdd), FC_NAME(fc_fwdd_t9),
+#  define FC_FWDD_ENTRIES .fwdd = FC_NAME(fc_fwdd), .fwdd_t9 = FC_NAME(fc_fwdd_t9),
 #else
-#  define FC_FWDD_ENTRIES NULL, NULL,
+#  define FC_FWDD_ENTRIES .fwdd = NULL, .fwdd_t9 = NULL,
 #endif
 
 /* Channels-vectorised forward kernel: P_ consecutive output pixels of one row x FC_KKV
@@ -511,67 +511,68 @@ static void FC_NAME(fc_rowcopy)(int rows, int64_t n, const FC_T *src, int64_t ld
 #define FC_TABLE_TYPE(t) FC_TABLE_TYPE_(t)
 
 const FC_TABLE_TYPE(FC_TYPESUF) FC_NAME(fc_kernels) = {
-    FC_MR, FC_NR, FC_NAME(fc_fwd), FC_NAME(fc_fwd_t1), FC_NAME(fc_fwd_t9),
+    .mr = FC_MR, .nr = FC_NR,
+    .fwd = FC_NAME(fc_fwd), .fwd_t1 = FC_NAME(fc_fwd_t1), .fwd_t9 = FC_NAME(fc_fwd_t9),
     FC_FWDD_ENTRIES
-    FC_LANES,
-    FC_MR2, FC_NV2 * FC_LANES, FC_NAME(fc_fwd2), FC_NAME(fc_fwd2_t9),
-    FC_NR1, FC_NAME(fc_fwd1),
-    FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
+    .vl = FC_LANES,
+    .mr2 = FC_MR2, .nr2 = FC_NV2 * FC_LANES, .fwd2 = FC_NAME(fc_fwd2), .fwd2_t9 = FC_NAME(fc_fwd2_t9),
+    .nr1 = FC_NR1, .fwd1 = FC_NAME(fc_fwd1),
+    .wk = FC_WKV * FC_LANES, .wnj = FC_WNJ, .wgt = FC_NAME(fc_wgt),
 #ifdef FC_WKVW
-    FC_WKVW * FC_LANES, FC_WNJW, FC_NAME(fc_wgtw),
+    .wkw = FC_WKVW * FC_LANES, .wnjw = FC_WNJW, .wgtw = FC_NAME(fc_wgtw),
 #else
-    FC_WKV * FC_LANES, FC_WNJ, FC_NAME(fc_wgt),
+    .wkw = FC_WKV * FC_LANES, .wnjw = FC_WNJ, .wgtw = FC_NAME(fc_wgt),
 #endif
-    FC_LANES, FC_WNJN, FC_NAME(fc_wgtn),
-    FC_WDK, FC_WDS, FC_NAME(fc_wgd),
-    FC_NAME(fc_rowcopy),
-    FC_RB, FC_NVR * FC_LANES,
-    {FC_NAME(fc_mrow_1), FC_NAME(fc_mrow_2), FC_NAME(fc_mrow_3), FC_NAME(fc_mrow_4),
-     FC_NAME(fc_mrow_5), FC_NAME(fc_mrow_6), FC_NAME(fc_mrow_7), FC_NAME(fc_mrow_8)},
-    FC_KKV * FC_LANES, FC_KP,
-    {FC_NAME(fc_fwdk_1),
+    .wkn = FC_LANES, .wnjn = FC_WNJN, .wgtn = FC_NAME(fc_wgtn),
+    .wdk = FC_WDK, .wds = FC_WDS, .wgd = FC_NAME(fc_wgd),
+    .rowcopy = FC_NAME(fc_rowcopy),
+    .rb = FC_RB, .rnr = FC_NVR * FC_LANES,
+    .mrow = {FC_NAME(fc_mrow_1), FC_NAME(fc_mrow_2), FC_NAME(fc_mrow_3), FC_NAME(fc_mrow_4),
+             FC_NAME(fc_mrow_5), FC_NAME(fc_mrow_6), FC_NAME(fc_mrow_7), FC_NAME(fc_mrow_8)},
+    .kw = FC_KKV * FC_LANES, .kp = FC_KP,
+    .fwdk = {FC_NAME(fc_fwdk_1),
 #if FC_KP >= 2
-     FC_NAME(fc_fwdk_2),
+             FC_NAME(fc_fwdk_2),
 #endif
 #if FC_KP >= 3
-     FC_NAME(fc_fwdk_3),
+             FC_NAME(fc_fwdk_3),
 #endif
 #if FC_KP >= 4
-     FC_NAME(fc_fwdk_4),
+             FC_NAME(fc_fwdk_4),
 #endif
 #if FC_KP >= 5
-     FC_NAME(fc_fwdk_5),
+             FC_NAME(fc_fwdk_5),
 #endif
 #if FC_KP >= 6
-     FC_NAME(fc_fwdk_6),
+             FC_NAME(fc_fwdk_6),
 #endif
 #if FC_KP >= 7
-     FC_NAME(fc_fwdk_7),
+             FC_NAME(fc_fwdk_7),
 #endif
 #if FC_KP >= 8
-     FC_NAME(fc_fwdk_8),
+             FC_NAME(fc_fwdk_8),
 #endif
 #if FC_KP >= 9
-     FC_NAME(fc_fwdk_9),
+             FC_NAME(fc_fwdk_9),
 #endif
 #if FC_KP >= 10
-     FC_NAME(fc_fwdk_10),
+             FC_NAME(fc_fwdk_10),
 #endif
 #if FC_KP >= 11
-     FC_NAME(fc_fwdk_11),
+             FC_NAME(fc_fwdk_11),
 #endif
 #if FC_KP >= 12
-     FC_NAME(fc_fwdk_12),
+             FC_NAME(fc_fwdk_12),
 #endif
 #if FC_KP >= 13
-     FC_NAME(fc_fwdk_13),
+             FC_NAME(fc_fwdk_13),
 #endif
 #if FC_KP >= 14
-     FC_NAME(fc_fwdk_14),
+             FC_NAME(fc_fwdk_14),
 #endif
     },
-    FC_NAME(fc_wtrans),
-    FC_WDS1, FC_NAME(fc_wgd1),
+    .wtrans = FC_NAME(fc_wtrans),
+    .wds1 = FC_WDS1, .wgd1 = FC_NAME(fc_wgd1),
 };
 
 #ifdef FC_VSTREAM_LOCAL
