@@ -325,6 +325,30 @@ def set_isa(str name):
     _check(fc_set_isa(name.encode()))
 
 
+def kernel_tiles(str isa, dtype):
+    """Register tiles of one compiled ISA's kernels for float32 or float64 (private: the
+    tests read their tile sizes from here), as {name: int} in fc_kernel_tiles' order,
+    e.g. kernel_tiles("avx2", "float32")["nr"] == 24."""
+    import numpy as np
+    cdef char buf[320]
+    cdef fc_status st
+    cdef int elem
+    dt = np.dtype(dtype)
+    if dt not in (np.float32, np.float64):
+        raise ValueError(f"fastconv._core.kernel_tiles: dtype must be float32 or float64, got {dt}")
+    elem = dt.itemsize
+    compiled = fc_isa_compiled().decode().split(",")
+    if isa not in compiled:
+        raise ValueError(f"fastconv._core.kernel_tiles: isa must be one of {compiled} (compiled "
+                         f"into this build), got {isa!r}")
+    cdef bytes isa_b = isa.encode()
+    cdef const char *isa_c = isa_b
+    with nogil:
+        st = fc_kernel_tiles(isa_c, elem, buf, sizeof(buf))
+    _check(st)
+    return {k: int(v) for k, v in (f.split("=") for f in buf.decode().split())}
+
+
 def config():
     return {
         "version": fc_version().decode(),

@@ -112,3 +112,4 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_set_num_threads(int n)
     int fc_get_num_threads()
     void fc_release_workspace()
+    fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n)

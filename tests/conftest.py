@@ -27,6 +27,7 @@ See :func:`assert_close`: float64 results must agree with the float64 oracle to
 ``1e-10 * max|ref|``; float32 results to ``1e-5 * sqrt(n) * max|ref|`` where n
 is the reduction length (the number of products summed into one output).
 """
+import functools
 import math
 import os
 import sys
@@ -42,6 +43,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 import fastconv  # noqa: E402
+from fastconv import _core  # noqa: E402
 
 # --------------------------------------------------------------------------- hypothesis
 
@@ -192,41 +194,24 @@ def rng(request):
 
 # --------------------------------------------------------------------------- conv cases
 
-#: Register tiles of the micro-kernels, from src/kernels/kernels_*.c (FC_LANES, FC_MR,
-#: FC_NV, FC_MR2, FC_NV2, FC_NV1, FC_RB, FC_NVR, FC_WKV, FC_WNJ) as of commit 9d88086;
-#: update when the kernels change (the edge tests also use primes and 2x+1 sizes, so a
-#: stale table weakens them but does not make them wrong).
-#: Per (ISA, float32 lanes): forward tile mr channels x nv vectors, narrow tile (used for
-#: <= mr2 output channels per group) mr2 x nv2, single-channel nv1 vectors, the 2-D/3-D
-#: single-array multi-row tile rb rows x nvr vectors, and the backward-weight tile of
-#: wkv vectors of output channels x wnj input streams.
-_KERNELS = {
-    "avx512": dict(lanes=16, mr=8, nv=3, mr2=4, nv2=6, nv1=12, rb=6, nvr=4, wkv=2, wnj=12,
-                   wkvw=4, wnjw=6, kkv=2, kp=14, wdk=8, wds=3, wds1=12),
-    "avx2": dict(lanes=8, mr=4, nv=3, mr2=2, nv2=6, nv1=6, rb=6, nvr=2, wkv=2, wnj=6,
-                 wkvw=2, wnjw=6, kkv=2, kp=6, wdk=4, wds=3, wds1=8),
-    "baseline": dict(lanes=4, mr=4, nv=2, mr2=2, nv2=4, nv1=4, rb=4, nvr=2, wkv=2, wnj=4,
-                     wkvw=2, wnjw=4, kkv=2, kp=6, wdk=4, wds=2, wds1=8),
-}
-#: Kernel rows per multi-row call (taller single-array kernels run in chunks of this).
-MROW_RMAX = 8
+@functools.lru_cache(maxsize=None)
+def _kernel_tiles(isa, dtype_name):
+    return _core.kernel_tiles(isa, dtype_name)
 
 
 def tiles(isa, dtype):
-    """Tile sizes of ``isa`` for ``dtype`` (float64 has half the lanes): a dict with
-    mr, nr, mr2, nr2, nr1 (forward), rb, rnr (multi-row), wk, wnj, wkw, wnjw
-    (backward-weight: the standard and the wide tile, used when it pads k no more),
-    wdk, wds (pixel-vectorised backward-weight: grad_out rows x input streams, used for
-    4+ images with fewer than wk output channels or at most 48 (c, t) input streams;
-    1 x wds1 with one output channel a group) and kw, kp (channels-vectorised
-    forward: kw output channels x up to kp pixels of a row)."""
-    k = _KERNELS[isa]
-    lanes = k["lanes"] // (2 if np.dtype(dtype) == np.float64 else 1)
-    return dict(mr=k["mr"], nr=k["nv"] * lanes, mr2=k["mr2"], nr2=k["nv2"] * lanes,
-                nr1=k["nv1"] * lanes, rb=k["rb"], rnr=k["nvr"] * lanes,
-                wk=k["wkv"] * lanes, wnj=k["wnj"], wkw=k["wkvw"] * lanes, wnjw=k["wnjw"],
-                kw=k["kkv"] * lanes, kp=k["kp"], wdk=k["wdk"], wds=k["wds"], wds1=k["wds1"],
-                lanes=lanes)
+    """Register tiles of ``isa``'s kernels for ``dtype``, read from the library's kernel
+    tables (fc_kernel_tiles: the only copy of the numbers; float64 has half the lanes).
+    A dict of ints: lanes; mr, nr (forward tile: output channels x pixels), mr2, nr2 (the
+    narrow tile, for <= mr2 output channels a group), nr1 (one output channel); rb, rnr
+    (2-D/3-D single-array multi-row tile: rows x pixels); wk, wnj, wkw, wnjw, wkn, wnjn
+    (backward-weight: output channels x input streams, the standard, the wide tile used
+    when it pads k no more, and the one-vector tile); wdk, wds (pixel-vectorised
+    backward-weight: grad_out rows x input streams, used for 4+ images with fewer than
+    wk output channels or at most 48 (c, t) input streams; 1 x wds1 with one output
+    channel a group); kw, kp (channels-vectorised forward: kw output channels x up to kp
+    pixels of a row)."""
+    return dict(_kernel_tiles(isa, np.dtype(dtype).name))
 
 
 def edge_channels(isa, dtype, extra=(1, 2, 5, 13)):

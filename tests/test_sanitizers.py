@@ -1,15 +1,21 @@
 """The C library under AddressSanitizer + UndefinedBehaviorSanitizer, at every tile edge.
 
-tests/c/test_kernels.c checks every public C entry point against naive C loops at output
-widths and channel counts just below, at and above each register tile of every kernel,
-under every ISA the CPU supports.  Here it is compiled *together with the library sources*
-(src/*.c, src/kernels/*.c, with CMakeLists.txt's per-file ISA flags) in a temporary
-directory:
+Two C drivers are compiled *together with the library sources* (src/*.c, src/kernels/*.c,
+with CMakeLists.txt's per-file ISA flags) in a temporary directory:
+
+* tests/c/test_kernels.c checks every public C entry point against naive C loops at output
+  widths and channel counts just below, at and above each register tile of every kernel,
+  under every ISA the CPU supports;
+* tests/c/test_microkernels.c calls every micro-kernel of every ISA table directly (the
+  tables are internal symbols, hidden in the shared library) against naive loops written
+  from the contracts in src/internal.h, with every buffer at its exact size;
+
+each built twice, once per mode (the library objects are shared by both drivers):
 
 * with ``gcc -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer
   -fno-sanitize-recover=all`` and run with leak detection on: any ASan / UBSan / LSan
   report, or any mismatch (non-zero exit), fails the test;
-* once more at -O2 without sanitizers (the optimised code paths and the numbers).
+* at -O2 without sanitizers (the optimised code paths and the numbers).
 
 The sources are read from the repository checkout this file lives in (tests/../src),
 whatever fastconv package pytest imports.  Skips, saying why, only when gcc is missing
@@ -24,7 +30,8 @@ import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
-DRIVER = os.path.join(ROOT, "tests", "c", "test_kernels.c")
+DRIVERS = {name: os.path.join(ROOT, "tests", "c", name + ".c")
+           for name in ("test_kernels", "test_microkernels")}
 TIMEOUT = 240
 
 X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i486", "i586", "i686")
@@ -36,7 +43,7 @@ LSAN_SUPP = "leak:libgomp.so\n"
 
 
 def _sources():
-    if not os.path.isdir(SRC) or not os.path.isfile(DRIVER):
+    if not os.path.isdir(SRC) or not all(os.path.isfile(d) for d in DRIVERS.values()):
         pytest.skip(f"no library sources next to the tests ({SRC}): not a repository checkout")
     every = sorted(os.path.join(d, f) for d, _, fs in os.walk(SRC) for f in fs if f.endswith(".c"))
     # files named *_avx2.c / *_avx512.c get their ISA's flags (as in CMakeLists.txt), one
@@ -58,7 +65,8 @@ def _kernel_flags(path):
 
 
 def _build(tmp, tag, mode_flags):
-    """Compile the library sources and the driver with mode_flags; return the binary."""
+    """Compile the library sources and both drivers with mode_flags; return
+    {driver name: binary}."""
     gcc = shutil.which("gcc")
     if not gcc:
         pytest.skip("gcc is not on PATH: cannot build the library sources with sanitizers")
@@ -71,7 +79,7 @@ def _build(tmp, tag, mode_flags):
     os.makedirs(outdir)
     objs = []
     # one compiler per flag set, at most two at a time (the machine has two cores)
-    groups = [(files + [DRIVER], [])] + [([k], _kernel_flags(k)) for k in kernels]
+    groups = [(files + list(DRIVERS.values()), [])] + [([k], _kernel_flags(k)) for k in kernels]
     running = []
     for i, (srcs, extra) in enumerate(groups):
         sub = os.path.join(outdir, "g%d" % i)
@@ -84,14 +92,20 @@ def _build(tmp, tag, mode_flags):
             _wait(running.pop(0))
     for item in running:
         _wait(item)
-    exe = os.path.join(outdir, "test_kernels")
-    link = [gcc, *mode_flags, "-fopenmp", *objs, "-lm", "-lpthread", "-o", exe]
-    r = subprocess.run(link, capture_output=True, text=True, timeout=TIMEOUT)
-    if r.returncode != 0 and "-fsanitize" in " ".join(mode_flags) and \
-            ("cannot find" in r.stderr and "asan" in r.stderr):
-        pytest.skip("gcc cannot link the sanitizer runtimes (libasan/libubsan not installed)")
-    assert r.returncode == 0, f"link failed: {' '.join(link)}\n{r.stderr}"
-    return exe
+    driver_objs = {name: next(o for o in objs if os.path.basename(o) == name + ".o")
+                   for name in DRIVERS}
+    lib_objs = [o for o in objs if o not in driver_objs.values()]
+    exes = {}
+    for name, dobj in driver_objs.items():
+        exe = os.path.join(outdir, name)
+        link = [gcc, *mode_flags, "-fopenmp", dobj, *lib_objs, "-lm", "-lpthread", "-o", exe]
+        r = subprocess.run(link, capture_output=True, text=True, timeout=TIMEOUT)
+        if r.returncode != 0 and "-fsanitize" in " ".join(mode_flags) and \
+                ("cannot find" in r.stderr and "asan" in r.stderr):
+            pytest.skip("gcc cannot link the sanitizer runtimes (libasan/libubsan not installed)")
+        assert r.returncode == 0, f"link failed: {' '.join(link)}\n{r.stderr}"
+        exes[name] = exe
+    return exes
 
 
 def _wait(item):
@@ -114,9 +128,21 @@ SAN_REPORT_MARKERS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtim
                       "SUMMARY: AddressSanitizer", "SUMMARY: UndefinedBehaviorSanitizer")
 
 
-def test_kernels_sanitized(tmp_path):
-    exe = _build(str(tmp_path), "asan", ["-O1", "-g", "-fsanitize=address,undefined",
-                                         "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"])
+ASAN_FLAGS = ["-O1", "-g", "-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+              "-fno-sanitize-recover=all"]
+
+
+@pytest.fixture(scope="module")
+def asan_build(tmp_path_factory):
+    return _build(str(tmp_path_factory.mktemp("sanitizers")), "asan", ASAN_FLAGS)
+
+
+@pytest.fixture(scope="module")
+def o2_build(tmp_path_factory):
+    return _build(str(tmp_path_factory.mktemp("sanitizers")), "o2", ["-O2"])
+
+
+def _run_sanitized(exe, tmp_path):
     supp = tmp_path / "lsan.supp"
     supp.write_text(LSAN_SUPP)
     r = _run(exe, {
@@ -132,8 +158,23 @@ def test_kernels_sanitized(tmp_path):
     assert "0 failed" in r.stdout.splitlines()[-1], r.stdout[-2000:]
 
 
-def test_kernels_optimized(tmp_path):
-    exe = _build(str(tmp_path), "o2", ["-O2"])
+def _run_optimized(exe):
     r = _run(exe, {})
     assert r.returncode == 0, f"driver exited {r.returncode}:\n{(r.stdout + r.stderr)[-8000:]}"
     assert "0 failed" in r.stdout.splitlines()[-1], r.stdout[-2000:]
+
+
+def test_kernels_sanitized(asan_build, tmp_path):
+    _run_sanitized(asan_build["test_kernels"], tmp_path)
+
+
+def test_kernels_optimized(o2_build):
+    _run_optimized(o2_build["test_kernels"])
+
+
+def test_microkernels_sanitized(asan_build, tmp_path):
+    _run_sanitized(asan_build["test_microkernels"], tmp_path)
+
+
+def test_microkernels_optimized(o2_build):
+    _run_optimized(o2_build["test_microkernels"])

@@ -213,6 +213,16 @@ FC_API int fc_get_num_threads(void);
 /* The library keeps up to four idle workspaces between calls (re-faulting large buffers
  * costs more than small convolutions); this frees them. */
 FC_API void fc_release_workspace(void);
+/* The register tiles of one ISA's micro-kernels ("baseline", "avx2", "avx512") for one
+ * element type (elem_bytes 4: float, 8: double), as one NUL-terminated line of
+ * space-separated name=value pairs in buf (n bytes; 320 always suffice), e.g.
+ *   "lanes=16 mr=8 nr=48 mr2=4 nr2=96 nr1=192 wk=32 wnj=12 ... kw=32 kp=14"
+ * with the fields lanes, mr, nr, mr2, nr2, nr1, wk, wnj, wkw, wnjw, wkn, wnjn, wdk, wds,
+ * wds1, rb, rnr, kw, kp in that order (their meaning: src/internal.h).  For tests and
+ * tuning tools, which thus hold no copy of the numbers.  FC_EINVAL for an unknown isa
+ * or elem_bytes, a NULL pointer or a buffer too small (buf then holds "" if n > 0);
+ * FC_EUNSUPPORTED for an ISA not compiled in (one the CPU cannot run is fine). */
+FC_API fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

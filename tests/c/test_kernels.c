@@ -4,12 +4,8 @@
  * (fc_set_isa), in float and double, with stride / dilation / padding / groups / flip
  * variants.
  *
- * Tiles (output channels x output pixels), f32; f64 halves the pixel counts:
- *   avx512: forward 8x48, narrow 4x96, single-channel 192, multi-row 6 rows x 64,
- *           backward-weight 32 out-channels x 12 streams, wide 64x6, narrow 8x12,
- *           channels-vectorised 32 out-channels x 1..14 pixels
- *   avx2:   4x24, 2x48, 48, 6x16, 16x6, 8x12, 16x6
- *   base:   4x8, 2x16, 16, 4x8, 8x4, 4x8, 8x6
+ * The tile sizes are read at run time from the kernel tables (fc_kernel_tiles, for
+ * every ISA compiled in and both element types), the only place they are written down.
  *
  * It is built by tests/test_sanitizers.py together with the library *sources* under
  * AddressSanitizer + UndefinedBehaviorSanitizer (every buffer below is allocated at its
@@ -35,29 +31,69 @@
 
 /* ------------------------------------------------------------------ tile-edge sweeps */
 
-/* pixel tile widths of every kernel (f32 and the f64 halves), 1 and a few primes; the
- * sweeps use w-1, w, w+1 of each */
-static const int64_t pix_tiles[] = {3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 192};
+/* pixel and channel tile widths of every kernel compiled in, f32 and f64, from
+ * fc_kernel_tiles: pixel tiles (forward nr, nr2, nr1, multi-row rnr, a vector's lanes,
+ * channels-vectorised kp) and channel tiles (forward mr, mr2, multi-row rb,
+ * backward-weight wk, channels-vectorised kw); the sweeps use w-1, w, w+1 of each */
+static const char *const pix_fields[] = {"lanes", "nr", "nr2", "nr1", "rnr", "kp"};
+static const char *const ch_fields[] = {"mr", "mr2", "rb", "wk", "kw"};
+static int64_t pix_tiles[64], ch_tiles[64];
+static int n_pix_tiles, n_ch_tiles;
 static const int64_t pix_extra[] = {1, 2, 7, 13, 29, 37, 53, 97, 101, 191, 193};
-/* channel tiles (forward 2/4/8, multi-row 6, backward-weight 8/16/32) */
-static const int64_t ch_tiles[] = {2, 4, 6, 8, 16, 32};
 
-static int64_t widths[64];
+static int64_t widths[256];
 static int n_widths;
 
-static void add_width(int64_t w)
+/* v added to the set a[0..*n) (at most cap entries) unless there or below 1 */
+static void add_unique(int64_t *a, int *n, int cap, int64_t v)
 {
-    if (w < 1) return;
-    for (int i = 0; i < n_widths; ++i)
-        if (widths[i] == w) return;
-    widths[n_widths++] = w;
+    if (v < 1) return;
+    for (int i = 0; i < *n; ++i)
+        if (a[i] == v) return;
+    if (*n < cap) a[(*n)++] = v;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    const int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* the value of "name=" in a fc_kernel_tiles line, -1 if absent */
+static int64_t tile_field(const char *line, const char *name)
+{
+    const size_t n = strlen(name);
+    for (const char *p = line; p && *p; p = strchr(p, ' ')) {
+        while (*p == ' ') ++p;
+        if (strncmp(p, name, n) == 0 && p[n] == '=') return atoll(p + n + 1);
+    }
+    return -1;
+}
+
+static void read_tiles(void)
+{
+    char isas[128], line[320];
+    snprintf(isas, sizeof isas, "%s", fc_isa_compiled());
+    for (char *tok = strtok(isas, ","); tok; tok = strtok(NULL, ","))
+        for (int eb = 4; eb <= 8; eb += 4) {
+            EXPECT_ST(fc_kernel_tiles(tok, eb, line, sizeof line), FC_OK);
+            for (size_t f = 0; f < sizeof pix_fields / sizeof pix_fields[0]; ++f)
+                add_unique(pix_tiles, &n_pix_tiles, 64, tile_field(line, pix_fields[f]));
+            for (size_t f = 0; f < sizeof ch_fields / sizeof ch_fields[0]; ++f)
+                add_unique(ch_tiles, &n_ch_tiles, 64, tile_field(line, ch_fields[f]));
+        }
+    qsort(pix_tiles, (size_t)n_pix_tiles, sizeof(int64_t), cmp_i64);
+    qsort(ch_tiles, (size_t)n_ch_tiles, sizeof(int64_t), cmp_i64);
+    EXPECT(n_pix_tiles > 0 && n_ch_tiles > 0, "no tile sizes read from fc_kernel_tiles");
 }
 
 static void build_widths(void)
 {
-    for (size_t i = 0; i < sizeof pix_tiles / sizeof pix_tiles[0]; ++i)
-        for (int64_t dw = -1; dw <= 1; ++dw) add_width(pix_tiles[i] + dw);
-    for (size_t i = 0; i < sizeof pix_extra / sizeof pix_extra[0]; ++i) add_width(pix_extra[i]);
+    read_tiles();
+    for (int i = 0; i < n_pix_tiles; ++i)
+        for (int64_t dw = -1; dw <= 1; ++dw) add_unique(widths, &n_widths, 256, pix_tiles[i] + dw);
+    for (size_t i = 0; i < sizeof pix_extra / sizeof pix_extra[0]; ++i)
+        add_unique(widths, &n_widths, 256, pix_extra[i]);
 }
 
 static char name_buf[256];
@@ -111,7 +147,7 @@ static void test_conv_tiles(void)
     }
     /* 2: output channel counts across every channel tile, at a few pixel-tile edges */
     static const int64_t few_w[] = {1, 7, 12, 13, 47, 48, 49};
-    for (size_t t = 0; t < sizeof ch_tiles / sizeof ch_tiles[0]; ++t)
+    for (size_t t = 0; t < (size_t)n_ch_tiles; ++t)
         for (int64_t dk = -1; dk <= 1; ++dk) {
             const int64_t K = ch_tiles[t] + dk;
             for (size_t j = 0; j < sizeof few_w / sizeof few_w[0]; ++j)
