@@ -575,7 +575,9 @@ def set_isa(name):
 
 def config():
     """Build and run-time configuration: version, selected ISA, ISAs compiled and
-    supported, OpenMP on or off, default threads, compiler."""
+    supported, OpenMP on or off, default threads, compiler, and ``"tuning"``: the
+    tuning table in force (the L1d and L2 sizes read from this machine, every
+    threshold of the planners)."""
     return _core.config()
 
 
@@ -584,4 +586,6 @@ def show_config():
     for k, v in config().items():
         if isinstance(v, list):
             v = ", ".join(v)
+        if isinstance(v, dict):
+            v = " ".join(f"{a}={b}" for a, b in v.items())
         print(f"{k:>14}: {v}")

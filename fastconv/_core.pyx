@@ -358,4 +358,15 @@ def config():
         "openmp": bool(fc_has_openmp()),
         "num_threads": fc_get_num_threads(),
         "compiler": fc_compiler().decode(),
+        "tuning": _tuning(),
     }
+
+
+cdef dict _tuning():
+    cdef char buf[4096]
+    _check(fc_tuning_describe(buf, 4096))
+    out = {}
+    for item in buf.decode().split():
+        k, _, v = item.partition("=")
+        out[k] = float(v) if "." in v or "e" in v else int(v)
+    return out

@@ -100,6 +100,7 @@ cdef extern from "fastconv.h" nogil:
                                     const int64_t *in2_shape, fc_mode mode, fc_boundary boundary,
                                     fc_dtype dtype, int num_threads, char *buf, size_t n)
     fc_status fc_plan_force(const char *spec)
+    fc_status fc_tuning_describe(char *buf, size_t n)
 
     const char *fc_status_message(fc_status s)
     const char *fc_version()

@@ -317,3 +317,26 @@ def test_typical_plans():
     # single arrays: multi-row kernels in 2-D, the engine in 1-D
     assert plan(fastconv.correlate2d, z((512, 512), f32), z((5, 5), f32))["single"] == "mrow"
     assert plan(fastconv.correlate, z((100000,), f32), z((31,), f32))["single"] == "engine"
+
+
+def test_tuning_table_reports_the_machine_and_takes_overrides(tmp_path):
+    t = fastconv.config()["tuning"]
+    for key in ("l1d_bytes", "l2_bytes", "pack_bytes_per_thread", "kvec_margin", "bw_chunk_bytes"):
+        assert key in t
+    if hasattr(os, "sysconf") and "SC_LEVEL2_CACHE_SIZE" in os.sysconf_names:
+        assert t["l2_bytes"] == max(os.sysconf("SC_LEVEL2_CACHE_SIZE"), 0)
+    # an override reaches the planners: no image is small enough to pack privately
+    code = ("import numpy as np, fastconv\n"
+            "x = np.zeros((16, 8, 28, 28), np.float32); w = np.zeros((16, 8, 3, 3), np.float32)\n"
+            "t = fastconv.config()['tuning']\n"
+            "p = fastconv.explain(fastconv.conv_forward, x, w, padding=1, num_threads=2)\n"
+            "print(p['sched'], t['private_pack_max_bytes'], t['band_rows'], t['kvec_margin'])\n")
+    env = dict(os.environ, FASTCONV_TUNING="private_pack_max_bytes=1,nosuchfield=3,band_rows=-2,kvec_margin=x")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["rounds", "1", str(t["band_rows"]), str(t["kvec_margin"])]
+    env.pop("FASTCONV_TUNING")
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120,
+                       cwd=tmp_path)
+    assert r.stdout.split()[0] == "private"

@@ -210,6 +210,10 @@ FC_API const char *fc_compiler(void);
 /* Library-wide default thread count; n <= 0 restores the OpenMP default (OMP_NUM_THREADS). */
 FC_API fc_status fc_set_num_threads(int n);
 FC_API int fc_get_num_threads(void);
+/* The tuning table in force, as "field=value" pairs into buf (n bytes, NUL-terminated):
+ * the cache sizes read from this machine (l1d_bytes, l2_bytes; 0 where the OS does not
+ * say) and every threshold the planners use.  FC_EINVAL if buf is too small. */
+FC_API fc_status fc_tuning_describe(char *buf, size_t n);
 /* The library keeps up to four idle workspaces between calls (re-faulting large buffers
  * costs more than small convolutions); this frees them. */
 FC_API void fc_release_workspace(void);

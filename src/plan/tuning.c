@@ -1,8 +1,17 @@
-/* The tuning table's values (see tuning.h for what each field means).  The machine's
- * cache sizes are recorded here; the planners' byte budgets are fixed values for now,
- * equal on every machine, so that results depend on the shapes alone. */
+/* The tuning table's values (see tuning.h for what each field means).  The byte budgets
+ * are the values measured on a core with 48 KB of L1d and 2 MB of L2 (benchmarks/
+ * ANALYSIS.md, "The tuning table"); the caches of the machine that runs them are read
+ * once (sysconf) and reported with the table.  Fields that change the order of a sum are
+ * fixed values, equal on every machine, so that results depend on the shapes and the
+ * ISA alone.  FASTCONV_TUNING="field=value,..." overrides fields for experiments (an
+ * unknown field or a bad value is ignored). */
 #include <pthread.h>
+#include <stdio.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
+#include "internal.h"
 #include "plan/tuning.h"
 
 static fc_tuning table;
@@ -18,6 +27,47 @@ static int64_t cache_bytes(int level)
     (void)level;
 #endif
     return v > 0 ? (int64_t)v : 0;
+}
+
+/* The fields FASTCONV_TUNING may set, by name. */
+#define FIELD(name, kind) {#name, offsetof(fc_tuning, name), kind}
+static const struct {
+    const char *name;
+    size_t off;
+    char kind; /* 'i': int64_t, 'n': int, 'd': double */
+} fields[] = {
+    FIELD(min_macs_per_thread, 'd'), FIELD(pack_bytes_per_thread, 'i'), FIELD(l1_slab_bytes, 'i'),
+    FIELD(jobs_per_thread, 'n'), FIELD(tiles_per_job_max, 'n'), FIELD(private_pack_max_bytes, 'i'),
+    FIELD(band_min_bytes, 'i'), FIELD(band_rows, 'n'), FIELD(band_min_rows, 'n'), FIELD(stream_min_bytes, 'i'),
+    FIELD(kvec_min_reduction, 'i'), FIELD(kvec_margin, 'd'), FIELD(kvec_many_taps, 'n'),
+    FIELD(kvec_block_job_weight_bytes, 'i'), FIELD(bw_dot_min_images, 'i'), FIELD(bw_dot_max_streams, 'i'),
+    FIELD(bw_dot_max_runs, 'i'), FIELD(bw_dot_part_max, 'i'), FIELD(bw_dot_jobs_per_thread, 'i'),
+    FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
+    FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
+};
+
+/* "field=value,...": each known field with a positive value is set. */
+static void apply_overrides(fc_tuning *t, const char *spec)
+{
+    if (!spec) return;
+    char buf[1024];
+    if (strlen(spec) >= sizeof buf) return;
+    strcpy(buf, spec);
+    char *save = NULL;
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(item, '='), *end = NULL;
+        if (!eq) continue;
+        *eq = '\0';
+        const double v = strtod(eq + 1, &end);
+        if (end == eq + 1 || *end != '\0' || !(v > 0) || v > 9.0e18) continue;
+        for (size_t f = 0; f < sizeof fields / sizeof fields[0]; ++f) {
+            if (strcmp(item, fields[f].name) != 0) continue;
+            char *dst = (char *)t + fields[f].off;
+            if (fields[f].kind == 'd') *(double *)dst = v;
+            else if (fields[f].kind == 'n' && v <= 2147483647.0) *(int *)dst = (int)v;
+            else if (fields[f].kind == 'i') *(int64_t *)dst = (int64_t)v;
+        }
+    }
 }
 
 static void table_init(void)
@@ -55,10 +105,29 @@ static void table_init(void)
     t->bw_part_max = (int64_t)1 << 22;
     t->bw_transpose_channels = 16;
     t->bw_scatter_channels = 32;
+    apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
 const fc_tuning *fc_tuning_get(void)
 {
     pthread_once(&table_once, table_init);
     return &table;
+}
+
+fc_status fc_tuning_describe(char *buf, size_t n)
+{
+    if (!buf || n == 0) return FC_EINVAL;
+    const fc_tuning *t = fc_tuning_get();
+    size_t len = (size_t)snprintf(buf, n, "l1d_bytes=%lld l2_bytes=%lld", (long long)t->l1d_bytes,
+                                  (long long)t->l2_bytes);
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0] && len < n; ++f) {
+        const char *src = (const char *)t + fields[f].off;
+        if (fields[f].kind == 'd')
+            len += (size_t)snprintf(buf + len, n - len, " %s=%g", fields[f].name, *(const double *)src);
+        else if (fields[f].kind == 'n')
+            len += (size_t)snprintf(buf + len, n - len, " %s=%d", fields[f].name, *(const int *)src);
+        else
+            len += (size_t)snprintf(buf + len, n - len, " %s=%lld", fields[f].name, (long long)*(const int64_t *)src);
+    }
+    return len < n ? FC_OK : FC_EINVAL;
 }
