@@ -113,18 +113,20 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
 
     Parameters
     ----------
-    x : array_like, shape (N, C, *spatial)
+    x : array_like, shape ``(N, C, *spatial)``
         1, 2 or 3 spatial axes, told apart by the rank.
-    w : array_like, shape (K, C // groups, *kernel)
+    w : array_like, shape ``(K, C // groups, *kernel)``
         The kernels, one per output channel.
     bias : array_like, shape (K,), optional
         Added to every output pixel of channel k.
-    stride, dilation : int or one int per spatial axis, default 1
-        The step between output pixels and between kernel taps.
+    stride : int or one int per spatial axis, default 1
+        The step between output pixels.
     padding : int, one int per axis, one (low, high) pair per axis, or a string, default 0
         Zeros added around each spatial axis; "valid" is 0, "same" keeps the size
         (stride 1 only; an odd total puts the extra element on the high side, as
         PyTorch does), "full" is ``dilation*(k-1)`` on both sides.
+    dilation : int or one int per spatial axis, default 1
+        The step between kernel taps.
     groups : int, default 1
         Channel groups: C and K must both be divisible by it; group g maps input
         channels ``g*C/G ...`` to output channels ``g*K/G ...``.
@@ -138,7 +140,7 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
 
     Returns
     -------
-    numpy.ndarray, shape (N, K, *out_spatial)
+    numpy.ndarray, shape ``(N, K, *out_spatial)``
         float32 when every input is float32, float64 otherwise; see
         :func:`conv_output_shape` for the spatial size.
 
@@ -219,9 +221,9 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
 
     Parameters
     ----------
-    grad_out : array_like, shape (N, K, *out_spatial)
+    grad_out : array_like, shape ``(N, K, *out_spatial)``
         dLoss/dy, of the shape the forward call returned.
-    w : array_like, shape (K, C // groups, *kernel)
+    w : array_like, shape ``(K, C // groups, *kernel)``
         The forward call's kernels.
     input_shape : sequence of ints
         ``(N, C, *spatial)``, the shape of x (it fixes the size a strided forward pass
@@ -300,9 +302,9 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
 
     Parameters
     ----------
-    x : array_like, shape (N, C, *spatial)
+    x : array_like, shape ``(N, C, *spatial)``
         The forward call's input.
-    grad_out : array_like, shape (N, K, *out_spatial)
+    grad_out : array_like, shape ``(N, K, *out_spatial)``
         dLoss/dy.
     weight_shape : sequence of ints
         ``(K, C // groups, *kernel)``, the shape of w.
@@ -371,7 +373,7 @@ def conv_backward_bias(grad_out: ArrayLike, *, out: Optional[NDArray[Any]] = Non
 
     Parameters
     ----------
-    grad_out : array_like, shape (N, K, *out_spatial)
+    grad_out : array_like, shape ``(N, K, *out_spatial)``
         dLoss/dy, with 1 to 3 spatial axes.
     out : numpy.ndarray, optional
         As in :func:`conv_forward`, of shape ``(K,)``.

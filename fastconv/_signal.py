@@ -107,7 +107,8 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
 
     Equal to ``scipy.signal.correlate(in1, in2, mode, method="direct")`` for real
     inputs: ``z[k] = sum_l in1[l] * in2[l - k + ...]`` with the output size given by
-    ``mode`` ("full": n1+n2-1, "same": n1, centred as SciPy does, "valid": |n1-n2|+1).
+    ``mode`` ("full": ``n1+n2-1``, "same": ``n1``, centred as SciPy does, "valid":
+    ``|n1-n2|+1``).
     In "valid" mode, when in2 is the larger array in every dimension the inputs are
     swapped and the result reversed, exactly as SciPy does.
 

@@ -463,10 +463,11 @@ _PARAMS_DOC = """
     in_channels, out_channels : int
         Channels of the input and of the output; both divisible by ``groups``.
     kernel_size : int or tuple of {nd} ints
-    stride, dilation : int or tuple of {nd} ints, keyword-only, default 1
+    stride : int or tuple of {nd} ints, keyword-only, default 1
     padding : keyword-only, default 0
         An int, one int per axis, one ``(low, high)`` pair per axis, ``"valid"``,
         ``"same"`` (stride 1 only) or ``"full"``, as in :func:`fastconv.conv_forward`.
+    dilation : int or tuple of {nd} ints, keyword-only, default 1
     groups : int, keyword-only, default 1
     bias : bool, keyword-only, default True
         False: no bias; :attr:`bias` and :attr:`grad_bias` are None.
