@@ -36,7 +36,7 @@ extensions = [
     "fastconv_capi",
 ]
 
-exclude_patterns = ["_build", "ARCHITECTURE.md"]
+exclude_patterns = ["_build", "_generated", "ARCHITECTURE.md"]
 templates_path = ["_templates"]
 autosummary_generate = True
 autosummary_imported_members = True
@@ -52,9 +52,15 @@ numpydoc_validation_exclude = {r"\.__repr__$", r"^fastconv\.reference\.", r"\.__
                                r"dilation|groups|flip_filters|dtype|weight|bias|grad_weight|"
                                r"grad_bias)$"}
 
+# torch is optional (the migration page's PyTorch checks run where it is installed, as in
+# .ci/run); everything else the examples import is in the docs extra
 doctest_global_setup = """
 import numpy as np
 import fastconv
+try:
+    import torch
+except ImportError:
+    torch = None
 """
 doctest_test_doctest_blocks = "default"
 
@@ -63,6 +69,7 @@ plot_html_show_source_link = False
 plot_html_show_formats = False
 plot_formats = [("png", 100)]
 plot_rcparams = {"figure.autolayout": True, "font.size": 9}
+plot_working_directory = os.path.abspath(".")   # the docs/ folder
 plot_pre_code = "import numpy as np\nimport fastconv\nimport matplotlib.pyplot as plt\n"
 
 html_theme = "pydata_sphinx_theme"
@@ -105,3 +112,15 @@ def _check_public_names(app, env):
 
 def setup(app):
     app.connect("env-check-consistency", _check_public_names)
+    app.connect("config-inited", _latest_benchmark_chart)
+
+
+def _latest_benchmark_chart(app, config):
+    """Copy the newest benchmarks/results/*.png to _generated/benchmark-latest.png (the
+    performance page shows it; result files are named by date, so the newest sorts last)."""
+    import glob
+    import shutil
+    charts = sorted(glob.glob(os.path.join(app.srcdir, "..", "benchmarks", "results", "*.png")))
+    if charts:
+        os.makedirs(os.path.join(app.srcdir, "_generated"), exist_ok=True)
+        shutil.copyfile(charts[-1], os.path.join(app.srcdir, "_generated", "benchmark-latest.png"))

@@ -233,8 +233,9 @@ def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: st
     in1, in2 : array_like, 2-D
         Real arrays; dtypes as in :func:`correlate`.
     mode : {"full", "same", "valid"}, default "full"
-        "same" is centred as SciPy centres correlate2d: the window starts n2//2
-        before each output (for even kernels this differs from :func:`correlate`).
+        "same" is centred as SciPy centres correlate2d: the window starts
+        ``(n2-1)//2`` before each output, where :func:`correlate`'s starts ``n2//2``
+        before (they differ for even kernels).
     boundary : {"fill", "wrap", "symm"}, default "fill"
         How in1 is extended outside its bounds: with ``fillvalue``, periodically,
         or mirrored with the edge repeated (``np.pad(mode="symmetric")``).  SciPy's
@@ -271,6 +272,15 @@ def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: st
     array([[ 5.,  7.,  9.],
            [13., 15., 17.],
            [21., 23., 25.]])
+
+    With an even kernel, "same" windows start ``(n2-1)//2`` before the output
+    (:func:`correlate` starts them ``n2//2`` before):
+
+    >>> a = np.array([[1.0, 2.0, 3.0, 4.0, 5.0]])
+    >>> fastconv.correlate2d(a, [[1.0, 10.0]], "same")
+    array([[21., 32., 43., 54.,  5.]])
+    >>> fastconv.correlate(a, [[1.0, 10.0]], "same")
+    array([[10., 21., 32., 43., 54.]])
 
     Every boundary matches SciPy:
 
