@@ -457,7 +457,7 @@ _INTS = "tuple of int"
 
 #: resolve_conv results by argument (a training loop repeats the same few layers):
 #: the checks cost ~25 us a call, more than a small convolution's arithmetic
-_RESOLVED = {}
+_RESOLVED: dict = {}
 _RESOLVED_MAX = 256
 
 

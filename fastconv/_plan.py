@@ -7,11 +7,14 @@ public functions of :mod:`fastconv._api` pass each C call through :func:`run`, w
 normally just calls it; while :func:`explain` is asking (in this thread) it returns
 the plan instead, and with ``FASTCONV_VERBOSE=1`` it prints one line per call.
 """
+from __future__ import annotations
+
 import contextlib
 import os
 import sys
 import threading
 import time
+from typing import Any, Callable, Dict, Iterator
 
 from . import _core
 
@@ -80,25 +83,47 @@ def run(fname, call, describe, arrays):
     return result
 
 
-def explain(fn, *args, **kwargs):
+def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]:
     """The plan ``fn(*args, **kwargs)`` would run, computed without running it.
 
-    ``fn`` is any fastconv function that computes (``correlate``, ``convolve2d``,
-    ``conv_forward``, ``conv_backward_weight``, ..., or a layer's ``forward``); the
-    arguments are those of the call, validated exactly as the call validates them (an
-    invalid argument raises the same error).  Returns a dict with at least
-    ``"function"``, ``"algorithm"``, ``"kernel"``, ``"mode"``, ``"isa"``, ``"dtype"``,
-    ``"threads"`` and ``"workspace_bytes"``, plus the plan's other decisions (tile,
-    scheduler, blocking).  For a function that makes several C calls (a layer's
-    ``backward``), the plan of the first.  A call with nothing to compute (an empty
-    output) has ``"algorithm": "none"``.  Outputs are allocated but not written; an
-    ``out=`` array is left as it was.
+    The arguments are those of the call, validated exactly as the call validates them
+    (an invalid argument raises the same error).  For a function that makes several C
+    calls (a layer's ``backward``), the plan of the first.  A call with nothing to
+    compute (an empty output) has ``"algorithm": "none"``.  Outputs are allocated but
+    not written; an ``out=`` array is left as it was.
 
+    Parameters
+    ----------
+    fn : callable
+        Any fastconv function that computes (``correlate``, ``convolve2d``,
+        ``conv_forward``, ``conv_backward_weight``, ..., or a layer's ``forward``).
+    *args, **kwargs
+        The arguments of the call.
+
+    Returns
+    -------
+    dict
+        At least ``"function"``, ``"algorithm"``, ``"kernel"``, ``"mode"``, ``"isa"``,
+        ``"dtype"``, ``"threads"`` and ``"workspace_bytes"``, plus the plan's other
+        decisions (tile, scheduler, blocking); integer values are ints.
+
+    Raises
+    ------
+    TypeError
+        ``fn`` is not a function of fastconv; or, as the call would, an argument of
+        the wrong type.
+    ValueError
+        As the call would, for an argument out of its domain.
+
+    Examples
+    --------
     >>> import numpy as np, fastconv
     >>> p = fastconv.explain(fastconv.conv_forward, np.zeros((1, 8, 16, 16), np.float32),
     ...                      np.zeros((16, 8, 3, 3), np.float32), padding=1)
-    >>> p["algorithm"], p["dtype"]
-    ('direct', 'float32')
+    >>> p["algorithm"], p["dtype"], p["function"]
+    ('direct', 'float32', 'conv_forward')
+    >>> isinstance(p["workspace_bytes"], int)
+    True
     """
     if not callable(fn) or not str(getattr(fn, "__module__", "")).startswith("fastconv"):
         raise TypeError(f"explain: fn must be a function of fastconv (or a method of its layers), "
@@ -123,7 +148,7 @@ def explain(fn, *args, **kwargs):
 
 
 @contextlib.contextmanager
-def forced(spec):
+def forced(spec: str) -> Iterator[None]:
     """Force plan decisions inside a with-block (tests only; process-wide, not
     thread-safe): ``"fmode=kvec"``, ``"bwmode=dot,bwtile=narrow"``, ...; see
     fc_plan_force in fastconv.h for the keys."""

@@ -33,12 +33,17 @@ Parameters and gradients are updated *in place*: :meth:`parameters` returns the
 layer's own arrays, and assigning ``layer.weight = array`` copies into the existing
 buffer, so an optimiser holding the pairs stays valid.
 """
+from __future__ import annotations
+
 import math
 import numbers
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from ._api import conv_backward_bias, conv_backward_input, conv_backward_weight, conv_forward
+from ._api import IntOrTuple, Padding
 from ._api import conv_output_shape as _conv_output_shape
 from ._params import as_int_tuple, normalize_conv_params
 
@@ -113,9 +118,11 @@ class _ConvNd:
     _nd = 0
     _spatial = ""
 
-    def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0,
-                 dilation=1, groups=1, bias=True, flip_filters=False, dtype="float32",
-                 seed=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: IntOrTuple, *,
+                 stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
+                 groups: int = 1, bias: bool = True, flip_filters: bool = False,
+                 dtype: DTypeLike = "float32",
+                 seed: Union[None, int, np.random.Generator] = None) -> None:
         cls = type(self).__name__
         nd = self._nd
         in_channels = _positive_int(cls, "in_channels", in_channels)
@@ -150,16 +157,19 @@ class _ConvNd:
         # weights up to rounding.
         w_shape = (out_channels, in_channels // params.groups) + kernel
         fan_in = (in_channels // params.groups) * math.prod(kernel)
-        self._weight = (rng.standard_normal(w_shape) * math.sqrt(2.0 / fan_in)).astype(dt)
-        self._grad_weight = np.zeros(w_shape, dtype=dt)
+        self._weight: NDArray[Any] = (rng.standard_normal(w_shape)
+                                      * math.sqrt(2.0 / fan_in)).astype(dt)
+        self._grad_weight: NDArray[Any] = np.zeros(w_shape, dtype=dt)
+        self._bias: Optional[NDArray[Any]]
+        self._grad_bias: Optional[NDArray[Any]]
         if has_bias:
             self._bias = np.zeros(out_channels, dtype=dt)
             self._grad_bias = np.zeros(out_channels, dtype=dt)
         else:
             self._bias = None
             self._grad_bias = None
-        self._x = None
-        self._out_shape = None
+        self._x: Optional[NDArray[Any]] = None
+        self._out_shape: Optional[Tuple[int, ...]] = None
 
     # ------------------------------------------------------------ hyper-parameters
 
@@ -180,7 +190,7 @@ class _ConvNd:
     # ------------------------------------------------------------ parameters
 
     @property
-    def weight(self):
+    def weight(self) -> NDArray[Any]:
         """The kernel, shape ``(out_channels, in_channels // groups, *kernel_size)``.
 
         Assigning an array copies it into this buffer (same shape required).
@@ -188,7 +198,7 @@ class _ConvNd:
         return self._weight
 
     @weight.setter
-    def weight(self, value):
+    def weight(self, value: ArrayLike) -> None:
         cls = type(self).__name__
         arr = _real_array(cls, "weight", value)
         if arr.shape != self._weight.shape:
@@ -197,7 +207,7 @@ class _ConvNd:
         self._weight[...] = arr
 
     @property
-    def bias(self):
+    def bias(self) -> Optional[NDArray[Any]]:
         """The bias, shape ``(out_channels,)``, or None for a layer made with ``bias=False``.
 
         Assigning an array copies it into this buffer.
@@ -205,7 +215,7 @@ class _ConvNd:
         return self._bias
 
     @bias.setter
-    def bias(self, value):
+    def bias(self, value: Optional[ArrayLike]) -> None:
         cls = type(self).__name__
         if self._bias is None:
             if value is None:
@@ -217,41 +227,102 @@ class _ConvNd:
         self._bias[...] = arr
 
     @property
-    def grad_weight(self):
+    def grad_weight(self) -> NDArray[Any]:
         """Accumulated dLoss/dweight (same shape as :attr:`weight`)."""
         return self._grad_weight
 
     @property
-    def grad_bias(self):
+    def grad_bias(self) -> Optional[NDArray[Any]]:
         """Accumulated dLoss/dbias, or None when the layer has no bias."""
         return self._grad_bias
 
-    def parameters(self):
-        """``[(weight, grad_weight), (bias, grad_bias)]`` (no bias pair when bias=False).
+    def parameters(self) -> List[Tuple[NDArray[Any], NDArray[Any]]]:
+        """The (parameter, gradient) pairs, for an optimiser.
 
         The arrays are the layer's own: an optimiser updates ``param`` in place
         (``param -= lr * grad``).
+
+        Returns
+        -------
+        list of (numpy.ndarray, numpy.ndarray)
+            ``[(weight, grad_weight), (bias, grad_bias)]`` (no bias pair when the layer
+            was made with ``bias=False``).
+
+        Raises
+        ------
+        None
+            It cannot fail.
+
+        Examples
+        --------
+        >>> from fastconv.layers import Conv2d
+        >>> conv = Conv2d(3, 8, 3, seed=0)
+        >>> [p.shape for p, g in conv.parameters()]
+        [(8, 3, 3, 3), (8,)]
         """
         pairs = [(self._weight, self._grad_weight)]
-        if self._bias is not None:
+        if self._bias is not None and self._grad_bias is not None:
             pairs.append((self._bias, self._grad_bias))
         return pairs
 
-    def zero_grad(self):
-        """Reset the accumulated gradients to zero (in place)."""
+    def zero_grad(self) -> None:
+        """Reset the accumulated gradients to zero (in place).
+
+        Returns
+        -------
+        None
+
+        Raises
+        ------
+        None
+            It cannot fail.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastconv.layers import Conv1d
+        >>> conv = Conv1d(1, 2, 3, seed=0)
+        >>> y = conv.forward(np.ones((1, 1, 8)))
+        >>> _ = conv.backward(np.ones_like(y))
+        >>> conv.zero_grad()
+        >>> float(np.abs(conv.grad_weight).sum())
+        0.0
+        """
         self._grad_weight.fill(0)
         if self._grad_bias is not None:
             self._grad_bias.fill(0)
 
     # ------------------------------------------------------------ passes
 
-    def _conv_kwargs(self):
+    def _conv_kwargs(self) -> dict:
         return dict(stride=self._stride, padding=self._pads, dilation=self._dilation,
                     groups=self._groups, flip=self._flip)
 
-    def output_shape(self, input_shape):
-        """The shape :meth:`forward` returns for an input of ``input_shape``
-        ``(N, in_channels, *spatial)``."""
+    def output_shape(self, input_shape: Tuple[int, ...]) -> Tuple[int, ...]:
+        """The shape :meth:`forward` returns for an input of ``input_shape``.
+
+        Parameters
+        ----------
+        input_shape : tuple of ints
+            ``(N, in_channels, *spatial)``.
+
+        Returns
+        -------
+        tuple of ints
+            ``(N, out_channels, *out_spatial)``.
+
+        Raises
+        ------
+        ValueError
+            ``input_shape`` of the wrong rank or channel count, or too small for the
+            kernel.
+
+        Examples
+        --------
+        >>> from fastconv.layers import Conv2d
+        >>> Conv2d(1, 16, 3, stride=2, padding=1).output_shape((4, 1, 28, 28))
+        (4, 16, 14, 14)
+        """
         cls = type(self).__name__
         shape = tuple(input_shape)
         if len(shape) != self._nd + 2 or shape[1] != self._in_channels:
@@ -261,7 +332,7 @@ class _ConvNd:
                                   padding=self._pads, dilation=self._dilation,
                                   groups=self._groups)
 
-    def forward(self, x):
+    def forward(self, x: ArrayLike) -> NDArray[Any]:
         """Compute the layer's output and keep ``x`` for :meth:`backward`.
 
         Parameters
@@ -273,7 +344,23 @@ class _ConvNd:
 
         Returns
         -------
-        ndarray, shape ``(N, out_channels, *out_spatial)``, of the layer's dtype
+        numpy.ndarray
+            Shape ``(N, out_channels, *out_spatial)``, of the layer's dtype.
+
+        Raises
+        ------
+        TypeError
+            ``x`` of a non-real dtype.
+        ValueError
+            ``x`` of the wrong rank or channel count, or too small for the kernel.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastconv.layers import Conv2d
+        >>> conv = Conv2d(3, 8, 3, padding="same", seed=0)
+        >>> conv.forward(np.zeros((2, 3, 10, 10))).shape
+        (2, 8, 10, 10)
         """
         cls = type(self).__name__
         xa = _real_array(cls, "x", x)
@@ -291,7 +378,8 @@ class _ConvNd:
 
     __call__ = forward
 
-    def backward(self, grad_out, *, input_grad=True):
+    def backward(self, grad_out: ArrayLike, *,
+                 input_grad: bool = True) -> Optional[NDArray[Any]]:
         """Back-propagate ``grad_out = dLoss/dy`` through the last :meth:`forward`.
 
         Adds ``dLoss/dweight`` to :attr:`grad_weight` and ``dLoss/dbias`` to
@@ -306,10 +394,31 @@ class _ConvNd:
 
         Returns
         -------
-        ndarray of the last input's shape (``dLoss/dx``), or None
+        numpy.ndarray or None
+            ``dLoss/dx``, of the last input's shape, or None when ``input_grad=False``.
+
+        Raises
+        ------
+        RuntimeError
+            No :meth:`forward` call yet.
+        TypeError
+            ``grad_out`` of a non-real dtype, or a non-bool ``input_grad``.
+        ValueError
+            ``grad_out`` not of the last forward output's shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from fastconv.layers import Conv2d
+        >>> conv = Conv2d(3, 8, 3, seed=0)
+        >>> x = np.ones((2, 3, 6, 6), np.float32)
+        >>> y = conv.forward(x)
+        >>> gx = conv.backward(np.ones_like(y))
+        >>> gx.shape, conv.grad_weight.shape, conv.grad_bias.tolist()[:2]
+        ((2, 3, 6, 6), (8, 3, 3, 3), [32.0, 32.0])
         """
         cls = type(self).__name__
-        if self._x is None:
+        if self._x is None or self._out_shape is None:
             raise RuntimeError(f"{cls}: backward called before forward (the layer has no "
                                f"input to differentiate with respect to)")
         ga = _real_array(cls, "grad_out", grad_out)
@@ -320,7 +429,7 @@ class _ConvNd:
         ga = np.ascontiguousarray(ga, dtype=self._dtype)
         kw = self._conv_kwargs()
         self._grad_weight += conv_backward_weight(self._x, ga, self._weight.shape, **kw)
-        if self._bias is not None:
+        if self._grad_bias is not None:
             self._grad_bias += conv_backward_bias(ga)
         if not input_grad:
             return None
@@ -328,8 +437,8 @@ class _ConvNd:
 
     # ------------------------------------------------------------ repr
 
-    def __repr__(self):
-        def axes(t):
+    def __repr__(self) -> str:
+        def axes(t: Tuple[int, ...]) -> Union[int, Tuple[int, ...]]:
             return t[0] if len(set(t)) == 1 else t
 
         parts = [str(self._in_channels), str(self._out_channels),
@@ -354,10 +463,11 @@ _PARAMS_DOC = """
     in_channels, out_channels : int
         Channels of the input and of the output; both divisible by ``groups``.
     kernel_size : int or tuple of {nd} ints
-    stride, dilation : int or tuple of {nd} ints, keyword-only, default 1
+    stride : int or tuple of {nd} ints, keyword-only, default 1
     padding : keyword-only, default 0
         An int, one int per axis, one ``(low, high)`` pair per axis, ``"valid"``,
         ``"same"`` (stride 1 only) or ``"full"``, as in :func:`fastconv.conv_forward`.
+    dilation : int or tuple of {nd} ints, keyword-only, default 1
     groups : int, keyword-only, default 1
     bias : bool, keyword-only, default True
         False: no bias; :attr:`bias` and :attr:`grad_bias` are None.
@@ -374,25 +484,39 @@ _PARAMS_DOC = """
     ------
     TypeError, ValueError
         For a wrong argument, with a message naming it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from fastconv.layers import {cls}
+    >>> conv = {cls}(2, 4, 3, padding=1, seed=0)
+    >>> conv
+    {cls}(2, 4, kernel_size=3, stride=1, padding=1, dtype='float32')
+    >>> x = np.ones((1, 2) + (5,) * {nd}, np.float32)
+    >>> y = conv.forward(x)
+    >>> y.shape == (1, 4) + (5,) * {nd}
+    True
+    >>> conv.backward(np.ones_like(y)).shape == x.shape
+    True
 """
 
 
 class Conv1d(_ConvNd):
     __doc__ = ("1-D convolution layer: x ``(N, C, L)`` -> y ``(N, K, L_out)``.\n"
-               + _PARAMS_DOC.format(nd=1))
+               + _PARAMS_DOC.format(nd=1, cls="Conv1d"))
     _nd = 1
     _spatial = "L"
 
 
 class Conv2d(_ConvNd):
     __doc__ = ("2-D convolution layer: x ``(N, C, H, W)`` -> y ``(N, K, H_out, W_out)``.\n"
-               + _PARAMS_DOC.format(nd=2))
+               + _PARAMS_DOC.format(nd=2, cls="Conv2d"))
     _nd = 2
     _spatial = "H, W"
 
 
 class Conv3d(_ConvNd):
     __doc__ = ("3-D convolution layer: x ``(N, C, D, H, W)`` -> y "
-               "``(N, K, D_out, H_out, W_out)``.\n" + _PARAMS_DOC.format(nd=3))
+               "``(N, K, D_out, H_out, W_out)``.\n" + _PARAMS_DOC.format(nd=3, cls="Conv3d"))
     _nd = 3
     _spatial = "D, H, W"

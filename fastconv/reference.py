@@ -15,8 +15,8 @@ the kernel's own tolerance.
 
 Conventions for the batched functions (PyTorch's conv1d/2d/3d):
 
-* ``x`` is (N, C, *spatial), ``w`` is (K, C // groups, *kernel), the output is
-  (N, K, *out); 1, 2 or 3 spatial dims, told apart by the rank.
+* ``x`` is ``(N, C, *spatial)``, ``w`` is ``(K, C // groups, *kernel)``, the output is
+  ``(N, K, *out)``; 1, 2 or 3 spatial dims, told apart by the rank.
 * ``conv_forward`` is a cross-correlation (no kernel flip), like every deep
   learning framework; ``flip=True`` rotates the kernel 180 degrees over its
   spatial axes first, giving a true convolution.
@@ -354,7 +354,7 @@ def conv_forward(x, w, bias=None, *, stride=1, padding=0, dilation=1, groups=1, 
     is the group of output channel ``k`` and ``Cg = C / groups``.
 
     With ``flip=True`` the kernel is rotated 180 degrees over its spatial axes
-    first (a true convolution).  Returns float64 of shape (N, K, *out).
+    first (a true convolution).  Returns float64 of shape ``(N, K, *out)``.
     """
     fname = "conv_forward"
     x, w = _conv_arrays(fname, x, w)
@@ -392,7 +392,7 @@ def conv_backward_input(grad_out, w, input_shape, *, stride=1, padding=0, dilati
     """Gradient of ``sum(grad_out * conv_forward(x, w, ...))`` with respect to ``x``.
 
     Equal to ``torch.nn.grad.conv{1,2,3}d_input``.  ``input_shape`` is the
-    full shape (N, C, *spatial) of ``x``: with stride > 1 several input sizes
+    full shape ``(N, C, *spatial)`` of ``x``: with stride > 1 several input sizes
     give the same output size, so it cannot be inferred.  Input elements that
     no output reads (the tail left over by the stride) get 0.
 
@@ -440,7 +440,7 @@ def conv_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0, dila
     """Gradient of ``sum(grad_out * conv_forward(x, w, ...))`` with respect to ``w``.
 
     Equal to ``torch.nn.grad.conv{1,2,3}d_weight``.  ``weight_shape`` is the
-    full shape (K, C // groups, *kernel) of ``w``.  Each weight tap gathers
+    full shape ``(K, C // groups, *kernel)`` of ``w``.  Each weight tap gathers
     ``grad_out`` times the input it multiplied in the forward pass: for stride
     and dilation 1 this is the valid correlation of the padded ``x`` with
     ``grad_out``, summed over the batch.  With ``flip=True`` the result is
@@ -478,7 +478,7 @@ def conv_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0, dila
 def conv_backward_bias(grad_out):
     """Gradient with respect to ``bias``: ``grad_out`` summed over batch and space.
 
-    ``grad_out`` is (N, K, *out) with 1 to 3 spatial dims; returns (K,).
+    ``grad_out`` is ``(N, K, *out)`` with 1 to 3 spatial dims; returns (K,).
     """
     fname = "conv_backward_bias"
     grad_out = _as_real_f64(fname, "grad_out", grad_out)

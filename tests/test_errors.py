@@ -7,12 +7,14 @@ rejection by the C library itself surfaces as a Python exception, not a crash.
 the read-only ``config``) fails the test if it is reached.
 """
 import re
+import sys
 
 import numpy as np
 import pytest
 
 import fastconv as fc
 import fastconv._api as api
+import fastconv._runtime
 from fastconv import reference as R
 
 
@@ -34,7 +36,11 @@ class _CGuard:
 
 @pytest.fixture
 def no_c(monkeypatch):
-    monkeypatch.setattr(api, "_core", _CGuard(api._core))
+    # every fastconv module that calls C (the public functions live in several)
+    for mod in list(sys.modules.values()):
+        if getattr(mod, "__name__", "").startswith("fastconv.") and hasattr(mod, "_core") \
+                and mod.__name__ != "fastconv._core":
+            monkeypatch.setattr(mod, "_core", _CGuard(mod._core))
 
 
 X = np.zeros((1, 2, 5, 5))
@@ -325,7 +331,7 @@ def test_unsupported_isa_is_a_value_error(monkeypatch):
             return dict(cfg, isa_supported=["baseline"])
 
     if not missing:
-        monkeypatch.setattr(api, "_core", Fake())
+        monkeypatch.setattr(fastconv._runtime, "_core", Fake())
         missing = ["avx512"]
     with pytest.raises(ValueError, match=re.escape(repr(missing[-1]))):
         fc.set_isa(missing[-1])
