@@ -205,10 +205,12 @@ def test_config_contents():
     """config() has exactly the documented keys with sensible values: the version equals the
     installed distribution's and fastconv.__version__; the ISA in use is supported;
     supported ISAs are compiled ones and include baseline; openmp is a bool; num_threads
-    equals get_num_threads(); the compiler is named."""
+    equals get_num_threads(); the compiler is named; the tuning table is there."""
     cfg = fc.config()
     assert set(cfg) == {"version", "isa", "isa_compiled", "isa_supported", "openmp",
-                        "num_threads", "compiler"}
+                        "num_threads", "compiler", "tuning"}
+    assert cfg["tuning"]["l1d_bytes"] >= 0 and cfg["tuning"]["l2_bytes"] >= 0
+    assert all(v > 0 for k, v in cfg["tuning"].items() if k not in ("l1d_bytes", "l2_bytes"))
     assert cfg["version"] == fc.__version__ == importlib.metadata.version("fastconv")
     assert isinstance(cfg["isa_compiled"], list) and isinstance(cfg["isa_supported"], list)
     assert "baseline" in cfg["isa_supported"]
@@ -239,7 +241,8 @@ def test_show_config_prints_every_key(capsys):
     assert len(lines) == len(cfg)
     for key, value in cfg.items():
         line = next(ln for ln in lines if ln.split(":", 1)[0].strip() == key)
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        shown = (", ".join(value) if isinstance(value, list) else
+                 " ".join(f"{k}={v}" for k, v in value.items()) if isinstance(value, dict) else str(value))
         assert line.split(":", 1)[1].strip() == shown
 
 
