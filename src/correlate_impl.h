@@ -101,12 +101,55 @@ static fc_status FC_F(single_mrow)(const fc_prob *p, const fc_geom *g0, const FC
     return FC_OK;
 }
 
+/* Runs the correlation described by d (N = C = K = 1, stride and dilation 1) with the
+ * extension rule `boundary`; *nout = the output's element count. */
+static fc_status FC_F(single_run)(const fc_conv_desc *d, const FC_T *in1, const FC_T *in2,
+                                  int boundary, FC_T fill, FC_T *out, int num_threads,
+                                  int64_t *nout)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    *nout = p.out[0] * p.out[1] * p.out[2];
+    const FC_KT *kt = FC_ACTIVE();
+    FC_F(engine) e;
+    memset(&e, 0, sizeof e);
+    FC_F(pick_kernel)(kt, 1, 0, &e);
+    fc_geom g;
+    if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
+    g.boundary = boundary;
+    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)p.T);
+    if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
+    for (int t = 0; t < g.T; ++t) wp[t] = in2[g.tap_elem[t]];
+    if (d->ndim >= 2) {
+        const int nt = fc_resolve_threads(num_threads, FC_F(macs)(&p));
+        st = FC_F(single_mrow)(&p, &g, wp, in1, fill, out, nt);
+        fc_free(wp);
+        fc_geom_free(&g);
+        return st;
+    }
+    FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
+    e.g = &g;
+    e.sc = &sc;
+    e.N = e.G = e.R = e.M = 1;
+    e.src = in1;
+    e.src_plane = p.in[0] * p.in[1] * p.in[2];
+    e.fill = fill;
+    e.wpack = wp;
+    e.y = out;
+    e.ystride = e.ybatch = p.out[0] * p.out[1] * p.out[2];
+    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads, FC_F(macs)(&p)));
+    fc_free(wp);
+    fc_geom_free(&g);
+    return st;
+}
+
 static fc_status FC_F(single)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
                               const FC_T *in2, fc_mode mode, int half_up, int boundary, FC_T fill,
                               int flip, FC_T *out, int num_threads)
 {
     if (ndim < 1 || ndim > 3 || !in1 || !in2 || !out) return FC_EINVAL;
-    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_SYMM) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     int64_t oshape[3];
     fc_status st = fc_correlate_output_shape(ndim, s1, s2, mode, oshape);
     if (st) return st;
@@ -137,44 +180,12 @@ static fc_status FC_F(single)(int ndim, const int64_t *s1, const FC_T *in1, cons
         /* the extended input must reach o + lo + k - 1 for the last output o = out-1 */
         d.pad_high[i] = oshape[i] + lo + k - 1 - s1[i];
     }
-    fc_prob p;
-    if ((st = fc_prob_from_desc(&d, &p))) return st;
-    const FC_KT *kt = FC_ACTIVE();
-    FC_F(engine) e;
-    memset(&e, 0, sizeof e);
-    FC_F(pick_kernel)(kt, 1, 0, &e);
-    fc_geom g;
-    if ((st = fc_geom_forward(&p, e.nr, &g))) return st;
-    g.boundary = boundary;
-    FC_T *wp = fc_malloc(sizeof(FC_T) * (size_t)p.T);
-    if (!wp) { fc_geom_free(&g); return FC_ENOMEM; }
-    for (int t = 0; t < g.T; ++t) wp[t] = in2[g.tap_elem[t]];
-    if (ndim >= 2) {
-        const int nt = fc_resolve_threads(num_threads, FC_F(macs)(&p));
-        st = FC_F(single_mrow)(&p, &g, wp, in1, fill, out, nt);
-        fc_free(wp);
-        fc_geom_free(&g);
-        goto unswap;
-    }
-    FC_F(scatter) sc = {&g, {p.out[0], p.out[1], p.out[2]}, {0, 0, 0}, {1, 1, 1}};
-    e.g = &g;
-    e.sc = &sc;
-    e.N = e.G = e.R = e.M = 1;
-    e.src = in1;
-    e.src_plane = p.in[0] * p.in[1] * p.in[2];
-    e.fill = fill;
-    e.wpack = wp;
-    e.y = out;
-    e.ystride = e.ybatch = p.out[0] * p.out[1] * p.out[2];
-    st = FC_F(engine_run)(&e, fc_resolve_threads(num_threads, FC_F(macs)(&p)));
-    fc_free(wp);
-    fc_geom_free(&g);
-unswap:
+    int64_t nout;
+    st = FC_F(single_run)(&d, in1, in2, boundary, fill, out, num_threads, &nout);
     /* SciPy undoes the swap of a correlation by reversing every axis, which in C order
      * is reversing the flat array; convolution is commutative and needs nothing */
     if (!st && swapped && !flip) {
-        const int64_t n = p.out[0] * p.out[1] * p.out[2];
-        for (int64_t i = 0, j = n - 1; i < j; ++i, --j) {
+        for (int64_t i = 0, j = nout - 1; i < j; ++i, --j) {
             FC_T tmp = out[i];
             out[i] = out[j];
             out[j] = tmp;
@@ -207,4 +218,41 @@ fc_status FC_F(fc_convolve2d)(const int64_t s1[2], const FC_T *in1, const int64_
                               FC_T *out, int num_threads)
 {
     return FC_F(single)(2, s1, in1, s2, in2, mode, 0, boundary, fill, 1, out, num_threads);
+}
+
+/* scipy.ndimage.correlate on `batch` images of ndim <= 3 axes: output shape = input shape,
+ * output o reads the input extended by `boundary` at o - pad_low + j for tap j (ndimage's
+ * pad_low = w // 2 + origin: w = 3, origin 0 -> o - 1 + j).  1-D runs as 2-D rows of one. */
+fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape, const FC_T *in,
+                                const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
+                                fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
+{
+    if (ndim < 1 || ndim > 3 || batch < 0 || !in_shape || !w_shape || !pad_low) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
+    fc_conv_desc d;
+    memset(&d, 0, sizeof d);
+    d.ndim = ndim < 2 ? 2 : ndim;
+    d.batch = d.in_channels = d.out_channels = d.groups = 1;
+    int64_t img = 1;
+    for (int i = 0; i < d.ndim; ++i) {
+        const int a = i - (d.ndim - ndim); /* the caller's axis, or -1 for the added one */
+        const int64_t n = a < 0 ? 1 : in_shape[a], k = a < 0 ? 1 : w_shape[a];
+        const int64_t lo = a < 0 ? 0 : pad_low[a];
+        if (n < 1 || k < 1 || lo < 0 || lo > k - 1) return FC_EINVAL;
+        d.input[i] = n;
+        d.kernel[i] = k;
+        d.stride[i] = d.dilation[i] = 1;
+        d.pad_low[i] = lo;
+        d.pad_high[i] = k - 1 - lo;
+        if (fc_mul_ovf(img, n, &img)) return FC_EOVERFLOW;
+    }
+    if (batch == 0) return FC_OK;
+    if (!in || !w || !out) return FC_EINVAL;
+    for (int64_t b = 0; b < batch; ++b) {
+        int64_t nout;
+        fc_status st = FC_F(single_run)(&d, in + b * img, w, boundary, fill, out + b * img,
+                                        num_threads, &nout);
+        if (st) return st;
+    }
+    return FC_OK;
 }
