@@ -47,6 +47,19 @@ const fc_sep_tuning *fc_sep_tuning_get(void)
     return &t;
 }
 
+const fc_sep_kernels *fc_sep_active(void)
+{
+    const char *isa = fc_isa();
+#ifdef FC_HAVE_AVX512
+    if (!strcmp(isa, "avx512")) return &fc_sep_kernels_avx512;
+#endif
+#ifdef FC_HAVE_AVX2
+    if (!strcmp(isa, "avx2") || !strcmp(isa, "avx512")) return &fc_sep_kernels_avx2;
+#endif
+    (void)isa;
+    return &fc_sep_kernels_baseline;
+}
+
 static int64_t round_down(int64_t a, int64_t m) { return a / m * m; }
 static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
 static int64_t al(int64_t bytes) { return fc_round_up(bytes, FC_ALIGN); }

@@ -38,6 +38,24 @@ typedef struct fc_sep_tuning {
 
 const fc_sep_tuning *fc_sep_tuning_get(void);
 
+/* The micro-kernels (sep_kernels.h), one table per instruction set.
+ *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
+ *         antisymmetric odd kernel, 0 neither)
+ *   box:  out row i (at out + i*ldo) = mean of rows r[i .. i+K-1], i < n, by running sums
+ *         in double (acc: nb doubles of scratch) */
+typedef struct fc_sep_kernels {
+    void (*rows_f32)(int64_t K, const float *const *r, const float *w, int sym, int64_t nb, float *out);
+    void (*rows_f64)(int64_t K, const double *const *r, const double *w, int sym, int64_t nb, double *out);
+    void (*box_f32)(int64_t K, const float *const *r, int64_t n, int64_t nb, double *acc, float *out,
+                    int64_t ldo);
+    void (*box_f64)(int64_t K, const double *const *r, int64_t n, int64_t nb, double *acc, double *out,
+                    int64_t ldo);
+} fc_sep_kernels;
+
+extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;
+/* The table of the ISA in use (fc_isa()), the baseline one where no other is compiled. */
+const fc_sep_kernels *fc_sep_active(void);
+
 typedef enum fc_sep_kind { FC_SEP_LANES = 0, FC_SEP_LINES = 1 } fc_sep_kind;
 
 /* A 1-D pass's decomposition (pure function of the shapes, strides, taps and threads). */

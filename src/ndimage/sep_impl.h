@@ -9,10 +9,6 @@
 #define FC_F(name) FC_CAT2(name, FC_S)
 #endif
 
-/* Lanes kept in one accumulator block of the correlation kernel: a few vectors, so the
- * sums stay in registers or L1 across the K taps. */
-#define FC_SEP_CHUNK 64
-
 /* 1: odd and symmetric, -1: odd and antisymmetric, 0: neither, with SciPy's tolerance
  * (|w[c+i] -+ w[c-i]| <= DBL_EPSILON); K = 3, w = (-1, 0, 1): -1. */
 static int FC_F(sep_symmetry)(int64_t K, const FC_T *w)
@@ -26,57 +22,6 @@ static int FC_F(sep_symmetry)(int64_t K, const FC_T *w)
     for (int64_t i = 1; i <= c; ++i)
         if (fabs((double)w[c + i] + (double)w[c - i]) > 2.220446049250313e-16) return 0;
     return -1;
-}
-
-/* out[b] = sum_j w[j] * r[j][b] for b < nb, in SciPy's order (see the file comment). */
-static void FC_F(sep_rows)(int64_t K, const FC_T *const *r, const FC_T *w, int sym, int64_t nb,
-                           FC_T *out)
-{
-    FC_T acc[FC_SEP_CHUNK];
-    const int64_t c = K / 2;
-    for (int64_t b0 = 0; b0 < nb; b0 += FC_SEP_CHUNK) {
-        const int64_t m = nb - b0 < FC_SEP_CHUNK ? nb - b0 : FC_SEP_CHUNK;
-        if (sym) {
-            const FC_T *mid = r[c] + b0, wc = w[c];
-            for (int64_t b = 0; b < m; ++b) acc[b] = mid[b] * wc;
-            for (int64_t j = 0; j < c; ++j) {
-                const FC_T *lo = r[j] + b0, *hi = r[K - 1 - j] + b0, wj = w[j];
-                if (sym > 0)
-                    for (int64_t b = 0; b < m; ++b) acc[b] += (lo[b] + hi[b]) * wj;
-                else
-                    for (int64_t b = 0; b < m; ++b) acc[b] += (lo[b] - hi[b]) * wj;
-            }
-        } else {
-            const FC_T *last = r[K - 1] + b0, wl = w[K - 1];
-            for (int64_t b = 0; b < m; ++b) acc[b] = last[b] * wl;
-            for (int64_t j = 0; j < K - 1; ++j) {
-                const FC_T *x = r[j] + b0, wj = w[j];
-                for (int64_t b = 0; b < m; ++b) acc[b] += x[b] * wj;
-            }
-        }
-        memcpy(out + b0, acc, sizeof(FC_T) * (size_t)m);
-    }
-}
-
-/* Running mean of K rows over n outputs, nb lanes: out row i (at out + i*ldo) is the mean
- * of rows r[i .. i+K-1], by SciPy's recurrence in double (acc holds nb running sums):
- *   acc = r[0] + .. + r[K-1];  acc += r[i+K-1] - r[i-1] for i >= 1;  out = acc / K. */
-static void FC_F(sep_box)(int64_t K, const FC_T *const *r, int64_t n, int64_t nb, double *acc,
-                          FC_T *out, int64_t ldo)
-{
-    const double dk = (double)K;
-    for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;
-    for (int64_t j = 0; j < K; ++j)
-        for (int64_t b = 0; b < nb; ++b) acc[b] += (double)r[j][b];
-    for (int64_t b = 0; b < nb; ++b) out[b] = (FC_T)(acc[b] / dk);
-    for (int64_t i = 1; i < n; ++i) {
-        const FC_T *add = r[i + K - 1], *sub = r[i - 1];
-        FC_T *o = out + i * ldo;
-        for (int64_t b = 0; b < nb; ++b) {
-            acc[b] += (double)add[b] - (double)sub[b];
-            o[b] = (FC_T)(acc[b] / dk);
-        }
-    }
 }
 
 /* Copy source positions [s0, s0 + len) of a line (n elements, stride sn) into ext,
@@ -105,6 +50,7 @@ typedef struct FC_F(sep_args) {
     const FC_T *in;
     const int64_t *is, *os; /* element strides (outer, n, inner) */
     const FC_T *w;
+    const fc_sep_kernels *k;
     int sym, boundary;
     FC_T fill;
     FC_T *out;
@@ -135,11 +81,11 @@ static void FC_F(sep_lanes_job)(const FC_F(sep_args) *a, int64_t job, char *scra
         for (int64_t j = 0; j < nb; ++j) fillrow[j] = a->fill;
     FC_T *dst = a->out + o * a->os[0] + c0;
     if (p->uniform) {
-        FC_F(sep_box)(p->K, rows, p->n, nb, acc, dst, a->os[1]);
+        a->k->FC_F(box)(p->K, rows, p->n, nb, acc, dst, a->os[1]);
         return;
     }
     for (int64_t i = i0; i < i1; ++i)
-        FC_F(sep_rows)(p->K, rows + (i - i0), a->w, a->sym, nb, dst + i * a->os[1]);
+        a->k->FC_F(rows)(p->K, rows + (i - i0), a->w, a->sym, nb, dst + i * a->os[1]);
 }
 
 /* One LINES correlation job: lines [u*lanes, ..) of the (outer, inner) grid, band b. */
@@ -159,7 +105,7 @@ static void FC_F(sep_lines_job)(const FC_F(sep_args) *a, int64_t job, char *scra
                          len + p->K - 1, a->boundary, a->fill, ext, 1);
         FC_T *dst = a->out + o * a->os[0] + r * a->os[2] + i0 * a->os[1];
         const int direct = a->os[1] == 1;
-        FC_F(sep_rows)(p->K, rows, a->w, a->sym, len, direct ? dst : obuf);
+        a->k->FC_F(rows)(p->K, rows, a->w, a->sym, len, direct ? dst : obuf);
         if (!direct)
             for (int64_t i = 0; i < len; ++i) dst[i * a->os[1]] = obuf[i];
     }
@@ -182,7 +128,7 @@ static void FC_F(sep_box_lines_job)(const FC_F(sep_args) *a, int64_t job, char *
                          a->boundary, a->fill, ext + g, G);
     }
     for (int64_t t = 0; t < len; ++t) rows[t] = ext + t * G;
-    FC_F(sep_box)(p->K, rows, n, ng, acc, obuf, G);
+    a->k->FC_F(box)(p->K, rows, n, ng, acc, obuf, G);
     for (int64_t g = 0; g < ng; ++g) {
         const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
         FC_T *dst = a->out + o * a->os[0] + r * a->os[2];
@@ -212,7 +158,8 @@ static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int
     if (fc_mul_ovf(p.scratch_bytes, p.nthreads, &per)) return FC_EOVERFLOW;
     char *scratch = fc_malloc((size_t)per);
     if (!scratch) return FC_ENOMEM;
-    FC_F(sep_args) a = {&p, in, is, os, w, w ? FC_F(sep_symmetry)(K, w) : 0, (int)boundary, fill, out};
+    FC_F(sep_args) a = {&p, in, is, os, w, fc_sep_active(), w ? FC_F(sep_symmetry)(K, w) : 0,
+                       (int)boundary, fill, out};
 #ifdef _OPENMP
 #pragma omp parallel num_threads(p.nthreads)
 #endif
