@@ -32,7 +32,7 @@ NaN or Inf under a zero weight reaches the output (SciPy skips weights with
 RuntimeError).
 """
 import numbers
-import operator
+import threading
 import warnings
 from collections.abc import Iterable
 
@@ -243,6 +243,23 @@ def _line(src, dst, axis, w, size, pad_low, code, cval):
         _store(dst, tmp)
 
 
+_SPARE = threading.local()
+_SPARE_MAX_BYTES = 1 << 28
+
+
+def _spare(shape, dtype):
+    """A scratch array for the alternating passes, kept per thread between calls (up to
+    256 MB): a fresh one page-faults on every call, which cost as much as a pass."""
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = getattr(_SPARE, "buf", None)
+    if buf is None or buf.size < n:
+        buf = np.empty(n, np.uint8)
+        if n <= _SPARE_MAX_BYTES:
+            _SPARE.buf = buf
+    return buf[:n].view(dtype).reshape(shape)
+
+
 def _run_passes(input, output, passes, cval):
     """Passes (axis, w, size, pad_low, mode) in order, input -> output, each pass's result
     stored in output's dtype as SciPy does; for float outputs two buffers alternate so that
@@ -252,7 +269,7 @@ def _run_passes(input, output, passes, cval):
         return output
     src = input
     if output.dtype in (_F32, _F64) and len(passes) > 1 and output.size:
-        spare = np.empty(output.shape, output.dtype)
+        spare = _spare(output.shape, output.dtype)
         # pass k writes bufs[k % 2]; the last one must be output
         bufs = (output, spare) if len(passes) % 2 else (spare, output)
         for k, (axis, w, size, lo, mode) in enumerate(passes):

@@ -36,11 +36,12 @@ const fc_sep_tuning *fc_sep_tuning_get(void)
         u.l2_bytes = cache_bytes(0, 1024 * 1024);
 #endif
         u.min_lanes = 64;
-        u.max_lanes = 2048;
+        u.max_lanes = 4096;
         u.jobs_per_thread = 4;
         u.min_band = 64;
         u.min_job_elems = 8192;
         u.line_group = 16;
+        u.line_piece = 128;
         t = u;     /* racing first calls write the same values */
         ready = 1;
     }
@@ -95,9 +96,11 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
     const int64_t ext = p->n + K - 1; /* extended line length */
     if (p->inner > 1 && in_strides[2] == 1 && out_strides[2] == 1) {
         p->kind = FC_SEP_LANES;
-        /* correlation: the K rows of a block in L1 (f32, K = 11: 32 KB / 2 / 44 = 372 -> 368);
-         * running sums touch two rows and a double accumulator per lane */
-        int64_t lanes = uniform ? t->l2_bytes / 4 / (2 * elem + 8) : t->l1_bytes / 2 / (K * elem);
+        /* correlation: the K rows of a block in half of L2 (f32, K = 17, 1 MB: 7710 -> 7696
+         * lanes, clamped to max_lanes); narrower blocks fitting L1 were slower, because
+         * each output row then starts a short read in a new page, which the prefetchers
+         * do not follow.  Running sums touch two rows and a double accumulator per lane. */
+        int64_t lanes = uniform ? t->l2_bytes / 4 / (2 * elem + 8) : t->l2_bytes / 2 / (K * elem);
         lanes = clamp64(round_down(lanes, 16), t->min_lanes, t->max_lanes);
         /* more blocks when the outer count alone leaves threads idle */
         const int64_t want = t->jobs_per_thread * p->nthreads;
@@ -116,8 +119,10 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
             p->lanes = t->line_group;
             p->units = fc_ceil_div(lines, p->lanes);
             plan_bands(t, p);
-            /* interleaved extended lines, interleaved output, row pointers, accumulators */
-            p->scratch_bytes = al(elem * ext * p->lanes) + al(elem * p->n * p->lanes) +
+            /* pieces of `band` positions: interleaved extended piece, its output, row
+             * pointers for the whole line, accumulators */
+            p->band = t->line_piece;
+            p->scratch_bytes = al(elem * (p->band + K) * p->lanes) + al(elem * p->band * p->lanes) +
                                al((int64_t)sizeof(void *) * ext) + al(8 * p->lanes);
         } else {
             p->lanes = clamp64(t->min_job_elems / (p->n > 0 ? p->n : 1), 1, lines > 0 ? lines : 1);

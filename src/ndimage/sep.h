@@ -21,10 +21,10 @@
 /* Every threshold of the 1-D passes, in one place (to be folded into the global tuning
  * table); filled once from the machine by fc_sep_tuning_get. */
 typedef struct fc_sep_tuning {
-    int64_t l1_bytes;        /* per-core L1D (sysconf): a LANES block's K rows should fit, so
-                                each input row is loaded from memory once per pass */
-    int64_t l2_bytes;        /* per-core L2 (sysconf): the bound for the uniform filter's two
-                                rows plus its double accumulators */
+    int64_t l1_bytes;        /* per-core L1D (sysconf): not used by the plan yet (blocks sized
+                                to L1 defeated the prefetchers); kept for the fused bands */
+    int64_t l2_bytes;        /* per-core L2 (sysconf): a LANES block's K rows fit in half of
+                                it, so each input row is loaded from memory once per pass */
     int64_t min_lanes;       /* narrowest LANES block: narrower ones spend more on the K row
                                 pointers than on the multiply-adds */
     int64_t max_lanes;       /* widest LANES block: wider ones only cost cache */
@@ -34,6 +34,8 @@ typedef struct fc_sep_tuning {
                                 schedule than to compute */
     int64_t line_group;      /* lines interleaved by the uniform filter's LINES layout: two
                                 AVX-512 vectors of doubles */
+    int64_t line_piece;      /* positions per piece of those interleaved lines: the piece's
+                                copy in, sums and copy out stay in L1 */
 } fc_sep_tuning;
 
 const fc_sep_tuning *fc_sep_tuning_get(void);
@@ -41,15 +43,15 @@ const fc_sep_tuning *fc_sep_tuning_get(void);
 /* The micro-kernels (sep_kernels.h), one table per instruction set.
  *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
  *         antisymmetric odd kernel, 0 neither)
- *   box:  out row i (at out + i*ldo) = mean of rows r[i .. i+K-1], i < n, by running sums
- *         in double (acc: nb doubles of scratch) */
+ *   box:  out row i (at out + (i - i0)*ldo) = mean of rows r[i .. i+K-1] for i0 <= i < i1,
+ *         by running sums in double carried in acc (nb doubles) from call to call */
 typedef struct fc_sep_kernels {
     void (*rows_f32)(int64_t K, const float *const *r, const float *w, int sym, int64_t nb, float *out);
     void (*rows_f64)(int64_t K, const double *const *r, const double *w, int sym, int64_t nb, double *out);
-    void (*box_f32)(int64_t K, const float *const *r, int64_t n, int64_t nb, double *acc, float *out,
-                    int64_t ldo);
-    void (*box_f64)(int64_t K, const double *const *r, int64_t n, int64_t nb, double *acc, double *out,
-                    int64_t ldo);
+    void (*box_f32)(int64_t K, const float *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
+                    float *out, int64_t ldo);
+    void (*box_f64)(int64_t K, const double *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
+                    double *out, int64_t ldo);
 } fc_sep_kernels;
 
 extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;

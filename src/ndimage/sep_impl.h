@@ -81,7 +81,7 @@ static void FC_F(sep_lanes_job)(const FC_F(sep_args) *a, int64_t job, char *scra
         for (int64_t j = 0; j < nb; ++j) fillrow[j] = a->fill;
     FC_T *dst = a->out + o * a->os[0] + c0;
     if (p->uniform) {
-        a->k->FC_F(box)(p->K, rows, p->n, nb, acc, dst, a->os[1]);
+        a->k->FC_F(box)(p->K, rows, 0, p->n, nb, acc, dst, a->os[1]);
         return;
     }
     for (int64_t i = i0; i < i1; ++i)
@@ -111,28 +111,34 @@ static void FC_F(sep_lines_job)(const FC_F(sep_args) *a, int64_t job, char *scra
     }
 }
 
-/* One LINES running-mean job: up to `lanes` lines interleaved (element t of line g at
- * ext[t*lanes + g]) so the running sums vectorise across lines. */
+/* One LINES running-mean job: up to `lanes` lines interleaved (position t of line g at
+ * buf[t*lanes + g]) so the running sums vectorise across lines, in pieces of plan.band
+ * outputs: the piece of outputs [i0, i1) reads extended positions [i0 - 1, i1 + K - 1)
+ * (from 0 for the first piece), copied in just before. */
 static void FC_F(sep_box_lines_job)(const FC_F(sep_args) *a, int64_t job, char *scratch)
 {
     const fc_sep_plan *p = a->p;
-    const int64_t G = p->lanes, n = p->n, len = n + p->K - 1, lines = p->outer * p->inner;
+    const int64_t G = p->lanes, n = p->n, K = p->K, P = p->band, lines = p->outer * p->inner;
     const int64_t g0 = job * G, ng = lines - g0 < G ? lines - g0 : G;
-    FC_T *ext = (FC_T *)scratch;
-    FC_T *obuf = (FC_T *)(scratch + fc_round_up((int64_t)sizeof(FC_T) * len * G, FC_ALIGN));
-    const FC_T **rows = (const FC_T **)((char *)obuf + fc_round_up((int64_t)sizeof(FC_T) * n * G, FC_ALIGN));
-    double *acc = (double *)((char *)rows + fc_round_up((int64_t)sizeof(void *) * len, FC_ALIGN));
-    for (int64_t g = 0; g < ng; ++g) {
-        const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
-        FC_F(sep_extend)(a->in + o * a->is[0] + r * a->is[2], n, a->is[1], -p->pad_low, len,
-                         a->boundary, a->fill, ext + g, G);
-    }
-    for (int64_t t = 0; t < len; ++t) rows[t] = ext + t * G;
-    a->k->FC_F(box)(p->K, rows, n, ng, acc, obuf, G);
-    for (int64_t g = 0; g < ng; ++g) {
-        const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
-        FC_T *dst = a->out + o * a->os[0] + r * a->os[2];
-        for (int64_t i = 0; i < n; ++i) dst[i * a->os[1]] = obuf[i * G + g];
+    FC_T *buf = (FC_T *)scratch;
+    FC_T *obuf = (FC_T *)(scratch + fc_round_up((int64_t)sizeof(FC_T) * (P + K) * G, FC_ALIGN));
+    const FC_T **rows = (const FC_T **)((char *)obuf + fc_round_up((int64_t)sizeof(FC_T) * P * G, FC_ALIGN));
+    double *acc = (double *)((char *)rows + fc_round_up((int64_t)sizeof(void *) * (n + K - 1), FC_ALIGN));
+    for (int64_t i0 = 0; i0 < n; i0 += P) {
+        const int64_t i1 = i0 + P < n ? i0 + P : n;
+        const int64_t t0 = i0 > 0 ? i0 - 1 : 0, t1 = i1 + K - 1; /* extended positions read */
+        for (int64_t g = 0; g < ng; ++g) {
+            const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
+            FC_F(sep_extend)(a->in + o * a->is[0] + r * a->is[2], n, a->is[1], t0 - p->pad_low,
+                             t1 - t0, a->boundary, a->fill, buf + g, G);
+        }
+        for (int64_t t = t0; t < t1; ++t) rows[t] = buf + (t - t0) * G;
+        a->k->FC_F(box)(K, rows, i0, i1, ng, acc, obuf, G);
+        for (int64_t g = 0; g < ng; ++g) {
+            const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
+            FC_T *dst = a->out + o * a->os[0] + r * a->os[2];
+            for (int64_t i = i0; i < i1; ++i) dst[i * a->os[1]] = obuf[(i - i0) * G + g];
+        }
     }
 }
 

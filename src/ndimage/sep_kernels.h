@@ -80,26 +80,31 @@
         }                                                                                        \
     }
 
-/* Running mean of K rows over n outputs, nb lanes, by SciPy's recurrence in double:
- *   acc = r[0] + .. + r[K-1];  acc += r[i+K-1] - r[i-1] for i >= 1;  out row i = acc / K
- * (out row i at out + i*ldo; acc holds nb doubles). */
+/* Running mean of K rows for outputs i in [i0, i1), nb lanes, by SciPy's recurrence in
+ * double: acc = r[0] + .. + r[K-1] (at i0 = 0); acc += r[i+K-1] - r[i-1] for i >= 1;
+ * out row i = acc / K, at out + (i - i0)*ldo.  acc (nb doubles) carries the sums from
+ * one call to the next, so a line may be processed in consecutive pieces; only rows
+ * r[i-1] and r[i+K-1] of the piece are read (r[0..K-1] for i0 = 0). */
 #define FC_SK_BOX(T, NAME)                                                                       \
-    static void NAME(int64_t K, const T *const *r, int64_t n, int64_t nb, double *acc, T *out,   \
-                     int64_t ldo)                                                                \
+    static void NAME(int64_t K, const T *const *r, int64_t i0, int64_t i1, int64_t nb,            \
+                     double *acc, T *out, int64_t ldo)                                           \
     {                                                                                            \
         const double dk = (double)K;                                                             \
-        for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;                                           \
-        for (int64_t j = 0; j < K; ++j) {                                                        \
-            const T *x = r[j];                                                                   \
-            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                             \
+        if (i0 == 0 && i1 > 0) {                                                                 \
+            for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;                                       \
+            for (int64_t j = 0; j < K; ++j) {                                                    \
+                const T *x = r[j];                                                               \
+                for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                         \
+            }                                                                                    \
+            for (int64_t b = 0; b < nb; ++b) out[b] = (T)(acc[b] / dk);                          \
+            i0 = 1;                                                                              \
+            out += ldo;                                                                          \
         }                                                                                        \
-        for (int64_t b = 0; b < nb; ++b) out[b] = (T)(acc[b] / dk);                              \
-        for (int64_t i = 1; i < n; ++i) {                                                        \
+        for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
             const T *add = r[i + K - 1], *sub = r[i - 1];                                        \
-            T *o = out + i * ldo;                                                                \
             for (int64_t b = 0; b < nb; ++b) {                                                   \
                 acc[b] += (double)add[b] - (double)sub[b];                                       \
-                o[b] = (T)(acc[b] / dk);                                                         \
+                out[b] = (T)(acc[b] / dk);                                                       \
             }                                                                                    \
         }                                                                                        \
     }
