@@ -277,6 +277,46 @@ def ndimage_line(object a, object out, object w, int64_t size, int64_t pad_low, 
     _check(st)
 
 
+def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0, int b0,
+                  object w1, int64_t pad1, int b1, double fill, int nthreads):
+    """correlate1d along axis 1 (w0) and axis 2 (w1) of the 3-D arrays a -> out, fused;
+    rows (axis 2) contiguous in both, same dtype, not overlapping."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa, wa0, wa1
+    cdef int i
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_sep2d: float32 or float64 only")
+    cdef bint f32 = a.dtype.char == "f"
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_sep2d: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_sep2d: a and out shapes differ")
+    for w in (w0, w1):
+        if w.ndim != 1 or w.dtype != a.dtype or not w.flags.c_contiguous or w.shape[0] < 1:
+            raise ValueError("fastconv._core.ndimage_sep2d: weights must be 1-D contiguous of a's dtype")
+    cdef int64_t k0 = w0.shape[0], k1 = w1.shape[0]
+    wa0 = w0.__array_interface__["data"][0]
+    wa1 = w1.__array_interface__["data"][0]
+    cdef fc_status st
+    cdef fc_boundary bd0 = <fc_boundary>b0, bd1 = <fc_boundary>b1
+    with nogil:
+        if f32:
+            st = fc_correlate_sep2d_f32(ish, <const float *>ia, ist, col_first, <const float *>wa0, k0,
+                                        pad0, bd0, <const float *>wa1, k1, pad1, bd1, <float>fill,
+                                        <float *>oa, ost, nthreads)
+        else:
+            st = fc_correlate_sep2d_f64(ish, <const double *>ia, ist, col_first, <const double *>wa0, k0,
+                                        pad0, bd0, <const double *>wa1, k1, pad1, bd1, fill,
+                                        <double *>oa, ost, nthreads)
+    _check(st)
+
+
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
                       tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
     """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""

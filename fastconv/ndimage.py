@@ -260,25 +260,65 @@ def _spare(shape, dtype):
     return buf[:n].view(dtype).reshape(shape)
 
 
+def _fused(src, dst, p, q, cval):
+    """Passes p then q (correlations along the last two axes) fused in one C call; False
+    (nothing done) where the arrays do not allow it."""
+    nd = src.ndim
+    if p[1] is None or q[1] is None or nd < 2 or {p[0], q[0]} != {nd - 2, nd - 1}:
+        return False
+    ct = _ct(src, dst)
+    if dst.dtype != ct or np.may_share_memory(src, dst):
+        return False
+    if src.dtype != ct:
+        src = src.astype(ct)
+    a3, o3 = _view3(src, nd - 2), _view3(dst, nd - 2)
+    if a3 is None or o3 is None or a3.strides[2] != ct.itemsize or o3.strides[2] != ct.itemsize:
+        return False
+    col, row = (p, q) if p[0] == nd - 2 else (q, p)
+    _core.ndimage_sep2d(a3, o3, p[0] == nd - 2, np.ascontiguousarray(col[1], dtype=ct), col[3],
+                        _MODES[col[4]], np.ascontiguousarray(row[1], dtype=ct), row[3],
+                        _MODES[row[4]], float(cval), 0)
+    return True
+
+
 def _run_passes(input, output, passes, cval):
     """Passes (axis, w, size, pad_low, mode) in order, input -> output, each pass's result
-    stored in output's dtype as SciPy does; for float outputs two buffers alternate so that
-    each pass reads and writes the image once and the last one lands in output."""
+    stored in output's dtype as SciPy does.  For float outputs two buffers alternate so
+    that each step reads and writes the image once and the last one lands in output; a
+    step is one pass, or two correlations along the last two axes fused through bands."""
     if not passes:
         _store(output, input)
         return output
-    src = input
-    if output.dtype in (_F32, _F64) and len(passes) > 1 and output.size:
-        spare = _spare(output.shape, output.dtype)
-        # pass k writes bufs[k % 2]; the last one must be output
-        bufs = (output, spare) if len(passes) % 2 else (spare, output)
-        for k, (axis, w, size, lo, mode) in enumerate(passes):
-            _line(src, bufs[k % 2], axis, w, size, lo, mode, cval)
-            src = bufs[k % 2]
+    if output.dtype not in (_F32, _F64) or output.size == 0:
+        src = input
+        for axis, w, size, lo, mode in passes:
+            _line(src, output, axis, w, size, lo, mode, cval)
+            src = output
         return output
-    for axis, w, size, lo, mode in passes:
-        _line(src, output, axis, w, size, lo, mode, cval)
-        src = output
+    nd = input.ndim
+    steps, k = [], 0
+    while k < len(passes):
+        p = passes[k]
+        q = passes[k + 1] if k + 1 < len(passes) else None
+        if q is not None and p[1] is not None and q[1] is not None and \
+                {p[0], q[0]} == {nd - 2, nd - 1}:
+            steps.append((p, q))
+            k += 2
+        else:
+            steps.append((p,))
+            k += 1
+    spare = _spare(output.shape, output.dtype) if len(steps) > 1 else None
+    # step k writes bufs[k % 2]; the last one must be output
+    bufs = (output, spare) if len(steps) % 2 else (spare, output)
+    src = input
+    for k, step in enumerate(steps):
+        dst = bufs[k % 2]
+        if len(step) == 1 or not _fused(src, dst, step[0], step[1], cval):
+            s = src
+            for axis, w, size, lo, mode in step:
+                _line(s, dst, axis, w, size, lo, mode, cval)
+                s = dst
+        src = dst
     return output
 
 

@@ -395,3 +395,30 @@ def test_runtime_error_cases_are_both():
         fn.correlate(X, np.ones(3))
     with pytest.raises(ValueError):
         fn.correlate(X, np.ones(3))
+
+
+def test_fused_passes_equal_separate_passes(monkeypatch):
+    """Two passes over the last two axes are fused through bands (column pass first for
+    gaussian_filter, row pass first for sobel along the last axis): bit-identical to the
+    same passes run one by one, for every mode pair, with threads."""
+    calls = []
+    real = fn._core.ndimage_sep2d
+    monkeypatch.setattr(fn._core, "ndimage_sep2d", lambda *a: (calls.append(a[2]), real(*a)))
+    r = rng(20)
+    for dt in (np.float32, np.float64):
+        for shape in [(37, 41), (3, 50, 29), (130, 7)]:
+            x = r.standard_normal(shape).astype(dt)
+            nd = len(shape)
+            for modes in [("reflect", "constant"), ("wrap", "mirror"), ("nearest", "nearest")]:
+                m = ("reflect",) * (nd - 2) + modes
+                g = fn._gaussian_kernel1d(1.7, 0, 6)[::-1]
+                want = x
+                for ax in range(nd):
+                    want = fn.correlate1d(want, g, axis=ax, mode=m[ax], cval=0.5)
+                np.testing.assert_array_equal(fn.gaussian_filter(x, 1.7, mode=m, cval=0.5,
+                                                                 truncate=3.5), want)
+                want = fn.correlate1d(x, [-1, 0, 1], axis=nd - 1, mode=m[-1], cval=0.5)
+                for ax in range(nd - 1):
+                    want = fn.correlate1d(want, [1, 2, 1], axis=ax, mode=m[ax], cval=0.5)
+                np.testing.assert_array_equal(fn.sobel(x, axis=-1, mode=m, cval=0.5), want)
+    assert True in calls and False in calls  # both orders ran fused

@@ -176,6 +176,22 @@ FC_API fc_status fc_correlate1d_f64(const int64_t shape[3], const double *in, co
                                     const double *w, int64_t nw, int64_t pad_low, fc_boundary boundary,
                                     double fill, double *out, const int64_t out_strides[3], int num_threads);
 
+/* correlate1d along axis 1 (w0: k0 taps, pad0, boundary b0) and along axis 2 (w1, k1,
+ * pad1, b1) of a (outer, H, W) array whose rows are contiguous (in_strides[2] ==
+ * out_strides[2] == 1), fused through cache-sized bands: col_first nonzero runs the axis-1
+ * pass first (as correlate1d(correlate1d(in, w0, 1), w1, 2)), zero the axis-2 pass first.
+ * Bit-identical to the two calls of fc_correlate1d; reads and writes the image once. */
+FC_API fc_status fc_correlate_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                        int col_first, const float *w0, int64_t k0, int64_t pad0,
+                                        fc_boundary b0, const float *w1, int64_t k1, int64_t pad1,
+                                        fc_boundary b1, float fill, float *out,
+                                        const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_correlate_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                        int col_first, const double *w0, int64_t k0, int64_t pad0,
+                                        fc_boundary b0, const double *w1, int64_t k1, int64_t pad1,
+                                        fc_boundary b1, double fill, double *out,
+                                        const int64_t out_strides[3], int num_threads);
+
 /* scipy.ndimage.uniform_filter1d: the mean of `size` taps as correlate1d with equal
  * weights, by running sums in double (SciPy's recurrence; cost independent of size). */
 FC_API fc_status fc_uniform1d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],

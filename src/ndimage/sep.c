@@ -140,11 +140,13 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
 #define FC_T float
 #define FC_S f32
 #include "sep_impl.h"
+#include "sep2d_impl.h"
 #undef FC_T
 #undef FC_S
 
 #define FC_T double
 #define FC_S f64
 #include "sep_impl.h"
+#include "sep2d_impl.h"
 #undef FC_T
 #undef FC_S
