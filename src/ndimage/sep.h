@@ -67,7 +67,8 @@ typedef struct fc_sep_plan {
     int64_t outer, n, inner, K, pad_low;
     int64_t lanes;         /* LANES: inner elements per block; LINES: lines per group */
     int64_t units;         /* LANES: outer * blocks per outer; LINES: line groups */
-    int64_t band, nband;   /* output positions per job along the axis, bands per unit */
+    int64_t band, nband;   /* output positions per job along the axis, bands per unit (uniform
+                              LINES: one band, processed in pieces of `band` positions) */
     int64_t njobs;         /* units * nband */
     int nthreads;
     int64_t scratch_bytes; /* per thread, each part rounded to FC_ALIGN */
