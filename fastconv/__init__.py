@@ -29,6 +29,7 @@ from ._api import (
 )
 from ._plan import explain
 from ._paths import get_cmake_dir, get_include, get_library_dir, get_pkgconfig_dir
+from . import ndimage  # scipy.ndimage's linear filters: from fastconv import ndimage
 
 __version__ = config()["version"]
 
@@ -38,4 +39,5 @@ __all__ = [
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config",
     "show_config", "release_workspace", "explain", "__version__",
     "get_include", "get_library_dir", "get_cmake_dir", "get_pkgconfig_dir",
+    "ndimage",
 ]

@@ -211,6 +211,142 @@ def correlate(tuple s1, const real[::1] in1, tuple s2, const real[::1] in2, str 
     _check(st)
 
 
+# scipy.ndimage's mode names; for filters its grid-* names mean the same as the plain ones
+NDIMAGE_MODES = {"reflect": FC_BOUNDARY_SYMM, "grid-mirror": FC_BOUNDARY_SYMM,
+                 "constant": FC_BOUNDARY_FILL, "grid-constant": FC_BOUNDARY_FILL,
+                 "nearest": FC_BOUNDARY_NEAREST, "mirror": FC_BOUNDARY_MIRROR,
+                 "wrap": FC_BOUNDARY_WRAP, "grid-wrap": FC_BOUNDARY_WRAP}
+
+
+cdef int _view3(object a, object dtype, int64_t *shape, int64_t *strides, size_t *addr) except -1:
+    """Shape, element strides and address of a 3-D ndarray of the given dtype."""
+    if a.ndim != 3 or a.dtype != dtype:
+        raise ValueError("fastconv._core: expected a 3-D array of the computation dtype")
+    cdef int i
+    cdef Py_ssize_t item = a.itemsize
+    for i in range(3):
+        shape[i] = a.shape[i]
+        if a.strides[i] % item:
+            raise ValueError("fastconv._core: strides must be multiples of the item size")
+        strides[i] = a.strides[i] // item
+    addr[0] = a.__array_interface__["data"][0]
+    return 0
+
+
+def ndimage_line(object a, object out, object w, int64_t size, int64_t pad_low, int boundary,
+                 double fill, int nthreads):
+    """correlate1d (w: 1-D contiguous weights of a's dtype) or uniform_filter1d (w None, `size`
+    taps) along axis 1 of the 3-D arrays a -> out (same shape and dtype, not overlapping)."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa, wa = 0
+    cdef int i
+    cdef bint f32 = a.dtype.char == "f"
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_line: float32 or float64 only")
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_line: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_line: a and out shapes differ")
+    cdef int64_t nw = size
+    if w is not None:
+        if w.ndim != 1 or w.dtype != a.dtype or not w.flags.c_contiguous:
+            raise ValueError("fastconv._core.ndimage_line: w must be 1-D contiguous of a's dtype")
+        nw = w.shape[0]
+        wa = w.__array_interface__["data"][0]
+    cdef fc_status st
+    cdef fc_boundary bd = <fc_boundary>boundary
+    with nogil:
+        if f32 and w is not None:
+            st = fc_correlate1d_f32(ish, <const float *>ia, ist, <const float *>wa, nw, pad_low, bd,
+                                    <float>fill, <float *>oa, ost, nthreads)
+        elif f32:
+            st = fc_uniform1d_f32(ish, <const float *>ia, ist, nw, pad_low, bd, <float>fill,
+                                  <float *>oa, ost, nthreads)
+        elif w is not None:
+            st = fc_correlate1d_f64(ish, <const double *>ia, ist, <const double *>wa, nw, pad_low, bd,
+                                    fill, <double *>oa, ost, nthreads)
+        else:
+            st = fc_uniform1d_f64(ish, <const double *>ia, ist, nw, pad_low, bd, fill,
+                                  <double *>oa, ost, nthreads)
+    _check(st)
+
+
+def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0, int b0,
+                  object w1, int64_t pad1, int b1, double fill, int nthreads):
+    """correlate1d along axis 1 (w0) and axis 2 (w1) of the 3-D arrays a -> out, fused;
+    rows (axis 2) contiguous in both, same dtype, not overlapping."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa, wa0, wa1
+    cdef int i
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_sep2d: float32 or float64 only")
+    cdef bint f32 = a.dtype.char == "f"
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_sep2d: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_sep2d: a and out shapes differ")
+    for w in (w0, w1):
+        if w.ndim != 1 or w.dtype != a.dtype or not w.flags.c_contiguous or w.shape[0] < 1:
+            raise ValueError("fastconv._core.ndimage_sep2d: weights must be 1-D contiguous of a's dtype")
+    cdef int64_t k0 = w0.shape[0], k1 = w1.shape[0]
+    wa0 = w0.__array_interface__["data"][0]
+    wa1 = w1.__array_interface__["data"][0]
+    cdef fc_status st
+    cdef fc_boundary bd0 = <fc_boundary>b0, bd1 = <fc_boundary>b1
+    with nogil:
+        if f32:
+            st = fc_correlate_sep2d_f32(ish, <const float *>ia, ist, col_first, <const float *>wa0, k0,
+                                        pad0, bd0, <const float *>wa1, k1, pad1, bd1, <float>fill,
+                                        <float *>oa, ost, nthreads)
+        else:
+            st = fc_correlate_sep2d_f64(ish, <const double *>ia, ist, col_first, <const double *>wa0, k0,
+                                        pad0, bd0, <const double *>wa1, k1, pad1, bd1, fill,
+                                        <double *>oa, ost, nthreads)
+    _check(st)
+
+
+def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
+                      tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
+    """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""
+    cdef int nd = len(shape), i
+    cdef int64_t s[3]
+    cdef int64_t k[3]
+    cdef int64_t lo[3]
+    cdef Py_ssize_t n = batch, nk = 1
+    if not 1 <= nd <= 3 or len(wshape) != nd or len(pad_low) != nd:
+        raise ValueError("fastconv._core.ndimage_correlate: 1 to 3 axes, one weight size and pad each")
+    for i in range(nd):
+        s[i] = shape[i]
+        k[i] = wshape[i]
+        lo[i] = pad_low[i]
+        n *= s[i]
+        nk *= k[i]
+    if x.shape[0] != n or out.shape[0] != n or w.shape[0] != nk:
+        raise ValueError("fastconv._core.ndimage_correlate: buffer lengths do not match the shapes")
+    cdef fc_status st
+    cdef fc_boundary bd = <fc_boundary>boundary
+    with nogil:
+        if real is float:
+            st = fc_correlate_nd_f32(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, <float>fill,
+                                     _ptr(out), nthreads)
+        else:
+            st = fc_correlate_nd_f64(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, fill, _ptr(out),
+                                     nthreads)
+    _check(st)
+
+
 def rot180(size_t src_address, tuple shape, tuple strides, uint64_t mask, size_t itemsize,
            unsigned char[::1] dst):
     """Rotate the array at src_address (read through byte strides) into dst."""

@@ -18,6 +18,8 @@ cdef extern from "fastconv.h" nogil:
         FC_BOUNDARY_FILL
         FC_BOUNDARY_WRAP
         FC_BOUNDARY_SYMM
+        FC_BOUNDARY_NEAREST
+        FC_BOUNDARY_MIRROR
 
     ctypedef struct fc_conv_desc:
         int ndim
@@ -74,6 +76,35 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_convolve2d_f64(const int64_t *in1_shape, const double *in1,
                                 const int64_t *in2_shape, const double *in2, fc_mode mode,
                                 fc_boundary boundary, double fillvalue, double *out, int num_threads)
+
+    fc_status fc_correlate_nd_f32(int ndim, int64_t batch, const int64_t *in_shape, const float *inp,
+                                  const int64_t *w_shape, const float *w, const int64_t *pad_low,
+                                  fc_boundary boundary, float fill, float *out, int num_threads)
+    fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_shape, const double *inp,
+                                  const int64_t *w_shape, const double *w, const int64_t *pad_low,
+                                  fc_boundary boundary, double fill, double *out, int num_threads)
+    fc_status fc_correlate1d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
+                                 const float *w, int64_t nw, int64_t pad_low, fc_boundary boundary,
+                                 float fill, float *out, const int64_t *out_strides, int num_threads)
+    fc_status fc_correlate1d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
+                                 const double *w, int64_t nw, int64_t pad_low, fc_boundary boundary,
+                                 double fill, double *out, const int64_t *out_strides, int num_threads)
+    fc_status fc_correlate_sep2d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
+                                     int col_first, const float *w0, int64_t k0, int64_t pad0,
+                                     fc_boundary b0, const float *w1, int64_t k1, int64_t pad1,
+                                     fc_boundary b1, float fill, float *out,
+                                     const int64_t *out_strides, int num_threads)
+    fc_status fc_correlate_sep2d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
+                                     int col_first, const double *w0, int64_t k0, int64_t pad0,
+                                     fc_boundary b0, const double *w1, int64_t k1, int64_t pad1,
+                                     fc_boundary b1, double fill, double *out,
+                                     const int64_t *out_strides, int num_threads)
+    fc_status fc_uniform1d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
+                               int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
+                               float *out, const int64_t *out_strides, int num_threads)
+    fc_status fc_uniform1d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
+                               int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
+                               double *out, const int64_t *out_strides, int num_threads)
 
     fc_status fc_rot180(int ndim, const int64_t *shape, const int64_t *src_strides,
                         uint64_t axes_mask, size_t itemsize, const void *src, void *dst)

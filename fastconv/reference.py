@@ -35,6 +35,7 @@ from ._params import (
 )
 
 __all__ = [
+    "ndimage_correlate",
     "correlate",
     "convolve",
     "correlate2d",
@@ -487,3 +488,42 @@ def conv_backward_bias(grad_out):
             f"{fname}: grad_out must be 3-D, 4-D or 5-D (batch, channels, *spatial), got shape "
             f"{grad_out.shape}")
     return grad_out.sum(axis=(0,) + _spatial_axes(grad_out.ndim - 2))
+
+
+# ---------------------------------------------------------------------------
+# scipy.ndimage's correlation (fastconv.ndimage)
+# ---------------------------------------------------------------------------
+
+# ndimage's mode names as np.pad modes (for filters the grid-* names mean the same):
+# reflect repeats the edge (c b a | a b c), mirror does not (c b | a b c), nearest
+# repeats the edge value; np.pad keeps extending periodically however wide the pad,
+# and its "reflect" of a length-1 axis repeats the element, as ndimage's mirror does.
+_NDIMAGE_PAD = {"reflect": "symmetric", "grid-mirror": "symmetric", "mirror": "reflect",
+                "nearest": "edge", "wrap": "wrap", "grid-wrap": "wrap",
+                "constant": "constant", "grid-constant": "constant"}
+
+
+def ndimage_correlate(input, weights, mode="reflect", cval=0.0, origin=0):
+    """``scipy.ndimage.correlate(input, weights, mode=mode, cval=cval, origin=origin)``
+    for real arrays of equal rank, in float64:
+    ``out[i] = sum_j weights[j] * ext(input)[i + j - weights.shape // 2 - origin]``
+    (per axis; w = 3, origin 0: taps at i-1, i, i+1; origin 1: i-2, i-1, i)."""
+    fname = "ndimage_correlate"
+    x = _as_real_f64(fname, "input", input)
+    w = _as_real_f64(fname, "weights", weights)
+    if w.ndim != x.ndim or w.size == 0:
+        raise ValueError(f"{fname}: weights must be non-empty with the input's rank {x.ndim}")
+    if mode not in _NDIMAGE_PAD:
+        raise ValueError(f"{fname}: mode must be one of {sorted(_NDIMAGE_PAD)}, got {mode!r}")
+    origins = as_int_tuple(fname, "origin", origin, x.ndim, minimum=-(2 ** 62))
+    pad = []
+    for k, o in zip(w.shape, origins):
+        if not -(k // 2) <= o <= (k - 1) // 2:
+            raise ValueError(f"{fname}: origin {o} outside [{-(k // 2)}, {(k - 1) // 2}]")
+        pad.append((k // 2 + o, k - 1 - k // 2 - o))
+    np_mode = _NDIMAGE_PAD[mode]
+    if np_mode == "constant":
+        padded = np.pad(x, pad, mode="constant", constant_values=cval)
+    else:
+        padded = np.pad(x, pad, mode=np_mode)
+    return _correlate_window(padded, w, (0,) * x.ndim, x.shape)

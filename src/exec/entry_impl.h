@@ -81,7 +81,7 @@ static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, cons
                               const FC_T *in2, fc_mode mode, int boundary, FC_T fill, FC_T *out, int num_threads)
 {
     if (ndim < 1 || ndim > 3 || !in1 || !in2 || !out) return FC_EINVAL;
-    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_SYMM) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     fc_prob p;
     int swapped;
     fc_status st = fc_single_problem(ndim, s1, s2, mode, fn == FC_FN_CORRELATE2D,
@@ -118,4 +118,45 @@ fc_status FC_F(fc_convolve2d)(const int64_t s1[2], const FC_T *in1, const int64_
                               fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
     return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+}
+
+/* scipy.ndimage.correlate on `batch` images of ndim <= 3 axes: output shape = input shape,
+ * output o reads the input extended by `boundary` at o - pad_low + j for tap j (ndimage's
+ * pad_low = w // 2 + origin: w = 3, origin 0 -> o - 1 + j).  1-D runs as 2-D rows of one.
+ * One plan serves every image of the batch. */
+fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape, const FC_T *in,
+                                const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
+                                fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
+{
+    if (ndim < 1 || ndim > 3 || batch < 0 || !in_shape || !w_shape || !pad_low) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
+    fc_conv_desc d;
+    memset(&d, 0, sizeof d);
+    d.ndim = ndim < 2 ? 2 : ndim;
+    d.batch = d.in_channels = d.out_channels = d.groups = 1;
+    int64_t img = 1;
+    for (int i = 0; i < d.ndim; ++i) {
+        const int a = i - (d.ndim - ndim); /* the caller's axis, or -1 for the added one */
+        const int64_t n = a < 0 ? 1 : in_shape[a], k = a < 0 ? 1 : w_shape[a];
+        const int64_t lo = a < 0 ? 0 : pad_low[a];
+        if (n < 1 || k < 1 || lo < 0 || lo > k - 1) return FC_EINVAL;
+        d.input[i] = n;
+        d.kernel[i] = k;
+        d.stride[i] = d.dilation[i] = 1;
+        d.pad_low[i] = lo;
+        d.pad_high[i] = k - 1 - lo;
+        if (fc_mul_ovf(img, n, &img)) return FC_EOVERFLOW;
+    }
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(&d, &p);
+    if (st) return st;
+    if (batch == 0) return FC_OK;
+    if (!in || !w || !out) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_single(&p, &kt, d.ndim, boundary, 0, num_threads, &pl))) return st;
+    for (int64_t b = 0; b < batch && !st; ++b) st = FC_F(single_exec)(&pl, in + b * img, w, fill, out + b * img);
+    fc_plan_free(&pl);
+    return st;
 }

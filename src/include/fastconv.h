@@ -96,7 +96,18 @@ FC_API fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *
 /* ------------------------------------------------------------------ */
 
 typedef enum fc_mode { FC_MODE_FULL = 0, FC_MODE_SAME = 1, FC_MODE_VALID = 2 } fc_mode;
-typedef enum fc_boundary { FC_BOUNDARY_FILL = 0, FC_BOUNDARY_WRAP = 1, FC_BOUNDARY_SYMM = 2 } fc_boundary;
+/* How an axis of extent L is extended past its ends (L = 3, source a b c):
+ *   FILL     f f | a b c | f f   (the fill value; SciPy ndimage 'constant', 'grid-constant')
+ *   WRAP     b c | a b c | a b   (period L; ndimage 'wrap', 'grid-wrap')
+ *   SYMM     b a | a b c | c b   (mirrored with the edge repeated, period 2L; ndimage 'reflect')
+ *   NEAREST  a a | a b c | c c   (the edge repeated; ndimage 'nearest')
+ *   MIRROR   c b | a b c | b a   (mirrored about the edge, period 2L-2; L = 1 repeats it;
+ *                                 ndimage 'mirror')
+ * The periodic rules hold any distance from the source (kernels larger than the input). */
+typedef enum fc_boundary {
+    FC_BOUNDARY_FILL = 0, FC_BOUNDARY_WRAP = 1, FC_BOUNDARY_SYMM = 2,
+    FC_BOUNDARY_NEAREST = 3, FC_BOUNDARY_MIRROR = 4
+} fc_boundary;
 
 /* Output shape of the functions below for in1_shape, in2_shape (ndim entries each):
  * full: n1+n2-1; same: n1; valid: |n1-n2|+1 (one array must be at least as large as
@@ -137,6 +148,58 @@ FC_API fc_status fc_convolve2d_f64(const int64_t in1_shape[2], const double *in1
                                    const int64_t in2_shape[2], const double *in2, fc_mode mode,
                                    fc_boundary boundary, double fillvalue, double *out,
                                    int num_threads);
+
+/* ------------------------------------------------------------------ */
+/* scipy.ndimage filters (fastconv.ndimage).                           */
+/* ------------------------------------------------------------------ */
+
+/* scipy.ndimage.correlate on `batch` contiguous images of ndim (1..3) axes, each
+ * in_shape: out (the same shape) at o = sum_j w[j] * ext(in)[o - pad_low + j], ext by
+ * `boundary` (fill value `fill`), with 0 <= pad_low[i] < w_shape[i]; ndimage's
+ * pad_low = w // 2 + origin (w = 3, origin 0: 1).  Axes longer than the input are fine. */
+FC_API fc_status fc_correlate_nd_f32(int ndim, int64_t batch, const int64_t *in_shape, const float *in,
+                                     const int64_t *w_shape, const float *w, const int64_t *pad_low,
+                                     fc_boundary boundary, float fill, float *out, int num_threads);
+FC_API fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_shape, const double *in,
+                                     const int64_t *w_shape, const double *w, const int64_t *pad_low,
+                                     fc_boundary boundary, double fill, double *out, int num_threads);
+
+/* scipy.ndimage.correlate1d along the middle axis of a (outer, n, inner) array read and
+ * written through element strides (any sign; out must not overlap in):
+ *   out[a, i, b] = sum_{j < nw} w[j] * ext(in)[a, i - pad_low + j, b],  0 <= pad_low < nw.
+ * Any axis of an N-d array is such a view (axes before it merged into outer, after it
+ * into inner, where their strides allow). */
+FC_API fc_status fc_correlate1d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                    const float *w, int64_t nw, int64_t pad_low, fc_boundary boundary,
+                                    float fill, float *out, const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_correlate1d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                    const double *w, int64_t nw, int64_t pad_low, fc_boundary boundary,
+                                    double fill, double *out, const int64_t out_strides[3], int num_threads);
+
+/* correlate1d along axis 1 (w0: k0 taps, pad0, boundary b0) and along axis 2 (w1, k1,
+ * pad1, b1) of a (outer, H, W) array whose rows are contiguous (in_strides[2] ==
+ * out_strides[2] == 1), fused through cache-sized bands: col_first nonzero runs the axis-1
+ * pass first (as correlate1d(correlate1d(in, w0, 1), w1, 2)), zero the axis-2 pass first.
+ * Bit-identical to the two calls of fc_correlate1d; reads and writes the image once. */
+FC_API fc_status fc_correlate_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                        int col_first, const float *w0, int64_t k0, int64_t pad0,
+                                        fc_boundary b0, const float *w1, int64_t k1, int64_t pad1,
+                                        fc_boundary b1, float fill, float *out,
+                                        const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_correlate_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                        int col_first, const double *w0, int64_t k0, int64_t pad0,
+                                        fc_boundary b0, const double *w1, int64_t k1, int64_t pad1,
+                                        fc_boundary b1, double fill, double *out,
+                                        const int64_t out_strides[3], int num_threads);
+
+/* scipy.ndimage.uniform_filter1d: the mean of `size` taps as correlate1d with equal
+ * weights, by running sums in double (SciPy's recurrence; cost independent of size). */
+FC_API fc_status fc_uniform1d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                  int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
+                                  float *out, const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                  int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
+                                  double *out, const int64_t out_strides[3], int num_threads);
 
 /* ------------------------------------------------------------------ */
 /* Data movement primitives (any element size).                        */

@@ -45,7 +45,9 @@ typedef struct fc_geom {
 
 /* Source index for a (possibly out-of-range) index i of an axis of extent L, or -1 where
  * the boundary rule says "fill".  wrap: L=3, i=-1 -> 2; symm mirrors with the edge
- * repeated, period 2L: L=3, i=-1 -> 0, i=3 -> 2, i=-4 -> 2. */
+ * repeated, period 2L: L=3, i=-1 -> 0, i=3 -> 2, i=-4 -> 2; nearest clamps: i=-5 -> 0;
+ * mirror reflects about the edge, period 2L-2: L=3, i=-1 -> 1, i=3 -> 1, i=-4 -> 0
+ * (L=1: always 0). */
 static inline int64_t fc_map_index(int64_t i, int64_t L, int boundary)
 {
     if (i >= 0 && i < L) return i;
@@ -58,6 +60,14 @@ static inline int64_t fc_map_index(int64_t i, int64_t L, int boundary)
         i %= P;
         if (i < 0) i += P;
         return i < L ? i : P - 1 - i;
+    }
+    if (boundary == FC_BOUNDARY_NEAREST) return i < 0 ? 0 : L - 1;
+    if (boundary == FC_BOUNDARY_MIRROR) {
+        if (L == 1) return 0;
+        const int64_t P = 2 * L - 2;
+        i %= P;
+        if (i < 0) i += P;
+        return i < L ? i : P - i;
     }
     return -1;
 }

@@ -175,7 +175,7 @@ fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_sh
                                 size_t n)
 {
     if (ndim < 1 || ndim > 3 || fn < FC_FN_CORRELATE || fn > FC_FN_CONVOLVE2D) return FC_EINVAL;
-    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_SYMM) return FC_EINVAL;
+    if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     if (dtype != FC_FLOAT32 && dtype != FC_FLOAT64) return FC_EINVAL;
     fc_prob p;
     int swapped;

@@ -286,6 +286,12 @@ static int64_t extend(int64_t i, int64_t L, int boundary)
     if (i >= 0 && i < L) return i;
     if (boundary == FC_BOUNDARY_FILL) return -1;
     if (boundary == FC_BOUNDARY_WRAP) return ((i % L) + L) % L;
+    if (boundary == FC_BOUNDARY_NEAREST) return i < 0 ? 0 : L - 1;
+    if (boundary == FC_BOUNDARY_MIRROR) {   /* c b | a b c | b a; one element repeats */
+        if (L == 1) return 0;
+        while (i < 0 || i >= L) i = i < 0 ? -i : 2 * L - 2 - i;
+        return i;
+    }
     while (i < 0 || i >= L) i = i < 0 ? -1 - i : 2 * L - 1 - i;   /* symm: c b a | a b c | c b a */
     return i;
 }

@@ -253,7 +253,7 @@ static void single_at(int nd, const int64_t *s1, const int64_t *s2, int with_2d)
             check_close(what, no, got, 0, ref, aref, nterms);
             check_close(what, no, gotf, 1, ref, aref, nterms);
             if (nd != 2 || !with_2d) continue;
-            for (int bnd = FC_BOUNDARY_FILL; bnd <= FC_BOUNDARY_SYMM; ++bnd) {
+            for (int bnd = FC_BOUNDARY_FILL; bnd <= FC_BOUNDARY_MIRROR; ++bnd) {
                 const double fill = bnd == FC_BOUNDARY_FILL ? -0.75 : 0.0;
                 snprintf(what, sizeof what, "%s %s boundary %d %lldx%lld * %lldx%lld",
                          conv ? "convolve2d" : "correlate2d", mode_names[mode], bnd, (long long)s1[0],

@@ -1,0 +1,303 @@
+"""Validation and the pass machinery of :mod:`fastconv.ndimage` (SciPy's _ni_support
+equivalents, checked: every error names the argument, before any C runs)."""
+import numbers
+import threading
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+from . import _core
+
+_MODES = _core.NDIMAGE_MODES
+_F32 = np.dtype(np.float32)
+_F64 = np.dtype(np.float64)
+_EPS = np.finfo(np.float64).eps
+
+
+class NdimageArgumentError(ValueError, RuntimeError):
+    """An invalid argument where SciPy raises RuntimeError: catchable as either."""
+
+
+# ---------------------------------------------------------------- validation
+
+def _supported(dt):
+    """bool, integers, float32/64 and complex64/128 (either byte order), as SciPy."""
+    return dt.kind in "biu" or (dt.kind == "f" and dt.itemsize in (4, 8)) or \
+        (dt.kind == "c" and dt.itemsize in (8, 16))
+
+
+def _input(fname, input):
+    arr = np.asarray(input)
+    if not _supported(arr.dtype):
+        raise TypeError(f"{fname}: input must have a bool, integer, float32, float64 or complex "
+                        f"dtype, got {arr.dtype}")
+    return arr
+
+
+def _mode_name(fname, mode, name="mode"):
+    if not isinstance(mode, str) or mode not in _MODES:
+        raise ValueError(f"{fname}: {name} must be one of {sorted(_MODES)}, got {mode!r}")
+    return mode
+
+
+def _seq(fname, name, value, n):
+    """SciPy's _normalize_sequence: a scalar repeated n times, or a sequence of length n."""
+    if not isinstance(value, str) and np.iterable(value):
+        out = list(value)
+        if len(out) != n:
+            raise NdimageArgumentError(f"{fname}: {name} must be a scalar or have one entry per "
+                                       f"filtered axis ({n}), got {len(out)} entries")
+        return out
+    return [value] * n
+
+
+def _int(fname, name, v):
+    if isinstance(v, bool) or not isinstance(v, (numbers.Integral, np.integer)):
+        raise TypeError(f"{fname}: {name} must be an int, got {type(v).__name__} {v!r}")
+    return int(v)
+
+
+def _axis(fname, axis, ndim, name="axis"):
+    a = _int(fname, name, axis)
+    if not -ndim <= a < ndim:
+        raise ValueError(f"{fname}: {name} {a} is out of range for an input of rank {ndim}")
+    return a % ndim
+
+
+def _axes(fname, axes, ndim):
+    if axes is None:
+        return tuple(range(ndim))
+    if isinstance(axes, (numbers.Integral, np.integer)) and not isinstance(axes, bool):
+        axes = (axes,)
+    if not isinstance(axes, Iterable):
+        raise TypeError(f"{fname}: axes must be None, an int or a sequence of ints, got {axes!r}")
+    out = tuple(_axis(fname, a, ndim, "axes entry") for a in axes)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{fname}: axes must be unique, got {tuple(axes)}")
+    return out
+
+
+def _origin_ok(fname, name, origin, w):
+    o = _int(fname, name, origin)
+    if o < -(w // 2) or o > (w - 1) // 2:
+        raise ValueError(f"{fname}: {name} must satisfy -(w // 2) <= origin <= (w - 1) // 2 for "
+                         f"a filter of width w = {w}, i.e. lie in [{-(w // 2)}, {(w - 1) // 2}], "
+                         f"got {o}")
+    return o
+
+
+def _cval(fname, cval, complex_ok):
+    if isinstance(cval, (bool, np.bool_)) or not isinstance(cval, (numbers.Number, np.number)):
+        raise TypeError(f"{fname}: cval must be a number, got {type(cval).__name__} {cval!r}")
+    if np.iscomplexobj(cval) and not complex_ok:
+        raise ValueError(f"{fname}: cval must be real for a real input and real weights, "
+                         f"got {cval!r}")
+    return cval
+
+
+def _output(fname, output, input, complex_output=False):
+    """SciPy's _get_output, validated: the array to write (a new one, or `output`)."""
+    shape = input.shape
+    if output is None:
+        dt = np.promote_types(input.dtype, np.complex64) if complex_output else input.dtype
+        return np.zeros(shape, dtype=dt)
+    if isinstance(output, np.ndarray):
+        if output.shape != shape:
+            raise NdimageArgumentError(f"{fname}: output must have the input's shape {shape}, "
+                                       f"got {output.shape}")
+        if complex_output and output.dtype.kind != "c":
+            raise NdimageArgumentError(f"{fname}: output must have a complex dtype for a complex "
+                                       f"input or weights, got {output.dtype}")
+        _check_out_dtype(fname, output.dtype)
+        if not output.flags.writeable:
+            raise ValueError(f"{fname}: output array is read-only")
+        return output
+    if isinstance(output, (type, np.dtype, str)):
+        try:
+            dt = np.dtype(output)
+        except TypeError:
+            raise TypeError(f"{fname}: output must be None, an ndarray or a dtype, got {output!r}")
+        if complex_output and dt.kind != "c":
+            if isinstance(output, str):
+                raise NdimageArgumentError(f"{fname}: output must have a complex dtype for a "
+                                           f"complex input or weights, got {dt}")
+            warnings.warn("promoting specified output dtype to complex", stacklevel=3)
+            dt = np.promote_types(dt, np.complex64)
+        _check_out_dtype(fname, dt)
+        return np.zeros(shape, dtype=dt)
+    raise TypeError(f"{fname}: output must be None, an ndarray or a dtype, got "
+                    f"{type(output).__name__}")
+
+
+def _check_out_dtype(fname, dt):
+    if not _supported(dt):
+        raise TypeError(f"{fname}: output dtype must be bool, integer, float32, float64 or "
+                        f"complex, got {dt}")
+
+
+def _weights(fname, weights, name="weights"):
+    w = np.asarray(weights)
+    if w.dtype.kind not in "biufc":
+        raise TypeError(f"{fname}: {name} must be numeric, got dtype {w.dtype}")
+    return w
+
+
+# ---------------------------------------------------------------- computation
+
+def _store(dst, src):
+    """dst[...] = src with SciPy's C cast: truncation toward zero into integers, and a
+    bool is the truncated value's being nonzero (0.5 -> False)."""
+    if dst.dtype.kind == "b" and src.dtype.kind == "f":
+        np.not_equal(np.trunc(src), 0, out=dst)
+    else:
+        np.copyto(dst, src, casting="unsafe")
+
+
+def _merge(shape, strides):
+    """(size, stride) of axes merged into one, or None where their strides do not allow."""
+    dims = [(n, s) for n, s in zip(shape, strides) if n != 1]
+    size = int(np.prod(shape, dtype=np.int64))
+    if not dims:
+        return size, 0
+    for (n0, s0), (n1, s1) in zip(dims, dims[1:]):
+        if s0 != s1 * n1:
+            return None
+    return size, dims[-1][1]
+
+
+def _view3(a, axis):
+    """a as an (outer, n, inner) view along axis, or None without a copy-free one."""
+    pre = _merge(a.shape[:axis], a.strides[:axis])
+    post = _merge(a.shape[axis + 1:], a.strides[axis + 1:])
+    if pre is None or post is None:
+        return None
+    return np.lib.stride_tricks.as_strided(
+        a, (pre[0], a.shape[axis], post[0]), (pre[1], a.strides[axis], post[1]),
+        writeable=a.flags.writeable)
+
+
+def _ct(src, dst):
+    """Computation dtype of one pass: float32 only from float32 to float32 (SciPy computes
+    every pass in double; a float64 or integer end keeps that)."""
+    return _F32 if src.dtype == _F32 and dst.dtype == _F32 else _F64
+
+
+def _line(src, dst, axis, w, size, pad_low, code, cval):
+    """One 1-D pass along `axis` from real src into real dst (same shape, any dtypes, may
+    overlap): correlate1d with weights w, or the running mean of `size` taps (w None)."""
+    if src.size == 0:
+        return
+    ct = _ct(src, dst)
+    if src.dtype != ct:
+        src = src.astype(ct)
+    direct = dst.dtype == ct and not np.may_share_memory(src, dst)
+    a3 = _view3(src, axis)
+    if a3 is None:
+        a3 = _view3(np.ascontiguousarray(src), axis)
+    o3 = _view3(dst, axis) if direct else None
+    tmp = None
+    if o3 is None:
+        tmp = np.empty(src.shape, ct)
+        o3 = _view3(tmp, axis)
+    wc = None if w is None else np.ascontiguousarray(w, dtype=ct)
+    _core.ndimage_line(a3, o3, wc, size, pad_low, _MODES[code], float(cval), 0)
+    if tmp is not None:
+        _store(dst, tmp)
+
+
+_SPARE = threading.local()
+_SPARE_MAX_BYTES = 1 << 28
+
+
+def _spare(shape, dtype):
+    """A scratch array for the alternating passes, kept per thread between calls (up to
+    256 MB): a fresh one page-faults on every call, which cost as much as a pass."""
+    dtype = np.dtype(dtype)
+    n = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    buf = getattr(_SPARE, "buf", None)
+    if buf is None or buf.size < n:
+        buf = np.empty(n, np.uint8)
+        if n <= _SPARE_MAX_BYTES:
+            _SPARE.buf = buf
+    return buf[:n].view(dtype).reshape(shape)
+
+
+def _fused(src, dst, p, q, cval):
+    """Passes p then q (correlations along the last two axes) fused in one C call; False
+    (nothing done) where the arrays do not allow it."""
+    nd = src.ndim
+    if p[1] is None or q[1] is None or nd < 2 or {p[0], q[0]} != {nd - 2, nd - 1}:
+        return False
+    ct = _ct(src, dst)
+    if dst.dtype != ct or np.may_share_memory(src, dst):
+        return False
+    if src.dtype != ct:
+        src = src.astype(ct)
+    a3, o3 = _view3(src, nd - 2), _view3(dst, nd - 2)
+    if a3 is None or o3 is None or a3.strides[2] != ct.itemsize or o3.strides[2] != ct.itemsize:
+        return False
+    col, row = (p, q) if p[0] == nd - 2 else (q, p)
+    _core.ndimage_sep2d(a3, o3, p[0] == nd - 2, np.ascontiguousarray(col[1], dtype=ct), col[3],
+                        _MODES[col[4]], np.ascontiguousarray(row[1], dtype=ct), row[3],
+                        _MODES[row[4]], float(cval), 0)
+    return True
+
+
+def _run_passes(input, output, passes, cval):
+    """Passes (axis, w, size, pad_low, mode) in order, input -> output, each pass's result
+    stored in output's dtype as SciPy does.  For float outputs two buffers alternate so
+    that each step reads and writes the image once and the last one lands in output; a
+    step is one pass, or two correlations along the last two axes fused through bands."""
+    if not passes:
+        _store(output, input)
+        return output
+    if output.dtype not in (_F32, _F64) or output.size == 0:
+        src = input
+        for axis, w, size, lo, mode in passes:
+            _line(src, output, axis, w, size, lo, mode, cval)
+            src = output
+        return output
+    nd = input.ndim
+    steps, k = [], 0
+    while k < len(passes):
+        p = passes[k]
+        q = passes[k + 1] if k + 1 < len(passes) else None
+        if q is not None and p[1] is not None and q[1] is not None and \
+                {p[0], q[0]} == {nd - 2, nd - 1}:
+            steps.append((p, q))
+            k += 2
+        else:
+            steps.append((p,))
+            k += 1
+    spare = _spare(output.shape, output.dtype) if len(steps) > 1 else None
+    # step k writes bufs[k % 2]; the last one must be output
+    bufs = (output, spare) if len(steps) % 2 else (spare, output)
+    src = input
+    for k, step in enumerate(steps):
+        dst = bufs[k % 2]
+        if len(step) == 1 or not _fused(src, dst, step[0], step[1], cval):
+            s = src
+            for axis, w, size, lo, mode in step:
+                _line(s, dst, axis, w, size, lo, mode, cval)
+                s = dst
+        src = dst
+    return output
+
+
+def _complex_parts(func, input, weights, output, cval, **kw):
+    """SciPy's _complex_via_real_components: complex results from real passes."""
+    ci, cw = input.dtype.kind == "c", weights.dtype.kind == "c"
+    cval = complex(cval)
+    if ci and cw:
+        func(input.real, weights.real, output=output.real, cval=cval.real, **kw)
+        output.real -= func(input.imag, weights.imag, output=None, cval=cval.imag, **kw)
+        func(input.real, weights.imag, output=output.imag, cval=cval.real, **kw)
+        output.imag += func(input.imag, weights.real, output=None, cval=cval.imag, **kw)
+    elif ci:
+        func(input.real, weights, output=output.real, cval=cval.real, **kw)
+        func(input.imag, weights, output=output.imag, cval=cval.imag, **kw)
+    else:
+        func(input, weights.real, output=output.real, cval=cval.real, **kw)
+        func(input, weights.imag, output=output.imag, cval=cval.real, **kw)
+    return output

@@ -1,0 +1,152 @@
+/* The 1-D passes of fastconv.ndimage: tuning read from the machine, the plan, and the
+ * executors of sep_impl.h instantiated for float and double. */
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+#include "layout/geom.h"
+#include "sep.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+static int64_t cache_bytes(int name, int64_t fallback)
+{
+    long v = -1;
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+    v = sysconf(name);
+#else
+    (void)name;
+#endif
+    /* sysconf reports 0 or -1 where the kernel does not know (containers, some VMs) */
+    return v > 4096 ? (int64_t)v : fallback;
+}
+
+const fc_sep_tuning *fc_sep_tuning_get(void)
+{
+    static fc_sep_tuning t;
+    static int ready;
+    if (!ready) {
+        fc_sep_tuning u;
+#ifdef _SC_LEVEL1_DCACHE_SIZE
+        u.l1_bytes = cache_bytes(_SC_LEVEL1_DCACHE_SIZE, 32 * 1024);
+        u.l2_bytes = cache_bytes(_SC_LEVEL2_CACHE_SIZE, 1024 * 1024);
+#else
+        u.l1_bytes = cache_bytes(0, 32 * 1024);
+        u.l2_bytes = cache_bytes(0, 1024 * 1024);
+#endif
+        u.min_lanes = 64;
+        u.max_lanes = 4096;
+        u.jobs_per_thread = 4;
+        u.min_band = 64;
+        u.min_job_elems = 8192;
+        u.line_group = 16;
+        u.line_piece = 128;
+        t = u;     /* racing first calls write the same values */
+        ready = 1;
+    }
+    return &t;
+}
+
+const fc_sep_kernels *fc_sep_active(void)
+{
+    const char *isa = fc_isa();
+#ifdef FC_HAVE_AVX512
+    if (!strcmp(isa, "avx512")) return &fc_sep_kernels_avx512;
+#endif
+#ifdef FC_HAVE_AVX2
+    if (!strcmp(isa, "avx2") || !strcmp(isa, "avx512")) return &fc_sep_kernels_avx2;
+#endif
+    (void)isa;
+    return &fc_sep_kernels_baseline;
+}
+
+static int64_t round_down(int64_t a, int64_t m) { return a / m * m; }
+static int64_t clamp64(int64_t v, int64_t lo, int64_t hi) { return v < lo ? lo : v > hi ? hi : v; }
+static int64_t al(int64_t bytes) { return fc_round_up(bytes, FC_ALIGN); }
+
+/* Bands along the axis until there are jobs_per_thread jobs per thread (correlation
+ * only: a band's outputs equal the whole line's, while running sums would not). */
+static void plan_bands(const fc_sep_tuning *t, fc_sep_plan *p)
+{
+    p->nband = 1;
+    const int64_t want = t->jobs_per_thread * p->nthreads;
+    if (!p->uniform && p->nthreads > 1 && p->units < want) {
+        const int64_t most = p->n / t->min_band > 1 ? p->n / t->min_band : 1;
+        p->nband = clamp64(fc_ceil_div(want, p->units), 1, most);
+    }
+    p->band = fc_ceil_div(p->n, p->nband);
+    p->nband = fc_ceil_div(p->n, p->band);
+    p->njobs = p->units * p->nband;
+}
+
+fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
+                           const int64_t out_strides[3], int64_t K, int64_t pad_low, int64_t elem,
+                           int uniform, int num_threads, fc_sep_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    p->outer = shape[0];
+    p->n = shape[1];
+    p->inner = shape[2];
+    p->K = K;
+    p->pad_low = pad_low;
+    p->uniform = uniform != 0;
+    const double elems = (double)shape[0] * (double)shape[1] * (double)shape[2];
+    p->nthreads = fc_resolve_threads(num_threads, elems * (uniform ? 4.0 : (double)K));
+    const int64_t ext = p->n + K - 1; /* extended line length */
+    if (p->inner > 1 && in_strides[2] == 1 && out_strides[2] == 1) {
+        p->kind = FC_SEP_LANES;
+        /* correlation: the K rows of a block in half of L2 (f32, K = 17, 1 MB: 7710 -> 7696
+         * lanes, clamped to max_lanes); narrower blocks fitting L1 were slower, because
+         * each output row then starts a short read in a new page, which the prefetchers
+         * do not follow.  Running sums touch two rows and a double accumulator per lane. */
+        int64_t lanes = uniform ? t->l2_bytes / 4 / (2 * elem + 8) : t->l2_bytes / 2 / (K * elem);
+        lanes = clamp64(round_down(lanes, 16), t->min_lanes, t->max_lanes);
+        /* more blocks when the outer count alone leaves threads idle */
+        const int64_t want = t->jobs_per_thread * p->nthreads;
+        while (lanes > t->min_lanes && p->outer * fc_ceil_div(p->inner, lanes) < want)
+            lanes = round_down(lanes / 2, 16) > t->min_lanes ? round_down(lanes / 2, 16) : t->min_lanes;
+        p->lanes = lanes < p->inner ? lanes : p->inner;
+        p->units = p->outer * fc_ceil_div(p->inner, p->lanes);
+        plan_bands(t, p);
+        /* row pointers for the band's extended rows, one fill row, accumulators */
+        p->scratch_bytes = al((int64_t)sizeof(void *) * (p->band + K - 1)) + al(elem * p->lanes) +
+                           al(8 * p->lanes);
+    } else {
+        p->kind = FC_SEP_LINES;
+        const int64_t lines = p->outer * p->inner;
+        if (uniform) {
+            p->lanes = t->line_group;
+            p->units = fc_ceil_div(lines, p->lanes);
+            plan_bands(t, p);
+            /* pieces of `band` positions: interleaved extended piece, its output, row
+             * pointers for the whole line, accumulators */
+            p->band = t->line_piece;
+            p->scratch_bytes = al(elem * (p->band + K) * p->lanes) + al(elem * p->band * p->lanes) +
+                               al((int64_t)sizeof(void *) * ext) + al(8 * p->lanes);
+        } else {
+            p->lanes = clamp64(t->min_job_elems / (p->n > 0 ? p->n : 1), 1, lines > 0 ? lines : 1);
+            p->units = fc_ceil_div(lines, p->lanes);
+            plan_bands(t, p);
+            /* one extended band, its output, row pointers */
+            p->scratch_bytes = al(elem * (p->band + K - 1)) + al(elem * p->band) +
+                               al((int64_t)sizeof(void *) * K);
+        }
+    }
+    if (p->nthreads > p->njobs) p->nthreads = p->njobs > 0 ? (int)p->njobs : 1;
+    return FC_OK;
+}
+
+#define FC_T float
+#define FC_S f32
+#include "sep_impl.h"
+#include "sep2d_impl.h"
+#undef FC_T
+#undef FC_S
+
+#define FC_T double
+#define FC_S f64
+#include "sep_impl.h"
+#include "sep2d_impl.h"
+#undef FC_T
+#undef FC_S

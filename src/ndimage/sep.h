@@ -1,0 +1,83 @@
+/* scipy.ndimage's 1-D passes (correlate1d, uniform_filter1d) along any axis of an N-d
+ * array: the caller views the array as (outer, n, inner) with element strides, n the
+ * filtered axis, and every output line is computed by one thread in an order fixed by
+ * the shapes (results do not depend on the thread count).
+ *
+ * Two layouts, chosen by the plan:
+ *  - LANES (inner > 1, contiguous in input and output): a job is a block of `lanes`
+ *    consecutive inner elements of one outer index, over a band of output positions;
+ *    output row i is sum_j w[j] * (input row i + j - pad_low), vectorised across the
+ *    lanes, so the axis needs no transpose and each input row block is read from memory
+ *    once while the K rows it meets stay in cache.
+ *  - LINES (the axis is the contiguous one, or strides forbid LANES): a job is a group
+ *    of lines; each line is copied with its boundary extension into a buffer and the
+ *    correlation vectorises along it (the uniform filter interleaves `line_group` lines
+ *    instead, so its running sums vectorise across lines). */
+#ifndef FASTCONV_NDIMAGE_SEP_H
+#define FASTCONV_NDIMAGE_SEP_H
+
+#include "../internal.h"
+
+/* Every threshold of the 1-D passes, in one place (to be folded into the global tuning
+ * table); filled once from the machine by fc_sep_tuning_get. */
+typedef struct fc_sep_tuning {
+    int64_t l1_bytes;        /* per-core L1D (sysconf): not used by the plan yet (blocks sized
+                                to L1 defeated the prefetchers); kept for the fused bands */
+    int64_t l2_bytes;        /* per-core L2 (sysconf): a LANES block's K rows fit in half of
+                                it, so each input row is loaded from memory once per pass */
+    int64_t min_lanes;       /* narrowest LANES block: narrower ones spend more on the K row
+                                pointers than on the multiply-adds */
+    int64_t max_lanes;       /* widest LANES block: wider ones only cost cache */
+    int64_t jobs_per_thread; /* jobs per thread for dynamic scheduling to even out the tails */
+    int64_t min_band;        /* shortest band of output positions: a band re-reads K-1 rows */
+    int64_t min_job_elems;   /* fewest elements per LINES job: smaller jobs cost more to
+                                schedule than to compute */
+    int64_t line_group;      /* lines interleaved by the uniform filter's LINES layout: two
+                                AVX-512 vectors of doubles */
+    int64_t line_piece;      /* positions per piece of those interleaved lines: the piece's
+                                copy in, sums and copy out stay in L1 */
+} fc_sep_tuning;
+
+const fc_sep_tuning *fc_sep_tuning_get(void);
+
+/* The micro-kernels (sep_kernels.h), one table per instruction set.
+ *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
+ *         antisymmetric odd kernel, 0 neither)
+ *   box:  out row i (at out + (i - i0)*ldo) = mean of rows r[i .. i+K-1] for i0 <= i < i1,
+ *         by running sums in double carried in acc (nb doubles) from call to call */
+typedef struct fc_sep_kernels {
+    void (*rows_f32)(int64_t K, const float *const *r, const float *w, int sym, int64_t nb, float *out);
+    void (*rows_f64)(int64_t K, const double *const *r, const double *w, int sym, int64_t nb, double *out);
+    void (*box_f32)(int64_t K, const float *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
+                    float *out, int64_t ldo);
+    void (*box_f64)(int64_t K, const double *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
+                    double *out, int64_t ldo);
+} fc_sep_kernels;
+
+extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;
+/* The table of the ISA in use (fc_isa()), the baseline one where no other is compiled. */
+const fc_sep_kernels *fc_sep_active(void);
+
+typedef enum fc_sep_kind { FC_SEP_LANES = 0, FC_SEP_LINES = 1 } fc_sep_kind;
+
+/* A 1-D pass's decomposition (pure function of the shapes, strides, taps and threads). */
+typedef struct fc_sep_plan {
+    int kind;              /* fc_sep_kind */
+    int uniform;           /* running sums (no bands: SciPy's sums run the whole line) */
+    int64_t outer, n, inner, K, pad_low;
+    int64_t lanes;         /* LANES: inner elements per block; LINES: lines per group */
+    int64_t units;         /* LANES: outer * blocks per outer; LINES: line groups */
+    int64_t band, nband;   /* output positions per job along the axis, bands per unit (uniform
+                              LINES: one band, processed in pieces of `band` positions) */
+    int64_t njobs;         /* units * nband */
+    int nthreads;
+    int64_t scratch_bytes; /* per thread, each part rounded to FC_ALIGN */
+} fc_sep_plan;
+
+/* shape = (outer, n, inner); strides in elements; K taps with pad_low of them before
+ * the output position (0 <= pad_low < K); elem = sizeof the element type. */
+fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
+                           const int64_t out_strides[3], int64_t K, int64_t pad_low, int64_t elem,
+                           int uniform, int num_threads, fc_sep_plan *p);
+
+#endif

@@ -1,0 +1,129 @@
+/* Two correlation passes over the last two axes of (outer, H, W) fused through cache-sized
+ * bands, so the image is read and written once instead of once per pass (instantiated per
+ * type by sep.c after sep_impl.h).  Each pass runs the same micro-kernel on the same
+ * operands as the unfused passes: the results are bit-identical to them.
+ *  - column pass first (axis H, then W): each output row's column sum goes to a one-row
+ *    buffer, which the row pass extends and filters while it is in L1;
+ *  - row pass first (axis W, then H): a band of B output rows needs the row-filtered
+ *    input rows B + K0 - 1 (by H's boundary rule; fill rows where it says fill), which
+ *    are computed into a band buffer sized to L2, then the column pass reads them. */
+
+typedef struct FC_F(sep2d_args) {
+    const FC_T *in;
+    const int64_t *is, *os;
+    FC_T *out;
+    int64_t outer, H, W, band, nband;
+    const FC_T *w0, *w1;          /* along H, along W */
+    int64_t k0, k1, pad0, pad1;
+    int b0, b1, sym0, sym1, col_first;
+    FC_T fill;
+    const fc_sep_kernels *k;
+} FC_F(sep2d_args);
+
+/* Row pass of one row: src (W, stride 1) extended along W into ext, filtered into dst. */
+static void FC_F(sep2d_row)(const FC_F(sep2d_args) *a, const FC_T *src, FC_T *ext, const FC_T **rp,
+                            FC_T *dst)
+{
+    FC_F(sep_extend)(src, a->W, 1, -a->pad1, a->W + a->k1 - 1, a->b1, a->fill, ext, 1);
+    for (int64_t j = 0; j < a->k1; ++j) rp[j] = ext + j;
+    a->k->FC_F(rows)(a->k1, rp, a->w1, a->sym1, a->W, dst);
+}
+
+static void FC_F(sep2d_job)(const FC_F(sep2d_args) *a, int64_t job, char *scratch)
+{
+    const int64_t o = job / a->nband, r0 = (job % a->nband) * a->band;
+    const int64_t r1 = r0 + a->band < a->H ? r0 + a->band : a->H, W = a->W;
+    const int64_t nbuf = a->col_first ? 1 : r1 - r0 + a->k0 - 1;
+    FC_T *ext = (FC_T *)scratch;
+    FC_T *fillrow = ext + fc_round_up(W + a->k1 - 1, FC_ALIGN);
+    FC_T *buf = fillrow + fc_round_up(W, FC_ALIGN);
+    const FC_T **rp = (const FC_T **)(buf + fc_round_up(nbuf * W, FC_ALIGN));
+    const FC_T **cp = rp + fc_round_up(a->k1, 8);
+    const FC_T *src = a->in + o * a->is[0];
+    FC_T *dst = a->out + o * a->os[0];
+    for (int64_t j = 0; j < W; ++j) fillrow[j] = a->fill;
+    if (a->col_first) {
+        for (int64_t i = r0; i < r1; ++i) {
+            for (int64_t j = 0; j < a->k0; ++j) {
+                const int64_t m = fc_map_index(i - a->pad0 + j, a->H, a->b0);
+                cp[j] = m < 0 ? fillrow : src + m * a->is[1];
+            }
+            a->k->FC_F(rows)(a->k0, cp, a->w0, a->sym0, W, buf);
+            FC_F(sep2d_row)(a, buf, ext, rp, dst + i * a->os[1]);
+        }
+        return;
+    }
+    /* buffer row t holds the row pass of source row r0 - pad0 + t (mapped along H) */
+    for (int64_t t = 0; t < nbuf; ++t) {
+        const int64_t m = fc_map_index(r0 - a->pad0 + t, a->H, a->b0);
+        if (m < 0) {
+            cp[t] = fillrow;
+            continue;
+        }
+        FC_F(sep2d_row)(a, src + m * a->is[1], ext, rp, buf + t * W);
+        cp[t] = buf + t * W;
+    }
+    for (int64_t i = r0; i < r1; ++i)
+        a->k->FC_F(rows)(a->k0, cp + (i - r0), a->w0, a->sym0, W, dst + i * a->os[1]);
+}
+
+fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const int64_t in_strides[3],
+                                   int col_first, const FC_T *w0, int64_t k0, int64_t pad0,
+                                   fc_boundary b0, const FC_T *w1, int64_t k1, int64_t pad1,
+                                   fc_boundary b1, FC_T fill, FC_T *out,
+                                   const int64_t out_strides[3], int num_threads)
+{
+    if (!shape || !in_strides || !out_strides || !w0 || !w1) return FC_EINVAL;
+    if (k0 < 1 || k1 < 1 || pad0 < 0 || pad0 >= k0 || pad1 < 0 || pad1 >= k1) return FC_EINVAL;
+    if (b0 < FC_BOUNDARY_FILL || b0 > FC_BOUNDARY_MIRROR || b1 < FC_BOUNDARY_FILL ||
+        b1 > FC_BOUNDARY_MIRROR)
+        return FC_EINVAL;
+    if (in_strides[2] != 1 || out_strides[2] != 1) return FC_EINVAL;
+    int64_t total = 1, t;
+    for (int i = 0; i < 3; ++i) {
+        if (shape[i] < 0) return FC_EINVAL;
+        if (fc_mul_ovf(total, shape[i], &total)) return FC_EOVERFLOW;
+    }
+    if (total == 0) return FC_OK;
+    if (!in || !out) return FC_EINVAL;
+    const fc_sep_tuning *tu = fc_sep_tuning_get();
+    FC_F(sep2d_args) a = {in, in_strides, out_strides, out, shape[0], shape[1], shape[2], 0, 0,
+                          w0, w1, k0, k1, pad0, pad1, (int)b0, (int)b1,
+                          FC_F(sep_symmetry)(k0, w0), FC_F(sep_symmetry)(k1, w1), col_first != 0,
+                          fill, fc_sep_active()};
+    const int nt = fc_resolve_threads(num_threads, (double)total * (double)(k0 + k1));
+    /* bands: the row-first buffer in half of L2 (W = 3000 f32, K0 = 17: 43 - 16 = 27 rows),
+     * and enough of them for jobs_per_thread jobs per thread */
+    int64_t band = tu->l2_bytes / 2 / ((int64_t)sizeof(FC_T) * a.W) - (col_first ? 0 : k0 - 1);
+    const int64_t want = fc_ceil_div(tu->jobs_per_thread * nt, a.outer);
+    if (band > fc_ceil_div(a.H, want)) band = fc_ceil_div(a.H, want);
+    if (band < 8) band = 8;
+    if (band > a.H) band = a.H;
+    a.band = band;
+    a.nband = fc_ceil_div(a.H, band);
+    const int64_t nbuf = col_first ? 1 : band + k0 - 1;
+    int64_t per = 0;
+    if (fc_mul_ovf(nbuf, a.W, &t)) return FC_EOVERFLOW;
+    per = (int64_t)sizeof(FC_T) * (fc_round_up(a.W + k1 - 1, FC_ALIGN) + fc_round_up(a.W, FC_ALIGN) +
+                                   fc_round_up(t, FC_ALIGN)) +
+          (int64_t)sizeof(void *) * (fc_round_up(k1, 8) + nbuf + k0);
+    per = fc_round_up(per, FC_ALIGN);
+    const int64_t njobs = a.outer * a.nband;
+    const int nthreads = nt < njobs ? nt : (int)njobs;
+    char *scratch = fc_malloc((size_t)(per * nthreads));
+    if (!scratch) return FC_ENOMEM;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+    {
+#ifdef _OPENMP
+        char *mine = scratch + (int64_t)omp_get_thread_num() * per;
+#pragma omp for schedule(dynamic, 1)
+#else
+        char *mine = scratch;
+#endif
+        for (int64_t job = 0; job < njobs; ++job) FC_F(sep2d_job)(&a, job, mine);
+    }
+    fc_free(scratch);
+    return FC_OK;
+}
