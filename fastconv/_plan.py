@@ -128,6 +128,9 @@ def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]
     if not callable(fn) or not str(getattr(fn, "__module__", "")).startswith("fastconv"):
         raise TypeError(f"explain: fn must be a function of fastconv (or a method of its layers), "
                         f"got {fn!r}")
+    if str(getattr(fn, "__module__", "")).startswith(("fastconv.ndimage", "fastconv._ndimage")):
+        raise TypeError("explain: the fastconv.ndimage filters have no plan description yet "
+                        f"(their 1-D passes plan in src/ndimage/); got {fn!r}")
     global _explaining
     with _lock:
         _explaining += 1
