@@ -506,3 +506,33 @@ cdef dict _tuning():
         k, _, v = item.partition("=")
         out[k] = float(v) if "." in v or "e" in v else int(v)
     return out
+
+
+def _fft(bint inverse, tuple shape, const real[::1] src, real[::1] dst, int nthreads):
+    """Private (tests, benchmarks): fc_rfftn / fc_irfftn over the whole C-contiguous array.
+    Real side: prod(shape) elements; spectrum: interleaved complex, shape[:-1] x (n//2+1)."""
+    cdef int nd = len(shape), i
+    cdef int64_t s[3]
+    if nd < 1 or nd > 3:
+        raise ValueError("fastconv._core: 1 to 3 axes")
+    cdef Py_ssize_t nreal = 1, nspec = 2
+    for i in range(nd):
+        s[i] = shape[i]
+        nreal *= s[i]
+        nspec *= s[i] if i < nd - 1 else s[i] // 2 + 1
+    if src.shape[0] != (nspec if inverse else nreal) or dst.shape[0] != (nreal if inverse else nspec):
+        raise ValueError("fastconv._core: buffer lengths do not match the shape")
+    cdef fc_status st
+    with nogil:
+        if real is float:
+            if inverse:
+                st = fc_irfftn_f32(nd, s, _cptr(src), _ptr(dst), nthreads)
+            else:
+                st = fc_rfftn_f32(nd, s, _cptr(src), _ptr(dst), nthreads)
+        else:
+            if inverse:
+                st = fc_irfftn_f64(nd, s, _cptr(src), _ptr(dst), nthreads)
+            else:
+                st = fc_rfftn_f64(nd, s, _cptr(src), _ptr(dst), nthreads)
+    _check(st)
+

@@ -145,3 +145,8 @@ cdef extern from "fastconv.h" nogil:
     int fc_get_num_threads()
     void fc_release_workspace()
     fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n)
+
+    fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads)
+    fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads)
+    fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads)
+    fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads)

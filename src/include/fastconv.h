@@ -164,6 +164,15 @@ FC_API fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_
                                      const int64_t *w_shape, const double *w, const int64_t *pad_low,
                                      fc_boundary boundary, double fill, double *out, int num_threads);
 
+/* Real FFT over the last ndim (1..3) axes, each of size 2^a 3^b 5^c (FC_EUNSUPPORTED
+ * otherwise), as numpy.fft.rfftn / irfftn: spec is interleaved complex (re, im) of shape
+ * shape[0..ndim-2] x (shape[ndim-1]/2 + 1); fc_irfftn takes the real output's shape and
+ * normalises by 1/prod(shape).  Unnormalised forward, unscaled float accumulation. */
+FC_API fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads);
+FC_API fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads);
+FC_API fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads);
+FC_API fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads);
+
 /* scipy.ndimage.correlate1d along the middle axis of a (outer, n, inner) array read and
  * written through element strides (any sign; out must not overlap in):
  *   out[a, i, b] = sum_{j < nw} w[j] * ext(in)[a, i - pad_low + j, b],  0 <= pad_low < nw.

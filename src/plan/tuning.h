@@ -72,6 +72,14 @@ typedef struct fc_tuning {
     int bw_transpose_channels;
     /* input channels a job of the final weight scatter takes */
     int bw_scatter_channels;
+
+    /* ---- FFT (src/fft/) ---- */
+    /* bytes of one lane block of last-axis rows transformed together (16 float32 rows:
+     * a zmm of each row's element j, the butterflies' vector width) */
+    int64_t fft_row_lanes_bytes;
+    /* work bytes of one call along a non-last axis (4 planes of n x lanes): lanes
+     * chosen so that they stay in L2 across the stages */
+    int64_t fft_axis_bytes;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */
