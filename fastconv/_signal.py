@@ -32,12 +32,47 @@ def _mode(fname: str, mode: str) -> str:
     return mode
 
 
+_METHODS = {"auto": 0, "direct": 1, "fft": 2}
+
+
+def _method(fname: str, method: str) -> int:
+    if not isinstance(method, str) or method not in _METHODS:
+        raise ValueError(f"{fname}: method must be one of 'auto', 'direct', 'fft', got {method!r}")
+    return _METHODS[method]
+
+
+def _exactness(fname: str, a: NDArray[Any], b: NDArray[Any], method: int) -> int:
+    """The method after the exactness rules: auto keeps direct for booleans, for
+    integers whose products could pass 2^52 (as scipy.signal.choose_conv_method does) and
+    for non-finite values (direct keeps a NaN or Inf local to the outputs it touches; an
+    FFT spreads it over its tile); fft with such integers raises."""
+    ints = a.dtype.kind in "biu" or b.dtype.kind in "biu"
+    if ints:
+        if a.dtype.kind == "b" and b.dtype.kind == "b" and method == 0:
+            return 1
+        amax = float(np.max(np.abs(a), initial=0)) if a.size else 0.0
+        bmax = float(np.max(np.abs(b), initial=0)) if b.size else 0.0
+        big = amax * bmax * min(a.size, b.size) > 2.0 ** 52
+        if big and method == 2:
+            raise ValueError(f"{fname}: method='fft' cannot give exact results for integer inputs "
+                             f"whose products may exceed 2**52 (max|in1| = {amax:g}, max|in2| = "
+                             f"{bmax:g}); use method='direct'")
+        if big or a.dtype.kind == "b" or b.dtype.kind == "b":
+            return 1 if method == 0 else method
+    if method == 0 and a.dtype.kind == "f" and b.dtype.kind == "f":
+        # cheap next to the FFT itself (one pass over each input)
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            return 1
+    return method
+
+
 def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str, fillvalue: Any,
-            flip: bool, two_d: bool, out: Optional[NDArray[Any]], num_threads: Optional[int]
-            ) -> NDArray[Any]:
+            flip: bool, two_d: bool, out: Optional[NDArray[Any]], num_threads: Optional[int],
+            method: str = "direct") -> NDArray[Any]:
     a = _as_array(fname, "in1", in1)
     b = _as_array(fname, "in2", in2)
     mode = _mode(fname, mode)
+    meth = _method(fname, method)
     nt = _threads(fname, num_threads)
     if two_d:
         if a.ndim != 2 or b.ndim != 2:
@@ -87,16 +122,18 @@ def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str
         shape = a.shape
     else:
         shape = tuple([abs(m - n) + 1 for m, n in zip(a.shape, b.shape)])
+    meth = _exactness(fname, a, b, meth)
     out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
     a32 = dtype == np.float32
     ca, cb, co = _contig(a, dtype), _contig(b, dtype), out.ravel()
     if _plan.tracing:
         _plan.run(fname, lambda: _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d,
-                                                 co, nt),
-                  lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip, two_d, a32, nt),
+                                                 co, nt, meth),
+                  lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip, two_d, a32, nt,
+                                                   meth),
                   (("in1", a), ("in2", b), ("out", out)))
     else:
-        _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d, co, nt)
+        _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d, co, nt, meth)
     return out
 
 

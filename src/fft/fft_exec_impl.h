@@ -1,5 +1,5 @@
 /* The FFT's drivers for one element type (FC_T, suffix FC_S; instantiated by
- * fft/fft_exec.c): a complex transform over lanes (Stockham stages), the real
+ * exec/exec.c): a complex transform over lanes (Stockham stages), the real
  * transform of rows of the last axis, a complex transform along a non-last axis, and
  * the n-D rfftn / irfftn entry points.  Layouts and stages: fft.h.  Single-threaded
  * except the entry points, which thread over row blocks and lane chunks: every output

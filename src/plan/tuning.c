@@ -44,7 +44,10 @@ static const struct {
     FIELD(bw_dot_max_runs, 'i'), FIELD(bw_dot_part_max, 'i'), FIELD(bw_dot_jobs_per_thread, 'i'),
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
-    FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'),
+    FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
+    FIELD(fft_tile1d_bytes, 'i'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
+    FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -108,6 +111,15 @@ static void table_init(void)
     t->bw_scatter_channels = 32;
     t->fft_row_lanes_bytes = 64;
     t->fft_axis_bytes = 256 * 1024;
+    t->fft_tile_bytes = 768 * 1024;
+    t->fft_tile1d_bytes = (int64_t)8 << 20;
+    /* measured by benchmarks/fft_costs.py on AMD EPYC (Zen 4), AVX-512, one thread */
+    t->cm_direct_ns_per_mac_f32 = 0.06;
+    t->cm_direct_ns_per_mac_f64 = 0.12;
+    t->cm_fft_ns_per_nlogn_f32 = 0.3;
+    t->cm_fft_ns_per_nlogn_f64 = 0.6;
+    t->cm_fft_ns_per_point_f32 = 1.0;
+    t->cm_fft_ns_per_point_f64 = 2.0;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
