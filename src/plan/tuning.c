@@ -113,13 +113,14 @@ static void table_init(void)
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
     t->fft_tile1d_bytes = (int64_t)8 << 20;
-    /* measured by benchmarks/fft_costs.py on AMD EPYC (Zen 4), AVX-512, one thread */
-    t->cm_direct_ns_per_mac_f32 = 0.06;
-    t->cm_direct_ns_per_mac_f64 = 0.12;
-    t->cm_fft_ns_per_nlogn_f32 = 0.3;
-    t->cm_fft_ns_per_nlogn_f64 = 0.6;
-    t->cm_fft_ns_per_point_f32 = 1.0;
-    t->cm_fft_ns_per_point_f64 = 2.0;
+    /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
+     * AVX-512, one thread, shared noisy machine (runs differed by up to 1.7x) */
+    t->cm_direct_ns_per_mac_f32 = 0.029;
+    t->cm_direct_ns_per_mac_f64 = 0.051;
+    t->cm_fft_ns_per_nlogn_f32 = 0.20;
+    t->cm_fft_ns_per_nlogn_f64 = 0.46;
+    t->cm_fft_ns_per_point_f32 = 0.0;
+    t->cm_fft_ns_per_point_f64 = 0.0;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
