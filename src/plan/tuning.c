@@ -119,8 +119,8 @@ static void table_init(void)
     t->cm_direct_ns_per_mac_f64 = 0.051;
     t->cm_fft_ns_per_nlogn_f32 = 0.20;
     t->cm_fft_ns_per_nlogn_f64 = 0.46;
-    t->cm_fft_ns_per_point_f32 = 0.0;
-    t->cm_fft_ns_per_point_f64 = 0.0;
+    t->cm_fft_ns_per_point_f32 = 0.05;
+    t->cm_fft_ns_per_point_f64 = 0.1;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
