@@ -116,6 +116,24 @@ def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w,
     _check(st)
 
 
+def conv_transpose(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
+                   int nthreads):
+    """desc is the convolution being transposed: x has its output's shape, y its input's."""
+    cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(&d, y.shape[0], w.shape[0], x.shape[0], -1)
+    if bias is not None and bias.shape[0] != d.in_channels:
+        raise ValueError(f"fastconv._core: bias buffer has {bias.shape[0]} elements, the "
+                         f"descriptor needs {d.in_channels}")
+    cdef const real *b = _cptr(bias) if bias is not None else NULL
+    cdef fc_status st
+    with nogil:
+        if real is float:
+            st = fc_conv_transpose_f32(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+        else:
+            st = fc_conv_transpose_f64(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+    _check(st)
+
+
 def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out, real[::1] grad_w,
                          int nthreads):
     cdef fc_conv_desc d = _desc(desc)
@@ -396,6 +414,8 @@ def align_offset(unsigned char[::1] buf, size_t alignment):
 
 
 _OPS = {"conv_forward": FC_OP_FORWARD, "conv_backward_input": FC_OP_BACKWARD_INPUT,
+        "conv_transpose": FC_OP_BACKWARD_INPUT, "conv_transpose_backward_input": FC_OP_FORWARD,
+        "conv_transpose_backward_weight": FC_OP_BACKWARD_WEIGHT,
         "conv_backward_weight": FC_OP_BACKWARD_WEIGHT, "conv_backward_bias": FC_OP_BACKWARD_BIAS}
 
 

@@ -45,6 +45,10 @@ cdef extern from "fastconv.h" nogil:
                                           const float *grad_out, float *grad_w, int num_threads)
     fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                           const double *grad_out, double *grad_w, int num_threads)
+    fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                    const float *bias, float *y, int num_threads)
+    fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                    const double *bias, double *y, int num_threads)
     fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
                                         float *grad_bias, int num_threads)
     fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *grad_out,

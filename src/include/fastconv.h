@@ -63,6 +63,9 @@ typedef struct fc_conv_desc {
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
  * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.
+ * pad_low >= 0; pad_high may be negative: the input's last -pad_high elements are then
+ * cropped (the forward and backward-weight passes never read them, backward-input gives
+ * them zero gradient), which is how fc_conv_transpose's output_padding is expressed.
  * FC_EINVAL when the dilated kernel is larger than the padded input. */
 FC_API fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3]);
 
@@ -84,6 +87,22 @@ FC_API fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float 
                                              const float *grad_out, float *grad_w, int num_threads);
 FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                              const double *grad_out, double *grad_w, int num_threads);
+
+/* PyTorch's conv_transpose1d/2d/3d: y = the transpose of the convolution d describes,
+ * applied to x, plus bias (may be NULL): exactly fc_conv_backward_input(d, x, w, y) with
+ * the bias added to every pixel of each of y's channels.  d is the convolution being
+ * transposed: for conv_transpose(x, w, stride s, padding p, output_padding op,
+ * dilation dl, groups g) with x (N, C_in, *in) and w (C_in, C_out / g, *kernel),
+ *   batch N, in_channels C_out, out_channels C_in, groups g, kernel *kernel,
+ *   input[i] = (in[i]-1)*s - 2*p + dl*(kernel[i]-1) + op + 1 (y's spatial shape),
+ *   stride s, dilation dl, pad_low p, pad_high p - op (negative when op > p);
+ * then the convolution's output shape is x's spatial shape.  Its gradients are
+ * fc_conv_forward(d, grad_y, w) (input) and fc_conv_backward_weight(d, grad_y, x)
+ * (weight: grad_y as the input, x as the output gradient). */
+FC_API fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                       const float *bias, float *y, int num_threads);
+FC_API fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                       const double *bias, double *y, int num_threads);
 
 /* grad_bias[k] = sum over batch and output pixels of grad_out[:, k]. */
 FC_API fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
@@ -237,8 +256,8 @@ typedef enum fc_single_fn {
     FC_FN_CORRELATE = 0, FC_FN_CONVOLVE = 1, FC_FN_CORRELATE2D = 2, FC_FN_CONVOLVE2D = 3
 } fc_single_fn;
 
-/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call passes a
- * bias (the plan differs). */
+/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call (or, with
+ * FC_OP_BACKWARD_INPUT, fc_conv_transpose) passes a bias (the plan differs). */
 FC_API fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
                                   int num_threads, char *buf, size_t n);
 /* fn with ndim, shapes and mode as the function takes them (ndim 2 for the 2-D ones);

@@ -159,7 +159,7 @@ fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int 
     fc_plan pl;
     switch (op) {
     case FC_OP_FORWARD: st = fc_plan_forward(&p, &kt, has_bias, num_threads, &pl); break;
-    case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, num_threads, &pl); break;
+    case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, has_bias, num_threads, &pl); break;
     case FC_OP_BACKWARD_WEIGHT: st = fc_plan_backward_weight(&p, &kt, num_threads, &pl); break;
     case FC_OP_BACKWARD_BIAS: st = fc_plan_backward_bias(&p, &kt, num_threads, &pl); break;
     default: return FC_EINVAL;

@@ -140,7 +140,8 @@ void fc_ktiles_active(int elem, fc_ktiles *kt);
 /* The planners.  Each returns FC_OK and a plan to free with fc_plan_free, or a status
  * and nothing to free. */
 fc_status fc_plan_forward(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
-fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* has_bias: fc_conv_transpose adds a bias to what backward-input computes */
+fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_weight(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_bias(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 /* single array: p is the N = C = K = 1 problem of the extended in1 (see exec/single_impl.h) */
