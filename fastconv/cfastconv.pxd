@@ -149,3 +149,23 @@ cdef extern from "fastconv.h" nogil:
     int fc_get_num_threads()
     void fc_release_workspace()
     fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n)
+
+    fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads)
+    fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads)
+    fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads)
+    fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads)
+
+    ctypedef enum fc_method:
+        FC_METHOD_AUTO
+        FC_METHOD_DIRECT
+        FC_METHOD_FFT
+
+    fc_status fc_single_f32(fc_single_fn fn, int ndim, const int64_t *in1_shape, const float *in1,
+                            const int64_t *in2_shape, const float *in2, fc_mode mode, fc_boundary boundary,
+                            float fill, fc_method method, float *out, int num_threads)
+    fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_shape, const double *in1,
+                            const int64_t *in2_shape, const double *in2, fc_mode mode, fc_boundary boundary,
+                            double fill, fc_method method, double *out, int num_threads)
+    fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                 fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
+                                 int num_threads, char *buf, size_t n)

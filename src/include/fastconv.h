@@ -183,6 +183,15 @@ FC_API fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_
                                      const int64_t *w_shape, const double *w, const int64_t *pad_low,
                                      fc_boundary boundary, double fill, double *out, int num_threads);
 
+/* Real FFT over the last ndim (1..3) axes, each of size 2^a 3^b 5^c (FC_EUNSUPPORTED
+ * otherwise), as numpy.fft.rfftn / irfftn: spec is interleaved complex (re, im) of shape
+ * shape[0..ndim-2] x (shape[ndim-1]/2 + 1); fc_irfftn takes the real output's shape and
+ * normalises by 1/prod(shape).  Unnormalised forward, unscaled float accumulation. */
+FC_API fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads);
+FC_API fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads);
+FC_API fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads);
+FC_API fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads);
+
 /* scipy.ndimage.correlate1d along the middle axis of a (outer, n, inner) array read and
  * written through element strides (any sign; out must not overlap in):
  *   out[a, i, b] = sum_{j < nw} w[j] * ext(in)[a, i - pad_low + j, b],  0 <= pad_low < nw.
@@ -309,6 +318,26 @@ FC_API void fc_release_workspace(void);
  * or elem_bytes, a NULL pointer or a buffer too small (buf then holds "" if n > 0);
  * FC_EUNSUPPORTED for an ISA not compiled in (one the CPU cannot run is fine). */
 FC_API fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n);
+
+/* How a single-array call computes: the plan's cost model (direct sums for small
+ * kernels, overlap-save FFT tiles for large ones), or either one forced.  Direct keeps
+ * the bits of fc_correlate & co.; FFT results carry the transforms' rounding (about
+ * eps * log2(tile) * ||in1|| * ||in2|| per output) and spread a non-finite input value
+ * over its tile. */
+typedef enum fc_method { FC_METHOD_AUTO = 0, FC_METHOD_DIRECT = 1, FC_METHOD_FFT = 2 } fc_method;
+
+/* Any of the four single-array functions (fn; the 2-D ones take ndim = 2 and a
+ * boundary, the others FC_BOUNDARY_FILL with fill 0) computed by `method`. */
+FC_API fc_status fc_single_f32(fc_single_fn fn, int ndim, const int64_t *in1_shape, const float *in1,
+                               const int64_t *in2_shape, const float *in2, fc_mode mode, fc_boundary boundary,
+                               float fill, fc_method method, float *out, int num_threads);
+FC_API fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_shape, const double *in1,
+                               const int64_t *in2_shape, const double *in2, fc_mode mode, fc_boundary boundary,
+                               double fill, fc_method method, double *out, int num_threads);
+/* The plan of fc_single_*, as fc_correlate_describe prints it (algorithm=direct|fft). */
+FC_API fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                    fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
+                                    int num_threads, char *buf, size_t n);
 
 #ifdef __cplusplus
 }
