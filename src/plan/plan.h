@@ -11,9 +11,10 @@
 
 #include "layout/geom.h"
 #include "plan/tuning.h"
+#include "winograd/wg.h"
 
-/* The algorithm of a call: the enum has room for the FFT and Winograd paths. */
-typedef enum fc_algo { FC_ALGO_DIRECT = 0 } fc_algo;
+/* The algorithm of a call: the enum has room for the FFT path. */
+typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_WINOGRAD = 2 } fc_algo;
 
 /* Register tiles of one ISA's kernel table, without its function pointers (see the
  * fields of fc_kernels_f32 in internal.h); n_wkn, n_wnjn are those of the narrowest
@@ -125,12 +126,14 @@ typedef struct fc_plan {
     int64_t wpack_elems;         /* packed weights, every pass */
     fc_bw_plan bw;
     fc_single_plan single;
+    fc_wg_plan wg;               /* algo FC_ALGO_WINOGRAD */
     int64_t workspace_bytes;     /* every buffer the call allocates, at most */
 } fc_plan;
 
 /* Forced decisions (tests): -1 is "as planned". */
 typedef struct fc_force {
     int fmode, fstore, sched, kbjob, bwmode, bwtile, smode;
+    int wgtile;                  /* Winograd output tile: 0 F(2x2), 1 F(4x4) */
 } fc_force;
 const fc_force *fc_force_get(void);
 

@@ -44,6 +44,7 @@ static const struct {
     FIELD(bw_dot_max_runs, 'i'), FIELD(bw_dot_part_max, 'i'), FIELD(bw_dot_jobs_per_thread, 'i'),
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
+    FIELD(wg_vslice_bytes, 'i'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -105,6 +106,7 @@ static void table_init(void)
     t->bw_part_max = (int64_t)1 << 22;
     t->bw_transpose_channels = 16;
     t->bw_scatter_channels = 32;
+    t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

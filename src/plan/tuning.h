@@ -72,6 +72,12 @@ typedef struct fc_tuning {
     int bw_transpose_channels;
     /* input channels a job of the final weight scatter takes */
     int bw_scatter_channels;
+
+    /* ---- Winograd ---- */
+    /* bytes of one transformed-domain slice of a round's inputs (reduction channels x
+     * tiles), kept in L2 while every output block's product sweeps over it (order: no,
+     * each product sums over every channel whatever the round) */
+    int64_t wg_vslice_bytes;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */
