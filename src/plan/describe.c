@@ -117,8 +117,9 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
     if (pl->algo == FC_ALGO_WINOGRAD) {
         const fc_wg_plan *w = &pl->wg;
         put(&o, " kernel=wg_gemm tile=%dx%d mode=winograd wtile=F(%dx%d,3x3) tiles=%lld tiles_per_round=%lld"
-                " rounds=%lld workspace_bytes=%lld",
+                " rounds=%lld sched=%s workspace_bytes=%lld",
             w->mr, w->nr, w->m, w->m, (long long)w->ntot, (long long)w->nt, (long long)w->nround,
+            w->private_rounds ? "private" : "shared",
             (long long)pl->workspace_bytes);
         return o.overflow ? FC_EINVAL : FC_OK;
     }

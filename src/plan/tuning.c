@@ -44,7 +44,7 @@ static const struct {
     FIELD(bw_dot_max_runs, 'i'), FIELD(bw_dot_part_max, 'i'), FIELD(bw_dot_jobs_per_thread, 'i'),
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
-    FIELD(wg_vslice_bytes, 'i'),
+    FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -107,6 +107,8 @@ static void table_init(void)
     t->bw_transpose_channels = 16;
     t->bw_scatter_channels = 32;
     t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
+    t->wg_round_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
+    t->wg_rounds_per_thread = 4;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

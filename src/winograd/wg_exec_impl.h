@@ -3,42 +3,27 @@
  * of tiles the input transform, the a*a batched products and the output transform, each
  * a parallel loop whose jobs write disjoint elements. */
 
-/* U[g][xi][ob][r][i] = (G w'[g][ob*mr + i][r] G^T)[xi], computed in double, zero for
- * outputs past M.  G (a x 3) for F(4x4): rows [1/4 0 0] [-1/6 -1/6 -1/6] [-1/6 1/6 -1/6]
- * [1/24 1/12 1/6] [1/24 -1/12 1/6] [0 0 1]; for F(2x2): [1 0 0] [1/2 1/2 1/2]
- * [1/2 -1/2 1/2] [0 0 1]. */
-static void FC_F(wg_weights)(const fc_wg_plan *w, const FC_T *wsrc, FC_T *U, int nthreads)
+/* U[g][xi][ob][r][i] = (G w'[g][ob*mr + i][r] G^T)[xi] (the kernels' wtrans), zero for
+ * outputs past M. */
+static void FC_F(wg_weights)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *wsrc, FC_T *U, int nthreads)
 {
-    static const double G4[6][3] = {{0.25, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6}, {-1.0 / 6, 1.0 / 6, -1.0 / 6},
-                                    {1.0 / 24, 1.0 / 12, 1.0 / 6}, {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};
-    static const double G2[4][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}};
-    const int a = w->a, mr = w->mr;
-    const int64_t R = w->R, M = w->M, nob = w->Mp / mr, a2 = (int64_t)a * a;
+    const int mr = w->mr;
+    const int64_t R = w->R, M = w->M, nob = w->Mp / mr, a2 = (int64_t)w->a * w->a;
     FC_OMP(parallel for schedule(static) num_threads(nthreads))
     for (int64_t go = 0; go < w->G * w->Mp; ++go) {
         const int64_t g = go / w->Mp, o = go % w->Mp, ob = o / mr, i = o % mr;
-        for (int64_t r = 0; r < R; ++r) {
-            double k3[3][3] = {{0}}, t[6][3], u[6][6];
-            if (o < M) {
-                /* forward: w[g*M + o][r]; backward-input: w[g*R + r][o] (shape (K, C/G, 3, 3)) */
-                const FC_T *src = wsrc + (w->transposed ? (g * R + r) * M + o : (g * M + o) * R + r) * 9;
-                for (int e = 0; e < 9; ++e) k3[e / 3][e % 3] = (double)src[w->rot ? 8 - e : e];
-            }
-            for (int x = 0; x < a; ++x)
-                for (int j = 0; j < 3; ++j) {
-                    double s = 0;
-                    for (int q = 0; q < 3; ++q) s += (a == 6 ? G4[x][q] : G2[x][q]) * k3[q][j];
-                    t[x][j] = s;
-                }
-            for (int x = 0; x < a; ++x)
-                for (int y = 0; y < a; ++y) {
-                    double s = 0;
-                    for (int q = 0; q < 3; ++q) s += t[x][q] * (a == 6 ? G4[y][q] : G2[y][q]);
-                    u[x][y] = s;
-                }
+        FC_T *u = U + (g * a2 * nob + ob) * R * mr + i;   /* xi = 0, r = 0 */
+        if (o >= M) {
             for (int64_t xi = 0; xi < a2; ++xi)
-                U[(((g * a2 + xi) * nob + ob) * R + r) * mr + i] = (FC_T)u[xi / a][xi % a];
+                for (int64_t r = 0; r < R; ++r) u[xi * nob * R * mr + r * mr] = 0;
+            continue;
         }
+        /* forward: w[g*M + o][r] (kernels 9 apart); backward-input: w[g*R + r][o], shape
+         * (K, C/G, 3, 3), kernels M*9 apart */
+        if (w->transposed)
+            k->wtrans(w->a == 6, R, wsrc + (g * R * M + o) * 9, M * 9, w->rot, u, nob * R * mr, mr);
+        else
+            k->wtrans(w->a == 6, R, wsrc + (g * M + o) * R * 9, 9, w->rot, u, nob * R * mr, mr);
     }
 }
 
@@ -107,15 +92,41 @@ static void FC_F(wg_output)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *Mt
     }
 }
 
+/* Products of one (g, xi) and output block ob over the nb tile blocks of a round. */
+static inline void FC_F(wg_products)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *U, const FC_T *V, int64_t nb,
+                                     int64_t gx, int64_t ob, FC_T *Mt)
+{
+    const int mr = w->mr, nr = w->nr;
+    const int64_t nob = w->Mp / mr;
+    const FC_T *u = U + (gx * nob + ob) * w->R * mr;
+    for (int64_t tb = 0; tb < nb; ++tb)
+        k->gemm(w->R, u, V + (gx * nb + tb) * w->R * nr, Mt + ((gx * w->Mp + ob * mr) * nb + tb) * nr, nb * nr);
+}
+
+/* A whole round on one thread (private rounds): its V and Mt stay in this core's L2. */
+static void FC_F(wg_round)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *src, const FC_T *U, const FC_T *bias,
+                           int64_t t0, FC_T *V, FC_T *Mt, FC_T *d, FC_T *out)
+{
+    const int64_t nb = fc_ceil_div(w->ntot - t0 < w->nt ? w->ntot - t0 : w->nt, w->nr);
+    const int64_t a2 = (int64_t)w->a * w->a, nob = w->Mp / w->mr;
+    for (int64_t gr = 0; gr < w->G * w->R; ++gr)
+        for (int64_t tb = 0; tb < nb; ++tb) FC_F(wg_input)(w, k, src, t0, nb, gr, tb, d, V);
+    for (int64_t gx = 0; gx < w->G * a2; ++gx)
+        for (int64_t ob = 0; ob < nob; ++ob) FC_F(wg_products)(w, k, U, V, nb, gx, ob, Mt);
+    for (int64_t go = 0; go < w->G * w->M; ++go)
+        for (int64_t tb = 0; tb < nb; ++tb) FC_F(wg_output)(w, k, Mt, bias, t0, nb, go, tb, d, out);
+}
+
 fc_status FC_F(fc_wg_exec)(const fc_plan *pl, const FC_T *src, const FC_T *wsrc, const FC_T *bias, FC_T *out)
 {
     const fc_wg_plan *w = &pl->wg;
     const FC_KWG *k = FC_CAT2(fc_wg_for, FC_S)(pl->kt.isa);
-    const int nthreads = pl->nthreads, mr = w->mr, nr = w->nr;
-    const int64_t a2 = (int64_t)w->a * w->a, per = a2 * nr, nob = w->Mp / mr;
+    const int nthreads = pl->nthreads, nr = w->nr;
+    const int64_t a2 = (int64_t)w->a * w->a, per = a2 * nr, nob = w->Mp / w->mr;
+    const int64_t nbuf = w->private_rounds ? nthreads : 1; /* V and Mt: one a thread, or one shared */
     FC_T *U = fc_malloc(sizeof(FC_T) * (size_t)w->u_elems);
-    FC_T *V = fc_malloc(sizeof(FC_T) * (size_t)w->v_elems);
-    FC_T *Mt = fc_malloc(sizeof(FC_T) * (size_t)w->m_elems);
+    FC_T *V = fc_malloc(sizeof(FC_T) * (size_t)(w->v_elems * nbuf));
+    FC_T *Mt = fc_malloc(sizeof(FC_T) * (size_t)(w->m_elems * nbuf));
     FC_T *scratch = fc_malloc(sizeof(FC_T) * (size_t)(per * nthreads));
     if (!U || !V || !Mt || !scratch) {
         fc_free(U);
@@ -124,27 +135,29 @@ fc_status FC_F(fc_wg_exec)(const fc_plan *pl, const FC_T *src, const FC_T *wsrc,
         fc_free(scratch);
         return FC_ENOMEM;
     }
-    FC_F(wg_weights)(w, wsrc, U, nthreads);
+    FC_F(wg_weights)(w, k, wsrc, U, nthreads);
     FC_OMP(parallel num_threads(nthreads))
     {
-        FC_T *mine = scratch + fc_thread_id() * per;
-        for (int64_t t0 = 0; t0 < w->ntot; t0 += w->nt) {
-            const int64_t nb = fc_ceil_div(w->ntot - t0 < w->nt ? w->ntot - t0 : w->nt, nr);
-            FC_OMP(for schedule(dynamic, 4))
-            for (int64_t job = 0; job < w->G * w->R * nb; ++job)
-                FC_F(wg_input)(w, k, src, t0, nb, job / nb, job % nb, mine, V);
-            /* products: job (g, xi, ob) sweeps every tile block with one panel of U */
+        const int64_t me = fc_thread_id();
+        FC_T *mine = scratch + me * per;
+        if (w->private_rounds) {
             FC_OMP(for schedule(dynamic, 1))
-            for (int64_t job = 0; job < w->G * a2 * nob; ++job) {
-                const int64_t gx = job / nob, ob = job % nob; /* gx = g*a2 + xi */
-                const FC_T *u = U + (gx * nob + ob) * w->R * mr;
-                for (int64_t tb = 0; tb < nb; ++tb)
-                    k->gemm(w->R, u, V + (gx * nb + tb) * w->R * nr, Mt + ((gx * w->Mp + ob * mr) * nb + tb) * nr,
-                            nb * nr);
+            for (int64_t rd = 0; rd < w->nround; ++rd)
+                FC_F(wg_round)(w, k, src, U, bias, rd * w->nt, V + me * w->v_elems, Mt + me * w->m_elems, mine, out);
+        } else {
+            /* shared rounds: each phase split among the threads */
+            for (int64_t t0 = 0; t0 < w->ntot; t0 += w->nt) {
+                const int64_t nb = fc_ceil_div(w->ntot - t0 < w->nt ? w->ntot - t0 : w->nt, nr);
+                FC_OMP(for schedule(dynamic, 4))
+                for (int64_t job = 0; job < w->G * w->R * nb; ++job)
+                    FC_F(wg_input)(w, k, src, t0, nb, job / nb, job % nb, mine, V);
+                FC_OMP(for schedule(dynamic, 1))
+                for (int64_t job = 0; job < w->G * a2 * nob; ++job)
+                    FC_F(wg_products)(w, k, U, V, nb, job / nob, job % nob, Mt);
+                FC_OMP(for schedule(dynamic, 4))
+                for (int64_t job = 0; job < w->G * w->M * nb; ++job)
+                    FC_F(wg_output)(w, k, Mt, bias, t0, nb, job / nb, job % nb, mine, out);
             }
-            FC_OMP(for schedule(dynamic, 4))
-            for (int64_t job = 0; job < w->G * w->M * nb; ++job)
-                FC_F(wg_output)(w, k, Mt, bias, t0, nb, job / nb, job % nb, mine, out);
         }
     }
     fc_free(U);

@@ -117,8 +117,46 @@
         }                                                                                   \
     }
 
+/* Weight transform of n kernels (3x3, kernel r at w + r*ldw, element e = 3*i + j; rot:
+ * element 8 - e, the kernel rotated 180 degrees): u + xi*ldx + r*ldr = (G k G^T)[xi], in
+ * double, vectors of VB/8 kernels at a time (gathered; the kernels are 9 apart or more). */
+#define FC_WG_WTRANS(T, NAME)                                                               \
+    static void NAME(int f, int64_t n, const T *w, int64_t ldw, int rot, T *u, int64_t ldx, \
+                     int64_t ldr)                                                           \
+    {                                                                                       \
+        typedef double D __attribute__((vector_size(FC_WG_VB), aligned(8), may_alias));     \
+        enum { L = FC_WG_VB / 8 };                                                          \
+        static const double G4[6][3] = {{0.25, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6},        \
+                                        {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6}, \
+                                        {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};         \
+        static const double G2[6][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}; \
+        const double(*Gm)[3] = f ? G4 : G2;                                                 \
+        const int a = f ? 6 : 4;                                                            \
+        for (int64_t r0 = 0; r0 < n; r0 += L) {                                             \
+            const int nl = n - r0 < L ? (int)(n - r0) : L;                                  \
+            D k[9], t[6][3];                                                                \
+            double tmp[9][L];                                                               \
+            for (int e = 0; e < 9; ++e)                                                     \
+                for (int l = 0; l < L; ++l)                                                 \
+                    tmp[e][l] = l < nl ? (double)w[(r0 + l) * ldw + (rot ? 8 - e : e)] : 0.0; \
+            for (int e = 0; e < 9; ++e) memcpy(&k[e], tmp[e], sizeof(D));                   \
+            for (int x = 0; x < a; ++x)                                                     \
+                for (int j = 0; j < 3; ++j)                                                 \
+                    t[x][j] = Gm[x][0] * k[j] + Gm[x][1] * k[3 + j] + Gm[x][2] * k[6 + j];  \
+            for (int x = 0; x < a; ++x)                                                     \
+                for (int y = 0; y < a; ++y) {                                               \
+                    const D v = t[x][0] * Gm[y][0] + t[x][1] * Gm[y][1] + t[x][2] * Gm[y][2]; \
+                    double o[L];                                                            \
+                    memcpy(o, &v, sizeof v);                                                \
+                    T *dst = u + (x * a + y) * ldx + r0 * ldr;                              \
+                    for (int l = 0; l < nl; ++l) dst[l * ldr] = (T)o[l];                    \
+                }                                                                           \
+        }                                                                                   \
+    }
+
 #define FC_WG_INSTANCE(T, SUF, MR, NV)                                                      \
     FC_WG_GEMM(T, MR, NV, FC_WG_CAT(wg_gemm, SUF, FC_WG_ISA))                               \
+    FC_WG_WTRANS(T, FC_WG_CAT(wg_wt, SUF, FC_WG_ISA))                                       \
     FC_WG_ITRANS(T, NV, 4, FC_WG_BT4, FC_WG_CAT(wg_it2, SUF, FC_WG_ISA))                    \
     FC_WG_ITRANS(T, NV, 6, FC_WG_BT6, FC_WG_CAT(wg_it4, SUF, FC_WG_ISA))                    \
     FC_WG_OTRANS(T, NV, 4, FC_WG_AT4, FC_WG_CAT(wg_ot2, SUF, FC_WG_ISA))                    \
@@ -126,6 +164,7 @@
     const fc_wg_kernels_##SUF FC_WG_CAT(fc_wg_kernels, SUF, FC_WG_ISA) = {                  \
         .mr = MR, .nv = NV, .lanes = FC_WG_VB / (int)sizeof(T),                             \
         .gemm = FC_WG_CAT(wg_gemm, SUF, FC_WG_ISA),                                         \
+        .wtrans = FC_WG_CAT(wg_wt, SUF, FC_WG_ISA),                                         \
         .itrans = {FC_WG_CAT(wg_it2, SUF, FC_WG_ISA), FC_WG_CAT(wg_it4, SUF, FC_WG_ISA)},   \
         .otrans = {FC_WG_CAT(wg_ot2, SUF, FC_WG_ISA), FC_WG_CAT(wg_ot4, SUF, FC_WG_ISA)},   \
     };

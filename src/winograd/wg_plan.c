@@ -99,22 +99,29 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
     w->tpi = fc_ceil_div(w->OH, w->m) * w->tx;
     int64_t t;
     if (fc_mul_ovf(w->tpi, w->N, &w->ntot)) return FC_EOVERFLOW;
-    /* a round's transformed inputs of one xi (R x nt) stay in L2 while every output
-     * block's product sweeps over them; rounds of equal size */
+    /* private rounds: a round's transformed inputs and products (a^2 x (R + Mp) x nt a
+     * group) stay within wg_round_bytes of this core's L2, and there are rounds enough
+     * for every thread.  Else (few tiles) shared rounds: one xi's slice of the inputs
+     * (R x nt) within wg_vslice_bytes while every output block sweeps over it.  Rounds
+     * of equal size; neither choice changes a bit (each tile is summed alone). */
     const fc_tuning *tu = fc_tuning_get();
-    int64_t nt = tu->wg_vslice_bytes / (w->R * kt->elem) / w->nr * w->nr;
-    if (nt < w->nr) nt = w->nr;
-    if (nt > fc_round_up(w->ntot, w->nr)) nt = fc_round_up(w->ntot, w->nr);
+    const int64_t a2 = (int64_t)w->a * w->a, all = fc_round_up(w->ntot, w->nr);
+    int64_t nt = tu->wg_round_bytes / (a2 * w->G * (w->R + w->Mp) * kt->elem) / w->nr * w->nr;
+    nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    w->private_rounds = pl->nthreads == 1 || fc_ceil_div(w->ntot, nt) >= (int64_t)tu->wg_rounds_per_thread * pl->nthreads;
+    if (!w->private_rounds) {
+        nt = tu->wg_vslice_bytes / (w->R * kt->elem) / w->nr * w->nr;
+        nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    }
     w->nround = fc_ceil_div(w->ntot, nt);
     w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
     w->ntb = w->nt / w->nr;
-    const int64_t a2 = (int64_t)w->a * w->a;
     const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->R}, {w->G, a2, w->R, w->nt}, {w->G, a2, w->Mp, w->nt}};
     int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
     for (int i = 0; i < 3; ++i)
         if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
             return FC_EOVERFLOW;
-    const int64_t scratch = a2 * w->nr * pl->nthreads;
-    pl->workspace_bytes = (w->u_elems + w->v_elems + w->m_elems + scratch) * kt->elem;
+    const int64_t scratch = a2 * w->nr * pl->nthreads, nbuf = w->private_rounds ? pl->nthreads : 1;
+    pl->workspace_bytes = (w->u_elems + (w->v_elems + w->m_elems) * nbuf + scratch) * kt->elem;
     return FC_OK;
 }
