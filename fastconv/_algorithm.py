@@ -36,11 +36,12 @@ def _why_not_winograd(fname: str, kernel: Sequence[int], params: ConvParams) -> 
 
 
 def resolve_algorithm(fname: str, algorithm: Any, kernel: Sequence[int],
-                      params: ConvParams) -> int:
+                      params: ConvParams, op: str = "") -> int:
     """The fc_algorithm code of ``algorithm`` for a layer of ``kernel`` spatial size.
 
-    Raises TypeError for a non-str, ValueError for an unknown name or for "winograd" on
-    a layer it cannot serve (the message says why)."""
+    ``op`` is the pass (a function name; default ``fname``).  Raises TypeError for a
+    non-str, ValueError for an unknown name or for "winograd" on a layer it cannot
+    serve (the message, prefixed by ``fname``, says why)."""
     if not isinstance(algorithm, str):
         raise TypeError(f"{fname}: algorithm must be a str, one of 'auto', 'direct', "
                         f"'winograd', got {type(algorithm).__name__} {algorithm!r}")
@@ -48,7 +49,7 @@ def resolve_algorithm(fname: str, algorithm: Any, kernel: Sequence[int],
         raise ValueError(f"{fname}: algorithm must be one of 'auto', 'direct', 'winograd', "
                          f"got {algorithm!r}")
     if algorithm == "winograd":
-        why = _why_not_winograd(fname, kernel, params)
+        why = _why_not_winograd(op or fname, kernel, params)
         if why:
             raise ValueError(f"{fname}: algorithm='winograd' cannot serve this layer: {why} "
                              f"(use algorithm='direct' or 'auto')")

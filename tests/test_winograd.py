@@ -176,3 +176,27 @@ def test_winograd_refuses_what_it_cannot_serve(kw, why):
         fastconv.conv_forward(x, np.ones((2, 2, 3, 3)), algorithm="fft")
     with pytest.raises(TypeError, match="algorithm must be a str"):
         fastconv.conv_forward(x, np.ones((2, 2, 3, 3)), algorithm=2)
+
+
+def test_conv2d_layer_algorithm():
+    """A Winograd layer trains like a direct one: same outputs and gradients within the
+    float32 bound, the weight gradient bit for bit (it runs direct)."""
+    from fastconv.layers import Conv1d, Conv2d
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((2, 6, 10, 9)).astype(np.float32)
+    layers = {a: Conv2d(6, 8, 3, padding=1, groups=2, seed=0, algorithm=a)
+              for a in ("direct", "winograd")}
+    assert repr(layers["winograd"]).endswith("algorithm='winograd')")
+    assert layers["winograd"].algorithm == "winograd"
+    ys = {a: layer.forward(x) for a, layer in layers.items()}
+    g = rng.standard_normal(ys["direct"].shape).astype(np.float32)
+    gxs = {a: layer.backward(g) for a, layer in layers.items()}
+    for got, ref in ((ys["winograd"], ys["direct"]), (gxs["winograd"], gxs["direct"])):
+        assert float(np.abs(got - ref).max()) <= WINO_F32_RTOL * float(np.abs(ref).max())
+    assert np.array_equal(layers["winograd"].grad_weight, layers["direct"].grad_weight)
+    with pytest.raises(ValueError, match="Conv2d: algorithm='winograd' cannot serve.*stride"):
+        Conv2d(2, 2, 3, stride=2, algorithm="winograd")
+    with pytest.raises(ValueError, match="Conv1d: algorithm='winograd' cannot serve.*2-D"):
+        Conv1d(2, 2, 3, algorithm="winograd")
+    with pytest.raises(ValueError, match="Conv2d: algorithm must be one of"):
+        Conv2d(2, 2, 3, algorithm="fast")
