@@ -26,8 +26,8 @@
 /* Per (ISA, element type): the batched product's register tile and the transforms.
  *   gemm(R, u, v, m, ldm):  m[i*ldm + j] = sum_{r < R} u[r*mr + i] * v[r*nr + j]
  *                           for i < mr, j < nr (nr = nv * lanes).
- *   wtrans(f, n, w, ldw, rot, u, ldx, ldr): u + xi*ldx + r*ldr = (G k_r G^T)[xi] for
- *                           the n kernels k_r at w + r*ldw (rot: rotated 180 degrees).
+ *   wtrans(f, n, k9, u, ldx): u + xi*ldx + c = (G k_c G^T)[xi] for the n kernels k_c
+ *                           given element-major (k_c[e] at k9 + e*n + c).
  *   itrans[f](d, v, ldv):   d holds a*a rows of nr tiles (row i*a + j: patch element
  *                           (i, j)); writes row xi of B^T d B to v + xi*ldv (f = 0: m = 2,
  *                           a = 4; f = 1: m = 4, a = 6).
@@ -37,8 +37,7 @@
     typedef struct NAME {                                                          \
         int mr, nv, lanes;                                                         \
         void (*gemm)(int64_t R, const T *u, const T *v, T *m, int64_t ldm);        \
-        void (*wtrans)(int f, int64_t n, const T *w, int64_t ldw, int rot, T *u,   \
-                       int64_t ldx, int64_t ldr);                                  \
+        void (*wtrans)(int f, int64_t n, const T *k9, T *u, int64_t ldx);         \
         void (*itrans[2])(const T *d, T *v, int64_t ldv);                          \
         void (*otrans[2])(const T *mt, int64_t ldm, T *o);                         \
     } NAME;

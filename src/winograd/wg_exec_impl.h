@@ -3,27 +3,39 @@
  * of tiles the input transform, the a*a batched products and the output transform, each
  * a parallel loop whose jobs write disjoint elements. */
 
-/* U[g][xi][ob][r][i] = (G w'[g][ob*mr + i][r] G^T)[xi] (the kernels' wtrans), zero for
- * outputs past M. */
+/* Reduction channels a weight-transform call takes (its element-major copy of the
+ * kernels: 9 x WG_RC x mr elements on the stack). */
+#ifndef FC_WG_RC
+#define FC_WG_RC 32
+#define FC_WG_MRMAX 16
+#endif
+
+/* U[g][xi][ob][r][i] = (G w'[g][ob*mr + i][r] G^T)[xi], zero for outputs past M: per
+ * block (g, ob) and run of reduction channels, the kernels copied element-major in U's
+ * (r, i) order (rotated as the plan says), then transformed by the ISA's wtrans. */
 static void FC_F(wg_weights)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *wsrc, FC_T *U, int nthreads)
 {
     const int mr = w->mr;
     const int64_t R = w->R, M = w->M, nob = w->Mp / mr, a2 = (int64_t)w->a * w->a;
     FC_OMP(parallel for schedule(static) num_threads(nthreads))
-    for (int64_t go = 0; go < w->G * w->Mp; ++go) {
-        const int64_t g = go / w->Mp, o = go % w->Mp, ob = o / mr, i = o % mr;
-        FC_T *u = U + (g * a2 * nob + ob) * R * mr + i;   /* xi = 0, r = 0 */
-        if (o >= M) {
-            for (int64_t xi = 0; xi < a2; ++xi)
-                for (int64_t r = 0; r < R; ++r) u[xi * nob * R * mr + r * mr] = 0;
-            continue;
+    for (int64_t gb = 0; gb < w->G * nob; ++gb) {
+        const int64_t g = gb / nob, ob = gb % nob;
+        FC_T k9[9 * FC_WG_RC * FC_WG_MRMAX];
+        for (int64_t r0 = 0; r0 < R; r0 += FC_WG_RC) {
+            const int64_t rc = R - r0 < FC_WG_RC ? R - r0 : FC_WG_RC, n = rc * mr;
+            for (int64_t r = 0; r < rc; ++r)
+                for (int i = 0; i < mr; ++i) {
+                    const int64_t o = ob * mr + i, c = r * mr + i;
+                    if (o >= M) {
+                        for (int e = 0; e < 9; ++e) k9[e * n + c] = 0;
+                        continue;
+                    }
+                    /* forward: w[g*M + o][r]; backward-input: w[g*R + r][o] (w is (K, C/G, 3, 3)) */
+                    const FC_T *src = wsrc + (w->transposed ? (g * R + r0 + r) * M + o : (g * M + o) * R + r0 + r) * 9;
+                    for (int e = 0; e < 9; ++e) k9[e * n + c] = src[w->rot ? 8 - e : e];
+                }
+            k->wtrans(w->a == 6, n, k9, U + ((g * a2 * nob + ob) * R + r0) * mr, nob * R * mr);
         }
-        /* forward: w[g*M + o][r] (kernels 9 apart); backward-input: w[g*R + r][o], shape
-         * (K, C/G, 3, 3), kernels M*9 apart */
-        if (w->transposed)
-            k->wtrans(w->a == 6, R, wsrc + (g * R * M + o) * 9, M * 9, w->rot, u, nob * R * mr, mr);
-        else
-            k->wtrans(w->a == 6, R, wsrc + (g * M + o) * R * 9, 9, w->rot, u, nob * R * mr, mr);
     }
 }
 

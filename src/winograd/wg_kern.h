@@ -117,40 +117,66 @@
         }                                                                                   \
     }
 
-/* Weight transform of n kernels (3x3, kernel r at w + r*ldw, element e = 3*i + j; rot:
- * element 8 - e, the kernel rotated 180 degrees): u + xi*ldx + r*ldr = (G k G^T)[xi], in
- * double, vectors of VB/8 kernels at a time (gathered; the kernels are 9 apart or more). */
-#define FC_WG_WTRANS(T, NAME)                                                               \
-    static void NAME(int f, int64_t n, const T *w, int64_t ldw, int rot, T *u, int64_t ldx, \
-                     int64_t ldr)                                                           \
-    {                                                                                       \
-        typedef double D __attribute__((vector_size(FC_WG_VB), aligned(8), may_alias));     \
-        enum { L = FC_WG_VB / 8 };                                                          \
-        static const double G4[6][3] = {{0.25, 0, 0}, {-1.0 / 6, -1.0 / 6, -1.0 / 6},        \
-                                        {-1.0 / 6, 1.0 / 6, -1.0 / 6}, {1.0 / 24, 1.0 / 12, 1.0 / 6}, \
-                                        {1.0 / 24, -1.0 / 12, 1.0 / 6}, {0, 0, 1}};         \
-        static const double G2[6][3] = {{1, 0, 0}, {0.5, 0.5, 0.5}, {0.5, -0.5, 0.5}, {0, 0, 1}}; \
-        const double(*Gm)[3] = f ? G4 : G2;                                                 \
-        const int a = f ? 6 : 4;                                                            \
-        for (int64_t r0 = 0; r0 < n; r0 += L) {                                             \
-            const int nl = n - r0 < L ? (int)(n - r0) : L;                                  \
-            D k[9], t[6][3];                                                                \
-            double tmp[9][L];                                                               \
-            for (int e = 0; e < 9; ++e)                                                     \
-                for (int l = 0; l < L; ++l)                                                 \
-                    tmp[e][l] = l < nl ? (double)w[(r0 + l) * ldw + (rot ? 8 - e : e)] : 0.0; \
-            for (int e = 0; e < 9; ++e) memcpy(&k[e], tmp[e], sizeof(D));                   \
-            for (int x = 0; x < a; ++x)                                                     \
-                for (int j = 0; j < 3; ++j)                                                 \
-                    t[x][j] = Gm[x][0] * k[j] + Gm[x][1] * k[3 + j] + Gm[x][2] * k[6 + j];  \
-            for (int x = 0; x < a; ++x)                                                     \
-                for (int y = 0; y < a; ++y) {                                               \
-                    const D v = t[x][0] * Gm[y][0] + t[x][1] * Gm[y][1] + t[x][2] * Gm[y][2]; \
-                    double o[L];                                                            \
-                    memcpy(o, &v, sizeof v);                                                \
-                    T *dst = u + (x * a + y) * ldx + r0 * ldr;                              \
-                    for (int l = 0; l < nl; ++l) dst[l * ldr] = (T)o[l];                    \
+/* Weight transform of n kernels given element-major (k9 + e*n + c: element e = 3*i + j
+ * of kernel c), vectorised over the kernels: u + xi*ldx + c = (G k_c G^T)[xi].  G's rows
+ * (wg_exec_impl.h) written out: F(4x4) g -> [g0/4, -(g0+g1+g2)/6, -(g0-g1+g2)/6,
+ * g0/24 + g1/12 + g2/6, g0/24 - g1/12 + g2/6, g2]; F(2x2) g -> [g0, (g0+g1+g2)/2,
+ * (g0-g1+g2)/2, g2]. */
+#define FC_WG_G6(T, V, g0, g1, g2, o)                                                       \
+    do {                                                                                    \
+        const V s_ = g0 + g2, q_ = g0 * (T)(1.0 / 24) + g2 * (T)(1.0 / 6), h_ = g1 * (T)(1.0 / 12); \
+        o[0] = g0 * (T)0.25;                                                                \
+        o[1] = (s_ + g1) * (T)(-1.0 / 6);                                                   \
+        o[2] = (s_ - g1) * (T)(-1.0 / 6);                                                   \
+        o[3] = q_ + h_;                                                                     \
+        o[4] = q_ - h_;                                                                     \
+        o[5] = g2;                                                                          \
+    } while (0)
+#define FC_WG_G4(T, V, g0, g1, g2, o)                                                       \
+    do {                                                                                    \
+        const V s_ = g0 + g2;                                                               \
+        o[0] = g0;                                                                          \
+        o[1] = (s_ + g1) * (T)0.5;                                                          \
+        o[2] = (s_ - g1) * (T)0.5;                                                          \
+        o[3] = g2;                                                                          \
+    } while (0)
+#define FC_WG_WT_BODY(T, V, A, GF)                                                          \
+    for (int64_t c = 0; c < n; c += L) {                                                    \
+        const int nl = n - c < L ? (int)(n - c) : L;                                        \
+        V k[9], t[A][3], col[A], row[A];                                                    \
+        if (nl == L)                                                                        \
+            FC_WG_UNROLL for (int e = 0; e < 9; ++e) k[e] = *(const V *)(k9 + e * n + c);   \
+        else                                                                                \
+            for (int e = 0; e < 9; ++e) {                                                   \
+                T tmp[L] = {0};                                                             \
+                for (int l = 0; l < nl; ++l) tmp[l] = k9[e * n + c + l];                    \
+                memcpy(&k[e], tmp, sizeof tmp);                                             \
+            }                                                                               \
+        FC_WG_UNROLL for (int j = 0; j < 3; ++j) {                                          \
+            GF(T, V, k[j], k[3 + j], k[6 + j], col);                                        \
+            FC_WG_UNROLL for (int x = 0; x < A; ++x) t[x][j] = col[x];                      \
+        }                                                                                   \
+        FC_WG_UNROLL for (int x = 0; x < A; ++x) {                                          \
+            GF(T, V, t[x][0], t[x][1], t[x][2], row);                                       \
+            FC_WG_UNROLL for (int y = 0; y < A; ++y) {                                      \
+                if (nl == L) *(V *)(u + (x * A + y) * ldx + c) = row[y];                    \
+                else {                                                                      \
+                    T tmp[L];                                                               \
+                    memcpy(tmp, &row[y], sizeof tmp);                                       \
+                    for (int l = 0; l < nl; ++l) u[(x * A + y) * ldx + c + l] = tmp[l];     \
                 }                                                                           \
+            }                                                                               \
+        }                                                                                   \
+    }
+#define FC_WG_WTRANS(T, NAME)                                                               \
+    static void NAME(int f, int64_t n, const T *k9, T *u, int64_t ldx)                      \
+    {                                                                                       \
+        typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias));  \
+        enum { L = FC_WG_VB / sizeof(T) };                                                  \
+        if (f) {                                                                            \
+            FC_WG_WT_BODY(T, V, 6, FC_WG_G6)                                                \
+        } else {                                                                            \
+            FC_WG_WT_BODY(T, V, 4, FC_WG_G4)                                                \
         }                                                                                   \
     }
 
