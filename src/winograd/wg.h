@@ -63,6 +63,15 @@ typedef struct fc_wg_plan {
     int64_t u_elems, v_elems, m_elems;   /* transformed weights; a round's inputs, products */
 } fc_wg_plan;
 
+/* Where a tile of a round reads and writes: image n (-1: past the batch, a padding
+ * lane), its source patch's corner (iy, ix) and whether the patch lies inside the plane,
+ * its offsets from channel 0 of the source and of the output, its valid rows and columns
+ * (fewer than m at the far edges). */
+typedef struct fc_wg_tile {
+    int64_t n, iy, ix, src, dst;
+    int ni, nj, interior;
+} fc_wg_tile;
+
 struct fc_prob;
 struct fc_ktiles;
 struct fc_plan;

@@ -122,6 +122,7 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
         if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
             return FC_EOVERFLOW;
     const int64_t scratch = a2 * w->nr * pl->nthreads, nbuf = w->private_rounds ? pl->nthreads : 1;
-    pl->workspace_bytes = (w->u_elems + (w->v_elems + w->m_elems) * nbuf + scratch) * kt->elem;
+    pl->workspace_bytes = (w->u_elems + (w->v_elems + w->m_elems) * nbuf + scratch) * kt->elem +
+                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
     return FC_OK;
 }
