@@ -26,7 +26,8 @@ cdef int _check(fc_status st) except -1:
 
 
 cdef fc_conv_desc _desc(tuple d) except *:
-    """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip)."""
+    """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip[,
+    algorithm]), algorithm 0 auto, 1 direct, 2 winograd (fc_algorithm)."""
     cdef fc_conv_desc c
     cdef int i
     c.ndim = d[0]
@@ -42,6 +43,7 @@ cdef fc_conv_desc _desc(tuple d) except *:
         c.pad_low[i] = d[9][i]
         c.pad_high[i] = d[10][i]
     c.flip = 1 if d[11] else 0
+    c.algorithm = d[12] if len(d) > 12 else 0
     return c
 
 

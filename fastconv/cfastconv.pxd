@@ -31,6 +31,7 @@ cdef extern from "fastconv.h" nogil:
         int64_t pad_low[3]
         int64_t pad_high[3]
         int flip
+        int algorithm
 
     fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t *out)
     fc_status fc_conv_forward_f32(const fc_conv_desc *d, const float *x, const float *w,

@@ -59,7 +59,21 @@ typedef struct fc_conv_desc {
     int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
     int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
     int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
+    int algorithm;                            /* fc_algorithm: 0 (auto) where the struct is zeroed */
 } fc_conv_desc;
+
+/* How a batched call computes (fc_conv_desc.algorithm):
+ *   AUTO      the library chooses (today: DIRECT everywhere; WINOGRAD only where it has
+ *             been measured faster, see the README)
+ *   DIRECT    the direct method (one multiply-add per weight, tap and output)
+ *   WINOGRAD  Winograd F(4x4,3x3) or F(2x2,3x3): 2-D 3x3 layers with stride 1 and
+ *             dilation 1, forward and backward-input; FC_EUNSUPPORTED elsewhere.  Fewer
+ *             multiplications, float32 error up to ~1e-4 of max|y| (README, Accuracy);
+ *             a NaN or Inf in the input spreads to the whole output tile (4x4 pixels)
+ *             that reads it. */
+typedef enum fc_algorithm {
+    FC_ALGORITHM_AUTO = 0, FC_ALGORITHM_DIRECT = 1, FC_ALGORITHM_WINOGRAD = 2
+} fc_algorithm;
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
  * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.

@@ -90,6 +90,15 @@ typedef struct fc_tuning {
     double cm_direct_ns_per_mac_f32, cm_direct_ns_per_mac_f64;
     double cm_fft_ns_per_nlogn_f32, cm_fft_ns_per_nlogn_f64;
     double cm_fft_ns_per_point_f32, cm_fft_ns_per_point_f64;
+    /* ---- Winograd ---- */
+    /* bytes of one transformed-domain slice of a round's inputs (reduction channels x
+     * tiles), kept in L2 while every output block's product sweeps over it (order: no,
+     * each product sums over every channel whatever the round) */
+    int64_t wg_vslice_bytes;
+    /* a round's transformed inputs and products on one core (private rounds), at most;
+     * and the rounds a thread must get for private rounds (else the phases are split) */
+    int64_t wg_round_bytes;
+    int wg_rounds_per_thread;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */
