@@ -89,7 +89,8 @@ def fit_axis(chunks: Sequence[int], need: int, need_last: int = 0) -> Tuple[int,
         else:
             out.append(acc)
     if len(out) > 1 and out[-1] < need_last:
-        out[-2] += out.pop()
+        last = out.pop()
+        out[-1] += last
     return tuple(out)
 
 
@@ -189,11 +190,14 @@ def task_slots() -> int:
         worker = None
     if worker is not None:
         return _host_slots(worker)
-    if threading.current_thread() is threading.main_thread():
+    me = threading.current_thread()
+    if me is threading.main_thread():
         return 1          # the synchronous scheduler, or a direct call
+    # dask's threaded scheduler: its pool size from the configuration (a num_workers=
+    # given to compute() is not visible from the task), default CPU_COUNT threads
     pool = dask.config.get("pool", None)
     n = getattr(pool, "_max_workers", None) or dask.config.get("num_workers", None)
-    return max(1, int(n or CPU_COUNT))   # dask's threaded scheduler: CPU_COUNT threads
+    return max(1, int(n or CPU_COUNT))
 
 
 def task_threads(num_threads: Optional[int]) -> int:

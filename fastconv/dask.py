@@ -140,11 +140,14 @@ def _nd_weights(fname: str, input: Any, weights: Any, output: Any, mode: str, cv
     w = in_memory(fname, "weights", weights)
 
     def depth_of(nd: int) -> Any:
+        # SciPy's convention: weights' axes follow the filtered axes in increasing order,
+        # origin k belongs to axes[k] (axes (2, 1), weights (2, 5): axis 1 is 2 wide)
         ax = _axes(fname, axes, nd)
         origins = per_axis(origin, len(ax))
+        width = dict(zip(sorted(ax), w.shape))
         depth = [0] * nd
-        for k, a in enumerate(ax):  # weights 5 wide, origin -1: 2 + 1 = 3 each side
-            depth[a] = w.shape[k] // 2 + abs(int(origins[k]))
+        for k, a in enumerate(ax):  # 5 wide, origin -1: 2 + 1 = 3 each side
+            depth[a] = width[a] // 2 + abs(int(origins[k]))
         return depth, [mode in _WRAP] * nd
     return _run(fname, input, (w,), dict(output=output, mode=mode, cval=cval, origin=origin,
                                           axes=axes), depth_of, num_threads)
