@@ -18,7 +18,7 @@ PARAMS: Dict[str, str] = {
     dtype of the result (default: as :mod:`fastconv.ndimage` chooses).  An array is not
     accepted: the result is a new lazy array.""",
     "mode": """mode : str or sequence of str, default 'reflect'
-    'reflect', 'constant', 'nearest', 'mirror', 'wrap' or a 'grid-*' name, as in
+    'reflect', 'constant', 'nearest', 'mirror', 'wrap' or a ``grid-`` name, as in
     :mod:`fastconv.ndimage`.  The array's true edges are extended by the mode itself
     ('wrap' through a periodic overlap).""",
     "mode1": """mode : str, default 'reflect'
