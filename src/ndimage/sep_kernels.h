@@ -80,12 +80,65 @@
         }                                                                                        \
     }
 
+/* o[i] = (T)(s[i] / dk) for i < n, bit for bit.  Doubles divide (and so does the
+ * baseline, without FMA).  Floats multiply by rk = RN(1/dk) instead: q = RN(s*rk) is
+ * within 2 double ulps of d = RN(s/dk) (|s*rk - s/dk| <= |s/dk| 2^-53 < 1 ulp, plus half
+ * an ulp of rounding), so RN_float(q) = RN_float(d) unless a float rounding midpoint
+ * (low 29 bits 0x10000000) lies within a few ulps of q.  Near one, q is still right where
+ * it is the exact quotient (s - q*dk == 0, by FMA): sums of K floats are exact multiples
+ * of K often enough (about 1.5% of random data, K = 11) that their quotient is a float
+ * midpoint, whose tie must go to the even float as SciPy's division does.  Any other lane
+ * near a midpoint (about 1 in 2^25 random values), or outside the normal float range,
+ * sends the whole call back to the divisions.  Worked example: s = 3m with m = 1 +
+ * 2^-24 (a midpoint): q = m exactly, kept, and rounds to 1.0f as m / 3... / 3 does. */
+#if FC_SEP_VB == 64
+#include <immintrin.h>
+#define FC_SK_FNMA(a, b, c) ((VD)_mm512_fnmadd_pd((__m512d)(a), (__m512d)(b), (__m512d)(c)))
+#elif FC_SEP_VB == 32
+#include <immintrin.h>
+#define FC_SK_FNMA(a, b, c) ((VD)_mm256_fnmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
+#endif
+#ifdef FC_SK_FNMA
+#define FC_SK_QUOT_FAST(T)                                                                       \
+    if (sizeof(T) == 4) {                                                                        \
+        const double rk = 1.0 / dk;                                                              \
+        const VD vk = (VD){0} + dk;                                                              \
+        VI bad = {0};                                                                            \
+        for (; i + L <= n; i += L) {                                                             \
+            const VD x = *(const VD *)(s + i), q = x * rk;                                       \
+            *(VF *)((float *)o + i) = __builtin_convertvector(q, VF);                            \
+            const VI b = (VI)q;                                                                  \
+            const VU lo = (VU)((b & 0x1FFFFFFF) - (0x10000000 - 8));                             \
+            const VD aq = (VD)(b & 0x7FFFFFFFFFFFFFFF);                                          \
+            bad |= ((VI)(lo <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                              \
+                   ((aq < 0x1p-126) & (aq != 0)) | (aq >= 0x1p127);                              \
+        }                                                                                        \
+        int any = 0;                                                                             \
+        for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
+        if (any) i = 0;                                                                          \
+    }
+#else
+#define FC_SK_QUOT_FAST(T)
+#endif
+#define FC_SK_QUOT(T, VB, NAME)                                                                  \
+    static void NAME(const double *restrict s, int64_t n, double dk, T *restrict o)              \
+    {                                                                                            \
+        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
+        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
+        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
+        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
+        enum { L = VB / 8 };                                                                     \
+        int64_t i = 0;                                                                           \
+        FC_SK_QUOT_FAST(T)                                                                       \
+        for (; i < n; ++i) o[i] = (T)(s[i] / dk);                                                \
+    }
+
 /* Running mean of K rows for outputs i in [i0, i1), nb lanes, by SciPy's recurrence in
  * double: acc = r[0] + .. + r[K-1] (at i0 = 0); acc += r[i+K-1] - r[i-1] for i >= 1;
  * out row i = acc / K, at out + (i - i0)*ldo.  acc (nb doubles) carries the sums from
  * one call to the next, so a line may be processed in consecutive pieces; only rows
  * r[i-1] and r[i+K-1] of the piece are read (r[0..K-1] for i0 = 0). */
-#define FC_SK_BOX(T, NAME)                                                                       \
+#define FC_SK_BOX(T, NAME, QUOT)                                                                 \
     static void NAME(int64_t K, const T *const *r, int64_t i0, int64_t i1, int64_t nb,            \
                      double *acc, T *out, int64_t ldo)                                           \
     {                                                                                            \
@@ -96,27 +149,107 @@
                 const T *x = r[j];                                                               \
                 for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                         \
             }                                                                                    \
-            for (int64_t b = 0; b < nb; ++b) out[b] = (T)(acc[b] / dk);                          \
+            QUOT(acc, nb, dk, out);                                                              \
             i0 = 1;                                                                              \
             out += ldo;                                                                          \
         }                                                                                        \
         for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
-            const T *add = r[i + K - 1], *sub = r[i - 1];                                        \
-            for (int64_t b = 0; b < nb; ++b) {                                                   \
-                acc[b] += (double)add[b] - (double)sub[b];                                       \
-                out[b] = (T)(acc[b] / dk);                                                       \
+            const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                      \
+            double *restrict a = acc;                                                            \
+            for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];            \
+            QUOT(acc, nb, dk, out);                                                              \
+        }                                                                                        \
+    }
+
+/* The column step of the checkpoint pre-pass (no output): acc[b] += (double)add[b] -
+ * (double)sub[b], the recurrence of FC_SK_BOX; sub NULL starts a sum: acc[b] += add[b]. */
+#define FC_SK_BOXACC(T, NAME)                                                                    \
+    static void NAME(const T *restrict add, const T *restrict sub, int64_t nb,                   \
+                     double *restrict acc)                                                       \
+    {                                                                                            \
+        if (sub)                                                                                 \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b] - (double)sub[b];          \
+        else                                                                                     \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b];                           \
+    }
+
+/* Running means along R contiguous lines at once (the last axis): line r is ext + r*ldx,
+ * n + K - 1 extended positions; out + r*ldo gets its n means, by FC_SK_BOX's recurrence
+ * (bit-identical to it).  In chunks of FC_SEP_BOXROW_CHUNK positions (s: R of them, in
+ * L1): the differences ext[i+K-1] - ext[i-1] are vector work into s; the sums carried
+ * along each line are a chain of dependent adds, so eight lines run interleaved to cover
+ * the adder's latency; the quotients are vector work again.  Worked example, K = 3:
+ * s[0] = e0 + e1 + e2, s[1] = s[0] + (e3 - e0). */
+#define FC_SK_BOXROW(T, NAME, QUOT)                                                              \
+    static void NAME(int64_t K, const T *restrict ext, int64_t ldx, int64_t R, int64_t n,        \
+                     double *restrict s, T *restrict out, int64_t ldo)                           \
+    {                                                                                            \
+        enum { C = FC_SEP_BOXROW_CHUNK };                                                        \
+        const double dk = (double)K;                                                             \
+        for (int64_t r0 = 0; r0 < R; r0 += 8) {                                                  \
+            const int64_t nr = R - r0 < 8 ? R - r0 : 8;                                          \
+            double a[8] = {0};                                                                   \
+            for (int64_t c0 = 0; c0 < n; c0 += C) {                                              \
+                const int64_t nc = n - c0 < C ? n - c0 : C, j0 = c0 == 0;                        \
+                for (int64_t r = 0; r < nr; ++r) {                                               \
+                    const T *e = ext + (r0 + r) * ldx + c0;                                      \
+                    double *sr = s + r * C;                                                      \
+                    if (c0 == 0) {                                                               \
+                        double t = 0.0;                                                          \
+                        for (int64_t j = 0; j < K; ++j) t += (double)e[j];                       \
+                        a[r] = sr[0] = t;                                                        \
+                    }                                                                            \
+                    for (int64_t j = j0; j < nc; ++j)                                            \
+                        sr[j] = (double)e[j + K - 1] - (double)e[j - 1];                         \
+                }                                                                                \
+                if (nr == 8) {                                                                   \
+                    double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];                           \
+                    double a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];                           \
+                    for (int64_t j = j0; j < nc; ++j) {                                          \
+                        s[j] = a0 += s[j];                                                       \
+                        s[C + j] = a1 += s[C + j];                                               \
+                        s[2 * C + j] = a2 += s[2 * C + j];                                       \
+                        s[3 * C + j] = a3 += s[3 * C + j];                                       \
+                        s[4 * C + j] = a4 += s[4 * C + j];                                       \
+                        s[5 * C + j] = a5 += s[5 * C + j];                                       \
+                        s[6 * C + j] = a6 += s[6 * C + j];                                       \
+                        s[7 * C + j] = a7 += s[7 * C + j];                                       \
+                    }                                                                            \
+                    a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;                                  \
+                    a[4] = a4, a[5] = a5, a[6] = a6, a[7] = a7;                                  \
+                } else {                                                                         \
+                    for (int64_t r = 0; r < nr; ++r) {                                           \
+                        double *sr = s + r * C, t = a[r];                                        \
+                        for (int64_t j = j0; j < nc; ++j) sr[j] = t += sr[j];                    \
+                        a[r] = t;                                                                \
+                    }                                                                            \
+                }                                                                                \
+                for (int64_t r = 0; r < nr; ++r)                                                 \
+                    QUOT(s + r * C, nc, dk, out + (r0 + r) * ldo + c0);                          \
             }                                                                                    \
         }                                                                                        \
     }
 
 FC_SK_ROWS(float, FC_SEP_VB, FC_SK_CAT(sep_rows, f32, FC_SEP_ISA))
 FC_SK_ROWS(double, FC_SEP_VB, FC_SK_CAT(sep_rows, f64, FC_SEP_ISA))
-FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA))
-FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA))
+FC_SK_QUOT(float, FC_SEP_VB, FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_QUOT(double, FC_SEP_VB, FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOXACC(float, FC_SK_CAT(sep_boxacc, f32, FC_SEP_ISA))
+FC_SK_BOXACC(double, FC_SK_CAT(sep_boxacc, f64, FC_SEP_ISA))
+FC_SK_BOXROW(float, FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_BOXROW(double, FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
 
 #define FC_SK_TABLE_(isa) fc_sep_kernels_##isa
 #define FC_SK_TABLE(isa) FC_SK_TABLE_(isa)
 const fc_sep_kernels FC_SK_TABLE(FC_SEP_ISA) = {
-    FC_SK_CAT(sep_rows, f32, FC_SEP_ISA), FC_SK_CAT(sep_rows, f64, FC_SEP_ISA),
-    FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_box, f64, FC_SEP_ISA),
+    .rows_f32 = FC_SK_CAT(sep_rows, f32, FC_SEP_ISA),
+    .rows_f64 = FC_SK_CAT(sep_rows, f64, FC_SEP_ISA),
+    .box_f32 = FC_SK_CAT(sep_box, f32, FC_SEP_ISA),
+    .box_f64 = FC_SK_CAT(sep_box, f64, FC_SEP_ISA),
+    .boxacc_f32 = FC_SK_CAT(sep_boxacc, f32, FC_SEP_ISA),
+    .boxacc_f64 = FC_SK_CAT(sep_boxacc, f64, FC_SEP_ISA),
+    .boxrow_f32 = FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA),
+    .boxrow_f64 = FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA),
 };
