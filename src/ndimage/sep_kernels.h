@@ -9,6 +9,37 @@
 #define FC_SK_CAT_(a, b, c) a##_##b##_##c
 #define FC_SK_CAT(a, b, c) FC_SK_CAT_(a, b, c)
 
+/* float32 multiply-adds of the correlation: fused (one rounding) where the ISA has FMA,
+ * in the vector body and the scalar remainder alike, so a lane's result does not depend
+ * on where the blocks fall (LANES blocks depend on the thread count).  float64 keeps
+ * SciPy's separate product and sum, whose bits it matches.  FC_SK_MA(T, a, x, w) = a +
+ * x*w for vectors of T, FC_SK_MAS the same for scalars. */
+#if FC_SEP_VB >= 32
+#include <immintrin.h>
+#if FC_SEP_VB == 64
+#define FC_SK_FMA32(a, x, w) _mm512_fmadd_ps((__m512)(x), (__m512)(w), (__m512)(a))
+#else
+#define FC_SK_FMA32(a, x, w) _mm256_fmadd_ps((__m256)(x), (__m256)(w), (__m256)(a))
+#endif
+#define FC_SK_MA(T, a, x, w)                                                                     \
+    do {                                                                                         \
+        if (sizeof(T) == 4)                                                                      \
+            a = (__typeof__(a))FC_SK_FMA32(a, x, w);                                             \
+        else                                                                                     \
+            a += (x) * (w);                                                                      \
+    } while (0)
+#define FC_SK_MAS(T, a, x, w)                                                                    \
+    do {                                                                                         \
+        if (sizeof(T) == 4)                                                                      \
+            a = (T)__builtin_fmaf((float)(x), (float)(w), (float)(a));                           \
+        else                                                                                     \
+            a += (x) * (w);                                                                      \
+    } while (0)
+#else
+#define FC_SK_MA(T, a, x, w) (a += (x) * (w))
+#define FC_SK_MAS(T, a, x, w) (a += (x) * (w))
+#endif
+
 /* out[b] = sum_j w[j] * r[j][b] for b < nb, in SciPy's order: odd symmetric kernels
  * (sym 1) add mirrored pairs, (r[j] + r[K-1-j]) * w[j] after the centre tap; antisymmetric
  * ones (sym -1) subtract; others start from the last tap and add taps 0..K-2.  Four
@@ -34,15 +65,15 @@
                     const T *lo = r[j] + b, *hi = r[K - 1 - j] + b;                              \
                     const V wj = (V){0} + w[j];                                                  \
                     if (sym > 0) {                                                               \
-                        a0 += (*(const V *)lo + *(const V *)hi) * wj;                            \
-                        a1 += (*(const V *)(lo + L) + *(const V *)(hi + L)) * wj;                \
-                        a2 += (*(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L)) * wj;        \
-                        a3 += (*(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L)) * wj;        \
+                        FC_SK_MA(T, a0, *(const V *)lo + *(const V *)hi, wj);               \
+                        FC_SK_MA(T, a1, *(const V *)(lo + L) + *(const V *)(hi + L), wj);   \
+                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L), wj); \
+                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L), wj); \
                     } else {                                                                     \
-                        a0 += (*(const V *)lo - *(const V *)hi) * wj;                            \
-                        a1 += (*(const V *)(lo + L) - *(const V *)(hi + L)) * wj;                \
-                        a2 += (*(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L)) * wj;        \
-                        a3 += (*(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L)) * wj;        \
+                        FC_SK_MA(T, a0, *(const V *)lo - *(const V *)hi, wj);               \
+                        FC_SK_MA(T, a1, *(const V *)(lo + L) - *(const V *)(hi + L), wj);   \
+                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L), wj); \
+                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L), wj); \
                     }                                                                            \
                 }                                                                                \
             } else {                                                                             \
@@ -55,10 +86,10 @@
                 for (int64_t j = 0; j < K - 1; ++j) {                                            \
                     const T *y = r[j] + b;                                                       \
                     const V wj = (V){0} + w[j];                                                  \
-                    a0 += *(const V *)y * wj;                                                    \
-                    a1 += *(const V *)(y + L) * wj;                                              \
-                    a2 += *(const V *)(y + 2 * L) * wj;                                          \
-                    a3 += *(const V *)(y + 3 * L) * wj;                                          \
+                    FC_SK_MA(T, a0, *(const V *)y, wj);                                     \
+                    FC_SK_MA(T, a1, *(const V *)(y + L), wj);                               \
+                    FC_SK_MA(T, a2, *(const V *)(y + 2 * L), wj);                           \
+                    FC_SK_MA(T, a3, *(const V *)(y + 3 * L), wj);                           \
                 }                                                                                \
             }                                                                                    \
             *(V *)(out + b) = a0;                                                                \
@@ -71,10 +102,11 @@
             if (sym) {                                                                           \
                 s = r[c][b] * w[c];                                                              \
                 for (int64_t j = 0; j < c; ++j)                                                  \
-                    s += (sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b]) * w[j]; \
+                    FC_SK_MAS(T, s, sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b], \
+                                  w[j]);                                                         \
             } else {                                                                             \
                 s = r[K - 1][b] * w[K - 1];                                                      \
-                for (int64_t j = 0; j < K - 1; ++j) s += r[j][b] * w[j];                         \
+                for (int64_t j = 0; j < K - 1; ++j) FC_SK_MAS(T, s, r[j][b], w[j]);          \
             }                                                                                    \
             out[b] = s;                                                                          \
         }                                                                                        \
@@ -89,8 +121,10 @@
  * of K often enough (about 1.5% of random data, K = 11) that their quotient is a float
  * midpoint, whose tie must go to the even float as SciPy's division does.  Any other lane
  * near a midpoint (about 1 in 2^25 random values), or outside the normal float range,
- * sends the whole call back to the divisions.  Worked example: s = 3m with m = 1 +
- * 2^-24 (a midpoint): q = m exactly, kept, and rounds to 1.0f as m / 3... / 3 does. */
+ * sends the whole call back to the divisions.  Worked example: dk = 3, s = 3 + 3*2^-24
+ * (three floats 2, 1 and 3*2^-24): s/3 = 1 + 2^-24, a midpoint; q = RN(s*rk) may land an
+ * ulp off it, but then s - q*3 != 0 flags the call; where q is it exactly, RN_float(q) =
+ * 1.0f, the even neighbour, as RN_float(s/3) is. */
 #if FC_SEP_VB == 64
 #include <immintrin.h>
 #define FC_SK_FNMA(a, b, c) ((VD)_mm512_fnmadd_pd((__m512d)(a), (__m512d)(b), (__m512d)(c)))
@@ -99,37 +133,37 @@
 #define FC_SK_FNMA(a, b, c) ((VD)_mm256_fnmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #endif
 #ifdef FC_SK_FNMA
-#define FC_SK_QUOT_FAST(T)                                                                       \
+#define FC_SK_QUOT_FAST(T, VB)                                                                   \
     if (sizeof(T) == 4) {                                                                        \
+        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
+        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
+        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
+        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
+        enum { L = VB / 8 };                                                                     \
         const double rk = 1.0 / dk;                                                              \
         const VD vk = (VD){0} + dk;                                                              \
         VI bad = {0};                                                                            \
         for (; i + L <= n; i += L) {                                                             \
             const VD x = *(const VD *)(s + i), q = x * rk;                                       \
             *(VF *)((float *)o + i) = __builtin_convertvector(q, VF);                            \
-            const VI b = (VI)q;                                                                  \
-            const VU lo = (VU)((b & 0x1FFFFFFF) - (0x10000000 - 8));                             \
-            const VD aq = (VD)(b & 0x7FFFFFFFFFFFFFFF);                                          \
-            bad |= ((VI)(lo <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                              \
-                   ((aq < 0x1p-126) & (aq != 0)) | (aq >= 0x1p127);                              \
+            const VU b = (VU)q;                                                                  \
+            const VU mid = (b & 0x1FFFFFFF) - (0x10000000 - 8);                                  \
+            const VU tiny = (b & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000;                       \
+            bad |= ((VI)(mid <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                             \
+                   (VI)(tiny < 0x3810000000000000 - 0x0010000000000000);                         \
         }                                                                                        \
         int any = 0;                                                                             \
         for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
         if (any) i = 0;                                                                          \
     }
 #else
-#define FC_SK_QUOT_FAST(T)
+#define FC_SK_QUOT_FAST(T, VB)
 #endif
 #define FC_SK_QUOT(T, VB, NAME)                                                                  \
     static void NAME(const double *restrict s, int64_t n, double dk, T *restrict o)              \
     {                                                                                            \
-        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
-        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
-        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
-        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
-        enum { L = VB / 8 };                                                                     \
         int64_t i = 0;                                                                           \
-        FC_SK_QUOT_FAST(T)                                                                       \
+        FC_SK_QUOT_FAST(T, VB)                                                                   \
         for (; i < n; ++i) o[i] = (T)(s[i] / dk);                                                \
     }
 
