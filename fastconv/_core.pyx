@@ -328,6 +328,38 @@ def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0,
     _check(st)
 
 
+def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, int64_t k1,
+                      int64_t pad1, int b1, double fill, int nthreads):
+    """uniform_filter1d along axis 1 (k0 taps) then axis 2 (k1) of the 3-D arrays a -> out,
+    fused; rows (axis 2) contiguous in both, same dtype, not overlapping."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa
+    cdef int i
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_uniform2d: float32 or float64 only")
+    cdef bint f32 = a.dtype.char == "f"
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_uniform2d: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_uniform2d: a and out shapes differ")
+    cdef fc_status st
+    cdef fc_boundary bd0 = <fc_boundary>b0, bd1 = <fc_boundary>b1
+    with nogil:
+        if f32:
+            st = fc_uniform_sep2d_f32(ish, <const float *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      <float>fill, <float *>oa, ost, nthreads)
+        else:
+            st = fc_uniform_sep2d_f64(ish, <const double *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      fill, <double *>oa, ost, nthreads)
+    _check(st)
+
+
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
                       tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
     """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""

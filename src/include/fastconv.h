@@ -243,6 +243,19 @@ FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, cons
                                   int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                   double *out, const int64_t out_strides[3], int num_threads);
 
+/* uniform1d along axis 1 (size k0, pad0, boundary b0) and then along axis 2 (k1, pad1, b1)
+ * of a (outer, H, W) array whose rows are contiguous (in_strides[2] == out_strides[2] ==
+ * 1), fused through bands of rows: bit-identical to the two calls of fc_uniform1d (the
+ * intermediate rounded to the element type, as scipy.ndimage.uniform_filter's). */
+FC_API fc_status fc_uniform_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, float fill, float *out,
+                                      const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_uniform_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, double fill, double *out,
+                                      const int64_t out_strides[3], int num_threads);
+
 /* ------------------------------------------------------------------ */
 /* Data movement primitives (any element size).                        */
 /* ------------------------------------------------------------------ */
