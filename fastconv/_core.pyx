@@ -26,7 +26,8 @@ cdef int _check(fc_status st) except -1:
 
 
 cdef fc_conv_desc _desc(tuple d) except *:
-    """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip)."""
+    """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip[,
+    algorithm]), algorithm 0 auto, 1 direct, 2 winograd (fc_algorithm)."""
     cdef fc_conv_desc c
     cdef int i
     c.ndim = d[0]
@@ -42,6 +43,7 @@ cdef fc_conv_desc _desc(tuple d) except *:
         c.pad_low[i] = d[9][i]
         c.pad_high[i] = d[10][i]
     c.flip = 1 if d[11] else 0
+    c.algorithm = d[12] if len(d) > 12 else 0
     return c
 
 
@@ -113,6 +115,24 @@ def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w,
             st = fc_conv_backward_input_f32(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
         else:
             st = fc_conv_backward_input_f64(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
+    _check(st)
+
+
+def conv_transpose(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
+                   int nthreads):
+    """desc is the convolution being transposed: x has its output's shape, y its input's."""
+    cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(&d, y.shape[0], w.shape[0], x.shape[0], -1)
+    if bias is not None and bias.shape[0] != d.in_channels:
+        raise ValueError(f"fastconv._core: bias buffer has {bias.shape[0]} elements, the "
+                         f"descriptor needs {d.in_channels}")
+    cdef const real *b = _cptr(bias) if bias is not None else NULL
+    cdef fc_status st
+    with nogil:
+        if real is float:
+            st = fc_conv_transpose_f32(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+        else:
+            st = fc_conv_transpose_f64(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
     _check(st)
 
 
@@ -308,6 +328,38 @@ def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0,
     _check(st)
 
 
+def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, int64_t k1,
+                      int64_t pad1, int b1, double fill, int nthreads):
+    """uniform_filter1d along axis 1 (k0 taps) then axis 2 (k1) of the 3-D arrays a -> out,
+    fused; rows (axis 2) contiguous in both, same dtype, not overlapping."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa
+    cdef int i
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_uniform2d: float32 or float64 only")
+    cdef bint f32 = a.dtype.char == "f"
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_uniform2d: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_uniform2d: a and out shapes differ")
+    cdef fc_status st
+    cdef fc_boundary bd0 = <fc_boundary>b0, bd1 = <fc_boundary>b1
+    with nogil:
+        if f32:
+            st = fc_uniform_sep2d_f32(ish, <const float *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      <float>fill, <float *>oa, ost, nthreads)
+        else:
+            st = fc_uniform_sep2d_f64(ish, <const double *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      fill, <double *>oa, ost, nthreads)
+    _check(st)
+
+
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
                       tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
     """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""
@@ -387,6 +439,8 @@ def align_offset(unsigned char[::1] buf, size_t alignment):
 
 
 _OPS = {"conv_forward": FC_OP_FORWARD, "conv_backward_input": FC_OP_BACKWARD_INPUT,
+        "conv_transpose": FC_OP_BACKWARD_INPUT, "conv_transpose_backward_input": FC_OP_FORWARD,
+        "conv_transpose_backward_weight": FC_OP_BACKWARD_WEIGHT,
         "conv_backward_weight": FC_OP_BACKWARD_WEIGHT, "conv_backward_bias": FC_OP_BACKWARD_BIAS}
 
 

@@ -31,6 +31,7 @@ cdef extern from "fastconv.h" nogil:
         int64_t pad_low[3]
         int64_t pad_high[3]
         int flip
+        int algorithm
 
     fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t *out)
     fc_status fc_conv_forward_f32(const fc_conv_desc *d, const float *x, const float *w,
@@ -45,6 +46,10 @@ cdef extern from "fastconv.h" nogil:
                                           const float *grad_out, float *grad_w, int num_threads)
     fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                           const double *grad_out, double *grad_w, int num_threads)
+    fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                    const float *bias, float *y, int num_threads)
+    fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                    const double *bias, double *y, int num_threads)
     fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
                                         float *grad_bias, int num_threads)
     fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *grad_out,
@@ -102,6 +107,14 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_uniform1d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
                                int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
                                float *out, const int64_t *out_strides, int num_threads)
+    fc_status fc_uniform_sep2d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
+                                   int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                   fc_boundary b1, float fill, float *out, const int64_t *out_strides,
+                                   int num_threads)
+    fc_status fc_uniform_sep2d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
+                                   int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                   fc_boundary b1, double fill, double *out, const int64_t *out_strides,
+                                   int num_threads)
     fc_status fc_uniform1d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
                                int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                double *out, const int64_t *out_strides, int num_threads)

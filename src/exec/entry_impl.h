@@ -23,6 +23,14 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int wg = fc_wg_use(&p, FC_OP_FORWARD, (int)sizeof(FC_T));
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_FORWARD, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec)(&pl, x, w, bias, y);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_forward(&p, &kt, bias != NULL, num_threads, &pl))) return st;
     st = FC_F(forward_exec)(&pl, x, w, bias, y);
     fc_plan_free(&pl);
@@ -40,8 +48,35 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if ((st = fc_plan_backward_input(&p, &kt, num_threads, &pl))) return st;
-    st = FC_F(backward_input_exec)(&pl, go, w, gx);
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, (int)sizeof(FC_T));
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec)(&pl, go, w, NULL, gx);
+        fc_plan_free(&pl);
+        return st;
+    }
+    if ((st = fc_plan_backward_input(&p, &kt, 0, num_threads, &pl))) return st;
+    st = FC_F(backward_input_exec)(&pl, go, w, NULL, gx);
+    fc_plan_free(&pl);
+    return st;
+}
+
+/* conv_transpose is the backward-input pass of the convolution d describes, with a bias
+ * (see fastconv.h for how d is built from PyTorch's arguments). */
+fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
+                                  int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!x || !w || !y) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_backward_input(&p, &kt, bias != NULL, num_threads, &pl))) return st;
+    st = FC_F(backward_input_exec)(&pl, x, w, bias, y);
     fc_plan_free(&pl);
     return st;
 }
@@ -56,6 +91,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    if (fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, (int)sizeof(FC_T)) < 0) return FC_EUNSUPPORTED;
     if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);

@@ -59,10 +59,27 @@ typedef struct fc_conv_desc {
     int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
     int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
     int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
+    int algorithm;                            /* fc_algorithm: 0 (auto) where the struct is zeroed */
 } fc_conv_desc;
+
+/* How a batched call computes (fc_conv_desc.algorithm):
+ *   AUTO      the library chooses (today: DIRECT everywhere; WINOGRAD only where it has
+ *             been measured faster, see the README)
+ *   DIRECT    the direct method (one multiply-add per weight, tap and output)
+ *   WINOGRAD  Winograd F(4x4,3x3) or F(2x2,3x3): 2-D 3x3 layers with stride 1 and
+ *             dilation 1, forward and backward-input; FC_EUNSUPPORTED elsewhere.  Fewer
+ *             multiplications, float32 error up to ~1e-4 of max|y| (README, Accuracy);
+ *             a NaN or Inf in the input spreads to the whole output tile (4x4 pixels)
+ *             that reads it. */
+typedef enum fc_algorithm {
+    FC_ALGORITHM_AUTO = 0, FC_ALGORITHM_DIRECT = 1, FC_ALGORITHM_WINOGRAD = 2
+} fc_algorithm;
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
  * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.
+ * pad_low >= 0; pad_high may be negative: the input's last -pad_high elements are then
+ * cropped (the forward and backward-weight passes never read them, backward-input gives
+ * them zero gradient), which is how fc_conv_transpose's output_padding is expressed.
  * FC_EINVAL when the dilated kernel is larger than the padded input. */
 FC_API fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3]);
 
@@ -84,6 +101,22 @@ FC_API fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float 
                                              const float *grad_out, float *grad_w, int num_threads);
 FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                              const double *grad_out, double *grad_w, int num_threads);
+
+/* PyTorch's conv_transpose1d/2d/3d: y = the transpose of the convolution d describes,
+ * applied to x, plus bias (may be NULL): exactly fc_conv_backward_input(d, x, w, y) with
+ * the bias added to every pixel of each of y's channels.  d is the convolution being
+ * transposed: for conv_transpose(x, w, stride s, padding p, output_padding op,
+ * dilation dl, groups g) with x (N, C_in, *in) and w (C_in, C_out / g, *kernel),
+ *   batch N, in_channels C_out, out_channels C_in, groups g, kernel *kernel,
+ *   input[i] = (in[i]-1)*s - 2*p + dl*(kernel[i]-1) + op + 1 (y's spatial shape),
+ *   stride s, dilation dl, pad_low p, pad_high p - op (negative when op > p);
+ * then the convolution's output shape is x's spatial shape.  Its gradients are
+ * fc_conv_forward(d, grad_y, w) (input) and fc_conv_backward_weight(d, grad_y, x)
+ * (weight: grad_y as the input, x as the output gradient). */
+FC_API fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                       const float *bias, float *y, int num_threads);
+FC_API fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                       const double *bias, double *y, int num_threads);
 
 /* grad_bias[k] = sum over batch and output pixels of grad_out[:, k]. */
 FC_API fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
@@ -210,6 +243,19 @@ FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, cons
                                   int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                   double *out, const int64_t out_strides[3], int num_threads);
 
+/* uniform1d along axis 1 (size k0, pad0, boundary b0) and then along axis 2 (k1, pad1, b1)
+ * of a (outer, H, W) array whose rows are contiguous (in_strides[2] == out_strides[2] ==
+ * 1), fused through bands of rows: bit-identical to the two calls of fc_uniform1d (the
+ * intermediate rounded to the element type, as scipy.ndimage.uniform_filter's). */
+FC_API fc_status fc_uniform_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, float fill, float *out,
+                                      const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_uniform_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, double fill, double *out,
+                                      const int64_t out_strides[3], int num_threads);
+
 /* ------------------------------------------------------------------ */
 /* Data movement primitives (any element size).                        */
 /* ------------------------------------------------------------------ */
@@ -246,8 +292,8 @@ typedef enum fc_single_fn {
     FC_FN_CORRELATE = 0, FC_FN_CONVOLVE = 1, FC_FN_CORRELATE2D = 2, FC_FN_CONVOLVE2D = 3
 } fc_single_fn;
 
-/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call passes a
- * bias (the plan differs). */
+/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call (or, with
+ * FC_OP_BACKWARD_INPUT, fc_conv_transpose) passes a bias (the plan differs). */
 FC_API fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
                                   int num_threads, char *buf, size_t n);
 /* fn with ndim, shapes and mode as the function takes them (ndim 2 for the 2-D ones);

@@ -12,9 +12,11 @@
 #include "layout/geom.h"
 #include "plan/tuning.h"
 #include "fft/fft.h"
+#include "winograd/wg.h"
 
-/* The algorithm of a call: direct sums, or FFT tiles (overlap-save, single arrays). */
-typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_FFT = 1 } fc_algo;
+/* The algorithm of a call: direct sums, FFT tiles (overlap-save, single arrays), or
+ * Winograd F(m x m, 3x3) (2-D 3x3 stride-1 layers). */
+typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_FFT = 1, FC_ALGO_WINOGRAD = 2 } fc_algo;
 
 /* Overlap-save FFT tiles of a single-array correlation (plan_fft.c): a tile of n[a]
  * extended-input elements per axis (the FFT sizes, axes of size 1 included) yields
@@ -143,12 +145,14 @@ typedef struct fc_plan {
     fc_bw_plan bw;
     fc_single_plan single;
     fc_fft_tiles ft;             /* algo == FC_ALGO_FFT */
+    fc_wg_plan wg;               /* algo FC_ALGO_WINOGRAD */
     int64_t workspace_bytes;     /* every buffer the call allocates, at most */
 } fc_plan;
 
 /* Forced decisions (tests): -1 is "as planned". */
 typedef struct fc_force {
     int fmode, fstore, sched, kbjob, bwmode, bwtile, smode;
+    int wgtile;                  /* Winograd output tile: 0 F(2x2), 1 F(4x4) */
 } fc_force;
 const fc_force *fc_force_get(void);
 
@@ -158,7 +162,8 @@ void fc_ktiles_active(int elem, fc_ktiles *kt);
 /* The planners.  Each returns FC_OK and a plan to free with fc_plan_free, or a status
  * and nothing to free. */
 fc_status fc_plan_forward(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
-fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* has_bias: fc_conv_transpose adds a bias to what backward-input computes */
+fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_weight(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_bias(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 /* single array: p is the N = C = K = 1 problem of the extended in1 (see exec/single_impl.h) */

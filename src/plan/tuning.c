@@ -49,6 +49,7 @@ static const struct {
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
+    FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -126,6 +127,9 @@ static void table_init(void)
     t->cm_fft_rank3_factor = 1.5;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
+    t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
+    t->wg_round_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
+    t->wg_rounds_per_thread = 4;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

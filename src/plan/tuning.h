@@ -97,6 +97,15 @@ typedef struct fc_tuning {
     /* 1-D and 3-D tiles cost this many times the 2-D model (1-D batches stream long
      * tiles from L3; 3-D tiles have a third axis pass and smaller kept fractions) */
     double cm_fft_rank1_factor, cm_fft_rank3_factor;
+    /* ---- Winograd ---- */
+    /* bytes of one transformed-domain slice of a round's inputs (reduction channels x
+     * tiles), kept in L2 while every output block's product sweeps over it (order: no,
+     * each product sums over every channel whatever the round) */
+    int64_t wg_vslice_bytes;
+    /* a round's transformed inputs and products on one core (private rounds), at most;
+     * and the rounds a thread must get for private rounds (else the phases are split) */
+    int64_t wg_round_bytes;
+    int wg_rounds_per_thread;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */
