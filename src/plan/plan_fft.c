@@ -103,8 +103,8 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                 int skewed = 0;
                 for (int x = a0; x < 3; ++x)
                     for (int y = a0; y < 3; ++y)
-                        if (x != y && (double)n[x] > tu->fft_max_aspect * (double)n[y] &&
-                            n[y] < c[y][nc[y] - 1])
+                        if (x != y && p->ker[x] > 1 && p->ker[y] > 1 &&
+                            (double)n[x] > tu->fft_max_aspect * (double)n[y] && n[y] < c[y][nc[y] - 1])
                             skewed = 1;
                 if (skewed || elems > 16.0 * (double)budget) continue;
                 if (!found || cost < best) {
