@@ -76,7 +76,9 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
     for (int a = 0; a < 3; ++a) c[a][0] = 1;
     for (int a = a0; a < 3; ++a) nc[a] = candidates(p->ker[a], p->out[a], a == 2, c[a]);
     const int64_t lanes = tu->fft_row_lanes_bytes / elem;
-    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes) / elem;
+    /* 3-D tiles keep a product of three fractions: they get 4x the 2-D budget (36x64x36
+     * tiles ran 1.3x slower than 64x64x72 ones for 17^3 kernels) */
+    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes * (ndim == 3 ? 4 : 1)) / elem;
     double best = 0;
     int found = 0;
     for (int a = 0; a < 3; ++a) ft->n[a] = c[a][0];
@@ -93,7 +95,7 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                 /* a tile's input, split spectrum and work ~ 4 planes of it, plus the
                  * rows' lane buffers; 1-D: `lanes` windows and ~10 planes of work.
                  * Past the budget (L2) each doubling costs fft_spill of the time (its
-                 * passes stream from L3), up to 16x the budget; a side more than
+                 * passes stream from L3), up to fft_spill_max times it; a side more than
                  * fft_max_aspect times another (unless cut by the extent) transforms
                  * in short lane chunks or few rows: measured slower (ANALYSIS.md) */
                 const double elems = ndim == 1 ? 12.0 * (double)n[2] * (double)lanes
@@ -106,7 +108,7 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                         if (x != y && p->ker[x] > 1 && p->ker[y] > 1 &&
                             (double)n[x] > tu->fft_max_aspect * (double)n[y] && n[y] < c[y][nc[y] - 1])
                             skewed = 1;
-                if (skewed || elems > 16.0 * (double)budget) continue;
+                if (skewed || elems > tu->fft_spill_max * (double)budget) continue;
                 if (!found || cost < best) {
                     found = 1;
                     best = cost;

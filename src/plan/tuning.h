@@ -88,6 +88,9 @@ typedef struct fc_tuning {
      * passes stream from L3), and no side of a tile is more than fft_max_aspect times
      * another unless the extent cuts it (order: tile sizes) */
     double fft_spill, fft_max_aspect;
+    /* and no tile's buffers exceed this many times the budget (1024x576 float32 tiles,
+     * 12x: 2-4x slower than 288x288 ones for 95x95 kernels on 1024^2) */
+    double fft_spill_max;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
