@@ -370,8 +370,9 @@ def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, in
 
 
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
-                      tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
-    """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""
+                      tuple pad_low, int boundary, double fill, real[::1] out, int nthreads, int method=1):
+    """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes);
+    method 0 auto, 1 direct, 2 fft."""
     cdef int nd = len(shape), i
     cdef int64_t s[3]
     cdef int64_t k[3]
@@ -391,11 +392,11 @@ def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[
     cdef fc_boundary bd = <fc_boundary>boundary
     with nogil:
         if real is float:
-            st = fc_correlate_nd_f32(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, <float>fill,
-                                     _ptr(out), nthreads)
+            st = fc_correlate_nd_method_f32(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, <float>fill,
+                                            <fc_method>method, _ptr(out), nthreads)
         else:
-            st = fc_correlate_nd_f64(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, fill, _ptr(out),
-                                     nthreads)
+            st = fc_correlate_nd_method_f64(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, fill,
+                                            <fc_method>method, _ptr(out), nthreads)
     _check(st)
 
 

@@ -193,11 +193,23 @@ fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape
                                 const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
                                 fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
+    return FC_F(fc_correlate_nd_method)(ndim, batch, in_shape, in, w_shape, w, pad_low, boundary, fill,
+                                        FC_METHOD_DIRECT, out, num_threads);
+}
+
+/* The same by `method`: the direct plan runs a 1-D input as 2-D rows of one (its
+ * multi-row kernels); the FFT plan keeps 1-D inputs 1-D (tiles batched as lanes). */
+fc_status FC_F(fc_correlate_nd_method)(int ndim, int64_t batch, const int64_t *in_shape, const FC_T *in,
+                                       const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
+                                       fc_boundary boundary, FC_T fill, fc_method method, FC_T *out,
+                                       int num_threads)
+{
     if (ndim < 1 || ndim > 3 || batch < 0 || !in_shape || !w_shape || !pad_low) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     fc_conv_desc d;
     memset(&d, 0, sizeof d);
-    d.ndim = ndim < 2 ? 2 : ndim;
+    if (method < FC_METHOD_AUTO || method > FC_METHOD_FFT) return FC_EINVAL;
+    d.ndim = ndim < 2 && method == FC_METHOD_DIRECT ? 2 : ndim;
     d.batch = d.in_channels = d.out_channels = d.groups = 1;
     int64_t img = 1;
     for (int i = 0; i < d.ndim; ++i) {
@@ -220,7 +232,7 @@ fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, d.ndim, boundary, 0, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, d.ndim, boundary, 0, (int)method, num_threads, &pl))) return st;
     for (int64_t b = 0; b < batch && !st; ++b) st = FC_F(single_exec)(&pl, in + b * img, w, fill, out + b * img);
     fc_plan_free(&pl);
     return st;

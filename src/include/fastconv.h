@@ -386,6 +386,16 @@ FC_API fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in
                                     fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
                                     int num_threads, char *buf, size_t n);
 
+/* fc_correlate_nd computed by `method` (FC_METHOD_DIRECT: fc_correlate_nd's bits). */
+FC_API fc_status fc_correlate_nd_method_f32(int ndim, int64_t batch, const int64_t *in_shape, const float *in,
+                                            const int64_t *w_shape, const float *w, const int64_t *pad_low,
+                                            fc_boundary boundary, float fill, fc_method method, float *out,
+                                            int num_threads);
+FC_API fc_status fc_correlate_nd_method_f64(int ndim, int64_t batch, const int64_t *in_shape, const double *in,
+                                            const int64_t *w_shape, const double *w, const int64_t *pad_low,
+                                            fc_boundary boundary, double fill, fc_method method, double *out,
+                                            int num_threads);
+
 #ifdef __cplusplus
 }
 #endif
