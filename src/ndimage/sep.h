@@ -79,6 +79,9 @@ typedef enum fc_sep_kind { FC_SEP_LANES = 0, FC_SEP_LINES = 1 } fc_sep_kind;
 typedef struct fc_sep_plan {
     int kind;              /* fc_sep_kind */
     int uniform;           /* running sums (no bands: SciPy's sums run the whole line) */
+    int rowk;              /* uniform LINES along contiguous lines (axis stride 1 in and out,
+                              inner 1): `lanes` whole lines extended side by side and the row
+                              kernel (boxrow) over them, instead of interleaving them */
     int64_t outer, n, inner, K, pad_low;
     int64_t lanes;         /* LANES: inner elements per block; LINES: lines per group */
     int64_t units;         /* LANES: outer * blocks per outer; LINES: line groups */
