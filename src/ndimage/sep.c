@@ -43,7 +43,7 @@ const fc_sep_tuning *fc_sep_tuning_get(void)
         u.line_group = 16;
         u.line_piece = 128;
         u.box_group = 8;
-        u.box_bands_per_thread = 2;
+        u.box_prefix_pct = 25;
         t = u;     /* racing first calls write the same values */
         ready = 1;
     }
