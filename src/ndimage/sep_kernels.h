@@ -133,6 +133,55 @@
 #define FC_SK_FNMA(a, b, c) ((VD)_mm256_fnmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #endif
 #ifdef FC_SK_FNMA
+/* lanes of q = RN(x * rk) that need the division (the test above); VU, VI, vk in scope */
+#define FC_SK_QBAD(q, x)                                                                         \
+    (((VI)((((VU)(q) & 0x1FFFFFFF) - (0x10000000 - 8)) <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |  \
+     (VI)((((VU)(q) & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000) <                               \
+          0x3810000000000000 - 0x0010000000000000))
+/* One step of FC_SK_BOX for floats, the sums' update and their quotients in one pass:
+ * acc[b] += (double)add[b] - (double)sub[b]; out[b] = (float)(acc[b] / dk), bit for bit
+ * (the quotients as in FC_SK_QUOT, the divisions redone for the row where flagged). */
+#define FC_SK_STEPQ(VB, NAME)                                                                    \
+    static void NAME(const float *restrict add, const float *restrict sub, int64_t nb,           \
+                     double *restrict acc, float *restrict out, double dk)                       \
+    {                                                                                            \
+        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
+        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
+        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
+        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
+        enum { L = VB / 8 };                                                                     \
+        const double rk = 1.0 / dk;                                                              \
+        const VD vk = (VD){0} + dk;                                                              \
+        VI bad = {0};                                                                            \
+        int64_t b = 0;                                                                           \
+        for (; b + L <= nb; b += L) {                                                            \
+            const VD x = *(const VD *)(acc + b) + (__builtin_convertvector(*(const VF *)(add + b), VD) - \
+                                                   __builtin_convertvector(*(const VF *)(sub + b), VD)); \
+            *(VD *)(acc + b) = x;                                                                \
+            const VD q = x * rk;                                                                 \
+            *(VF *)(out + b) = __builtin_convertvector(q, VF);                                   \
+            bad |= FC_SK_QBAD(q, x);                                                             \
+        }                                                                                        \
+        for (; b < nb; ++b) {                                                                    \
+            acc[b] += (double)add[b] - (double)sub[b];                                           \
+            out[b] = (float)(acc[b] / dk);                                                       \
+        }                                                                                        \
+        int any = 0;                                                                             \
+        for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
+        if (any)                                                                                 \
+            for (b = 0; b < nb; ++b) out[b] = (float)(acc[b] / dk);                              \
+    }
+FC_SK_STEPQ(FC_SEP_VB, FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA))
+#define FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                           \
+    if (sizeof(T) == 4) {                                                                        \
+        FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA)((const float *)(add), (const float *)(sub), nb, acc, \
+                                              (float *)(out), dk);                               \
+        continue;                                                                                \
+    }
+#else
+#define FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)
+#endif
+#ifdef FC_SK_FNMA
 #define FC_SK_QUOT_FAST(T, VB)                                                                   \
     if (sizeof(T) == 4) {                                                                        \
         typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
@@ -146,11 +195,7 @@
         for (; i + L <= n; i += L) {                                                             \
             const VD x = *(const VD *)(s + i), q = x * rk;                                       \
             *(VF *)((float *)o + i) = __builtin_convertvector(q, VF);                            \
-            const VU b = (VU)q;                                                                  \
-            const VU mid = (b & 0x1FFFFFFF) - (0x10000000 - 8);                                  \
-            const VU tiny = (b & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000;                       \
-            bad |= ((VI)(mid <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                             \
-                   (VI)(tiny < 0x3810000000000000 - 0x0010000000000000);                         \
+            bad |= FC_SK_QBAD(q, x);                                                             \
         }                                                                                        \
         int any = 0;                                                                             \
         for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
@@ -189,6 +234,7 @@
         }                                                                                        \
         for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
             const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                      \
+            FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                       \
             double *restrict a = acc;                                                            \
             for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];            \
             QUOT(acc, nb, dk, out);                                                              \
