@@ -24,19 +24,28 @@ import time
 import numpy as np
 
 import dask.array as da
-from distributed import Client, LocalCluster, wait
+from distributed import Client, LocalCluster, get_client, get_task_stream, wait
+from threadpoolctl import threadpool_limits
 
 import fastconv
 from fastconv import dask as fcd
 from fastconv import ndimage
 
 
+def _cpu():
+    """CPU seconds used so far by this process and every worker process: on this shared
+    machine the wall time of a run depends on the others' load, its CPU time much less."""
+    return time.process_time() + sum(get_client().run(time.process_time).values())
+
+
 def _timed(fn, repeat):
+    """[(wall, cpu)] of repeat runs."""
     out = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         fn()
-        out.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        out.append((t1 - t0, _cpu() - c0))
     return out
 
 
@@ -69,7 +78,7 @@ def rows(args):
             "fastconv.dask.gaussian_filter s3 (2 workers x 1 thread)":
                 _persist(lambda: fcd.gaussian_filter(x, 3.0)),
             "fastconv.ndimage.gaussian_filter s3 in memory (2 threads)":
-                lambda: ndimage.gaussian_filter(a, 3.0),
+                lambda: _with_threads(2, ndimage.gaussian_filter, a, 3.0),
         }
         if not args.no_dask_image:
             from dask_image import ndfilters
@@ -83,7 +92,46 @@ def rows(args):
         for _ in range(args.repeat):                 # interleaved
             for name, fn in cases.items():
                 times[name] += _timed(fn, 1)
-        return {name: statistics.median(t) for name, t in times.items()}, times
+        if args.task_stream:
+            for name, fn in cases.items():
+                if "workers" in name:
+                    _task_stream(name, fn)
+        return _medians(times), times
+
+
+def _medians(times):
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+            for name, t in times.items()}
+
+
+def _with_threads(n, f, *a):
+    # LocalCluster sets OMP_NUM_THREADS=1 for its workers; the in-memory call gets n
+    with threadpool_limits(n, user_api="openmp"):
+        return f(*a)
+
+
+def _task_stream(name, fn):
+    """Where the time of one run goes: per kind of task, the seconds workers spent
+    computing and transferring, against 2 workers x the wall time."""
+    client = get_client()
+    cpu0 = sum(client.run(time.process_time).values())
+    with get_task_stream() as ts:
+        t0 = time.perf_counter()
+        fn()
+        wall = time.perf_counter() - t0
+    cpu = sum(client.run(time.process_time).values()) - cpu0
+    agg = {}
+    for t in ts.data:
+        key = t["key"][0] if isinstance(t["key"], tuple) else t["key"]
+        kind = key.rsplit("-", 1)[0][:40]
+        for s in t["startstops"]:
+            k = (kind, s["action"])
+            n, sec = agg.get(k, (0, 0.0))
+            agg[k] = (n + 1, sec + s["stop"] - s["start"])
+    print(f"# task stream of {name}: wall {wall:.2f} s (2 workers: {2 * wall:.2f} worker-s), "
+          f"the workers' processes used {cpu:.2f} s of CPU")
+    for (kind, action), (n, sec) in sorted(agg.items(), key=lambda kv: -kv[1][1]):
+        print(f"#   {kind:40s} {action:9s} {n:5d} tasks {sec:7.2f} s")
 
 
 def rule(args):
@@ -102,7 +150,7 @@ def rule(args):
             for _ in range(args.repeat):
                 for name, fn in cases.items():
                     times[name] += _timed(fn, 1)
-            res.update({name: statistics.median(t) for name, t in times.items()})
+            res.update(_medians(times))
     return res, None
 
 
@@ -114,21 +162,28 @@ def main():
     p.add_argument("--rule", action="store_true", help="measure the per-task thread rule")
     p.add_argument("--scipy", action="store_true", help="add scipy.ndimage in memory")
     p.add_argument("--no-dask-image", action="store_true")
+    p.add_argument("--task-stream", action="store_true",
+                   help="print where the dask rows' time goes (dask's task stream)")
     args = p.parse_args()
     med, _ = (rule if args.rule else rows)(args)
     mpix = args.size * args.size / 1e6
     print(f"# {args.size}^2 float32, chunks {args.chunk}^2, median of {args.repeat}; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"fastconv {fastconv.__version__}")
-    for name, t in med.items():
-        print(f"{name:70s} {t:7.3f} s  {mpix / t:8.1f} Mpixel/s")
+    print(f"# load average before: {os.getloadavg()[0]:.1f}; wall and CPU seconds (this "
+          f"process + the workers)")
+    for name, (t, c) in med.items():
+        print(f"{name:64s} {t:7.3f} s wall {c:7.3f} s CPU {mpix / t:7.1f} Mpixel/s")
     if not args.rule:
         names = list(med)
-        print(f"dask correlate2d / in-memory throughput: {med[names[1]] / med[names[0]]:.2f}x")
+        for what, i, j in (("dask correlate2d / in-memory throughput", 1, 0),
+                           ("dask gaussian / in-memory throughput", 3, 2)):
+            print(f"{what}: {med[names[i]][0] / med[names[j]][0]:.2f}x wall, "
+                  f"{med[names[i]][1] / med[names[j]][1]:.2f}x CPU")
         dimg = [n for n in names if n.startswith("dask_image")]
         if dimg:
-            print(f"fastconv.dask gaussian / dask-image: {med[dimg[0]] / med[names[2]]:.2f}x "
-                  f"faster")
+            print(f"fastconv.dask gaussian vs dask-image: {med[dimg[0]][0] / med[names[2]][0]:.2f}x "
+                  f"faster (wall), {med[dimg[0]][1] / med[names[2]][1]:.2f}x less CPU")
 
 
 if __name__ == "__main__":
