@@ -11,7 +11,8 @@ gathered): a SIZE^2 float32 image on 2 workers x 1 thread, chunks CHUNK^2,
 * gaussian_filter sigma 3 (fastconv.dask) against dask_image.ndfilters.gaussian_filter
   on the same cluster and chunks (target >= 5x), with in-memory fastconv.ndimage and
   scipy.ndimage for reference.
-``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
+``--sync`` times the windows' own cost without a cluster (synchronous scheduler, one
+thread for every library, CPU seconds).  ``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
 1 worker x 1 thread and 2 workers x 1 thread, each with num_threads 1 and 2.
 Every time is the median of --repeat runs, interleaved case by case.
 """
@@ -154,6 +155,39 @@ def rule(args):
     return res, None
 
 
+def sync(args):
+    """No cluster: the windows' own cost, CPU seconds on the synchronous scheduler with
+    1 thread for every library (min of --repeat)."""
+    import dask
+    from dask_image import ndfilters
+    from scipy import ndimage as sn
+    n, c = args.size, args.chunk
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    x = da.from_array(a, chunks=c)
+    k15 = np.random.default_rng(1).random((15, 15)).astype(np.float32)
+    cases = {
+        "correlate2d 15x15 in memory": lambda: fastconv.correlate2d(a, k15, "same", "symm"),
+        "fastconv.dask.correlate2d 15x15": lambda: dask.persist(
+            fcd.correlate2d(x, k15, "same", "symm", num_threads=1), scheduler="sync"),
+        "gaussian s3 in memory": lambda: ndimage.gaussian_filter(a, 3.0),
+        "fastconv.dask.gaussian_filter s3": lambda: dask.persist(
+            fcd.gaussian_filter(x, 3.0, num_threads=1), scheduler="sync"),
+        "dask_image gaussian_filter s3": lambda: dask.persist(
+            ndfilters.gaussian_filter(x, 3.0), scheduler="sync"),
+        "scipy gaussian s3 in memory": lambda: sn.gaussian_filter(a, 3.0),
+    }
+    res = {}
+    with threadpool_limits(1, user_api="openmp"):
+        for name, fn in cases.items():
+            runs = []
+            for _ in range(args.repeat):
+                c0, t0 = time.process_time(), time.perf_counter()
+                fn()
+                runs.append((time.perf_counter() - t0, time.process_time() - c0))
+            res[name] = (min(w for w, _ in runs), min(c for _, c in runs))
+    return res, None
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--size", type=int, default=12000)
@@ -161,20 +195,23 @@ def main():
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--rule", action="store_true", help="measure the per-task thread rule")
     p.add_argument("--scipy", action="store_true", help="add scipy.ndimage in memory")
+    p.add_argument("--sync", action="store_true", help="no cluster: the synchronous "
+                   "scheduler, 1 thread, CPU seconds (min of --repeat)")
     p.add_argument("--no-dask-image", action="store_true")
     p.add_argument("--task-stream", action="store_true",
                    help="print where the dask rows' time goes (dask's task stream)")
     args = p.parse_args()
-    med, _ = (rule if args.rule else rows)(args)
+    med, _ = (rule if args.rule else sync if args.sync else rows)(args)
     mpix = args.size * args.size / 1e6
-    print(f"# {args.size}^2 float32, chunks {args.chunk}^2, median of {args.repeat}; "
+    stat = "min" if args.sync else "median"
+    print(f"# {args.size}^2 float32, chunks {args.chunk}^2, {stat} of {args.repeat}; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"fastconv {fastconv.__version__}")
     print(f"# load average before: {os.getloadavg()[0]:.1f}; wall and CPU seconds (this "
           f"process + the workers)")
     for name, (t, c) in med.items():
         print(f"{name:64s} {t:7.3f} s wall {c:7.3f} s CPU {mpix / t:7.1f} Mpixel/s")
-    if not args.rule:
+    if not args.rule and not args.sync:
         names = list(med)
         for what, i, j in (("dask correlate2d / in-memory throughput", 1, 0),
                            ("dask gaussian / in-memory throughput", 3, 2)):
