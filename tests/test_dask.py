@@ -265,6 +265,32 @@ def test_tree_reduction_same_bits_under_every_scheduler():
     _check(ref_w, fastconv.conv_backward_weight(xa, g, w.shape, padding=1), np.float32)
 
 
+def test_on_a_cluster_of_two_worker_processes():
+    """The tasks pickle and run in other processes: filters, signal functions and the
+    batched passes on a LocalCluster of 2 worker processes equal the in-memory calls,
+    and the trees give the synchronous scheduler's bits."""
+    distributed = pytest.importorskip("distributed")
+    a = _data((40, 33), np.float32)
+    x = da.from_array(a, chunks=(9, 7))
+    gw, gb, _ = _reductions((3, 3, 5))
+    lazy = [fcd.gaussian_filter(x, 1.5, mode="wrap"), fcd.correlate(x, np.ones((3, 4)),
+                                                                     mode="mirror"),
+            fcd.correlate2d(x, np.ones((5, 2)), "full", "wrap"), gw, gb]
+    refs = [ndimage.gaussian_filter(a, 1.5, mode="wrap"),
+            ndimage.correlate(a, np.ones((3, 4)), mode="mirror"),
+            fastconv.correlate2d(a, np.ones((5, 2)), "full", "wrap"),
+            gw.compute(scheduler="sync"), gb.compute(scheduler="sync")]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        got = client.gather(client.compute(lazy))
+        slots = client.gather(client.compute(
+            dask.delayed(_dask_support.task_threads, pure=False)(None)))
+    for g, r in zip(got, refs):
+        assert np.array_equal(g, r)
+    assert slots == max(1, int(dask.system.CPU_COUNT) // 2)
+
+
 # ---------------------------------------------------------------- threads, laziness, zarr
 
 def _threads_in_task(**kw):
