@@ -25,13 +25,17 @@ output : ndarray or dtype, optional
 _P_MODE = """\
 mode : {'reflect', 'constant', 'nearest', 'mirror', 'wrap', 'grid-mirror', \
 'grid-constant', 'grid-wrap'}, optional
-        How the input is extended past its edges (default 'reflect'), as in SciPy, for
-        an input ``a b c d``: 'reflect' ``d c b a | a b c d | d c b a``, 'mirror'
-        ``d c b | a b c d | c b a``, 'nearest' ``a a a | a b c d | d d d``, 'wrap'
-        ``a b c d | a b c d | a b c d``, 'constant' ``k k k | a b c d | k k k`` with
-        ``k = cval``.  'grid-mirror', 'grid-constant' and 'grid-wrap' are SciPy's
-        other names of 'reflect', 'constant' and 'wrap' for filters.  The extension
-        repeats however far it reaches, so the weights may be longer than the input."""
+        How the input is extended past its edges (default 'reflect'), as in SciPy; for
+        an input ``a b c d``:
+
+        - 'reflect' (or 'grid-mirror'): ``d c b a | a b c d | d c b a``
+        - 'mirror': ``d c b | a b c d | c b a``
+        - 'nearest': ``a a a | a b c d | d d d``
+        - 'wrap' (or 'grid-wrap'): ``a b c d | a b c d | a b c d``
+        - 'constant' (or 'grid-constant'): ``k k k | a b c d | k k k``, k being `cval`
+
+        The extension repeats however far it reaches, so the weights may be longer than
+        the input."""
 
 _P_CVAL = """\
 cval : scalar, optional
