@@ -162,9 +162,10 @@ def test_signal_functions_equal_in_memory(name, nd, kshape, chunkings):
     for dtype in (np.float64, np.float32):
         a, k = _data(SHAPES[nd], dtype), _data(kshape, dtype, 3)
         for mode in ("full", "same", "valid"):
-            ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode)
+            ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode, method="direct")
             for chunks in chunkings:
-                y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode)
+                y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode,
+                                       method="direct")
                 assert y.shape == ref.shape
                 cases.append((y, ref, (mode, chunks, dtype)))
     got = dask.compute(*[c[0] for c in cases], scheduler="sync")
@@ -183,15 +184,32 @@ def test_2d_functions_equal_in_memory(name, boundary):
         for kshape in ((4, 3), (5, 6), (1, 2)):
             k = _data(kshape, dtype, 4)
             for mode in ("full", "same", "valid"):
-                ref = getattr(fastconv, name)(a, k, mode, boundary, fillvalue=1.5)
+                ref = getattr(fastconv, name)(a, k, mode, boundary, fillvalue=1.5,
+                                              method="direct")
                 for chunks in chunks_list:
                     y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode, boundary,
-                                           1.5)
+                                           1.5, method="direct")
                     cases.append((y, ref, (mode, kshape, chunks, dtype)))
     got = dask.compute(*[c[0] for c in cases], scheduler="sync")
     for g, (_, ref, what) in zip(got, cases):
         _check(g, ref, what[-1])
         assert np.array_equal(g, ref), what
+
+
+@pytest.mark.parametrize("method", ["fft", "auto"])
+def test_signal_fft_and_auto(method):
+    """The FFT path (forced, or chosen per block by auto) on windows of the same depth,
+    against the in-memory direct result to the FFT's tolerance."""
+    for dtype, tol in ((np.float64, 1e-12), (np.float32, 1e-4)):
+        a, k = _data((60, 47), dtype), _data((13, 17), dtype, 3)
+        x = da.from_array(a, chunks=(16, (5, 20, 22)))
+        for name, kw in (("signal_correlate", {}), ("correlate2d", dict(boundary="wrap")),
+                         ("convolve2d", dict(boundary="symm"))):
+            for mode in ("full", "same", "valid"):
+                ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode, method="direct",
+                                                                     **kw)
+                got = getattr(fcd, name)(x, k, mode, method=method, **kw).compute()
+                np.testing.assert_allclose(got, ref, rtol=0, atol=tol * np.abs(ref).max())
 
 
 def test_signal_output_chunks():
