@@ -486,3 +486,25 @@ def test_layer_repr_and_errors():
         up.backward(np.zeros((1, 4, 2, 2)))
     with pytest.raises(ValueError, match=r"x must have in_channels = 8"):
         up.forward(np.zeros((1, 3, 4, 4)))
+
+
+def test_layer_output_size_matches_torch(torch, rng):
+    """forward(x, output_size=...) picks the output padding as PyTorch's layer does, and
+    backward differentiates that call; sizes no output padding reaches raise."""
+    up = ConvTranspose2d(3, 4, 3, stride=(2, 3), padding=1, dtype="float64", seed=0)
+    tl = torch.nn.ConvTranspose2d(3, 4, 3, stride=(2, 3), padding=1).double()
+    with torch.no_grad():
+        tl.weight.copy_(torch.tensor(up.weight))
+        tl.bias.zero_()
+    x = rand(rng, (2, 3, 5, 4))
+    for size in ((9, 10), (10, 12), (2, 4, 10, 11)):
+        tx = torch.tensor(x, requires_grad=True)
+        ty = tl(tx, output_size=list(size))
+        y = up.forward(x, output_size=size)
+        np.testing.assert_allclose(y, ty.detach().numpy(), atol=1e-12)
+        g = rand(rng, y.shape)
+        ty.backward(torch.tensor(g))
+        np.testing.assert_allclose(up.backward(g), tx.grad.numpy(), atol=1e-12)
+    for bad in ((11, 10), (9, 13), (9,)):
+        with pytest.raises(ValueError, match=r"ConvTranspose2d: output_size must be"):
+            up.forward(x, output_size=bad)
