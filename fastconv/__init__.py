@@ -11,6 +11,7 @@ convolution with its backward passes (:func:`conv_forward`,
 :mod:`fastconv.reference` is the plain NumPy specification they are tested against.
 """
 from ._api import (
+    choose_method,
     config,
     conv_backward_bias,
     conv_backward_input,
@@ -38,7 +39,7 @@ from . import ndimage  # scipy.ndimage's linear filters: from fastconv import nd
 __version__ = config()["version"]
 
 __all__ = [
-    "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
+    "correlate", "convolve", "correlate2d", "convolve2d", "choose_method", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "conv_transpose", "conv_transpose_backward_input",
     "conv_transpose_backward_weight", "set_num_threads", "get_num_threads", "set_isa", "config",

@@ -18,17 +18,18 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
+from ._algorithm import resolve_algorithm
 from ._arrays import (_ALIGN, _F32, _F64, _as_array, _compute_dtype, _contig,  # noqa: F401
                       _empty, _output, _threads)
 from ._params import (ConvParams, check_bias, check_grad_out_shape, normalize_shape,
                       resolve_conv)
 from ._runtime import (config, get_num_threads, release_workspace, set_isa,  # noqa: F401
                        set_num_threads, show_config)
-from ._signal import (convolve, convolve2d, correlate, correlate2d, pad_full,  # noqa: F401
-                      rot180)
+from ._signal import (choose_method, convolve, convolve2d, correlate, correlate2d,  # noqa: F401
+                      pad_full, rot180)
 
 __all__ = [
-    "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
+    "correlate", "convolve", "correlate2d", "convolve2d", "choose_method", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config", "show_config",
     "release_workspace",
@@ -41,11 +42,11 @@ Padding = Union[int, str, Sequence[Union[int, Tuple[int, int]]]]
 
 
 def _desc(nd: int, x_shape: Sequence[int], w_shape: Sequence[int], params: ConvParams,
-          flip: bool) -> tuple:
-    """The tuple _core turns into an fc_conv_desc."""
+          flip: bool, algorithm: int = 0) -> tuple:
+    """The tuple _core turns into an fc_conv_desc (algorithm: an fc_algorithm code)."""
     return (nd, x_shape[0], x_shape[1], w_shape[0], params.groups, tuple(x_shape[2:]),
             tuple(w_shape[2:]), params.stride, params.dilation, params.pad_low,
-            params.pad_high, bool(flip))
+            params.pad_high, bool(flip), algorithm)
 
 
 def _flip_flag(fname: str, flip: Any) -> bool:
@@ -103,7 +104,7 @@ def conv_output_shape(input_shape: Sequence[int], weight_shape: Sequence[int], *
 def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *,
                  stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
                  groups: int = 1, flip: bool = False, out: Optional[NDArray[Any]] = None,
-                 num_threads: Optional[int] = None) -> NDArray[Any]:
+                 num_threads: Optional[int] = None, algorithm: str = "auto") -> NDArray[Any]:
     """Batched multi-channel convolution, channels-first, 1-D to 3-D.
 
     ``y[n, k] = bias[k] + sum_c sum_r w[k, c, r] * xpad[n, g*C/G + c, o*stride + r*dilation]``
@@ -137,6 +138,12 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         written and returned.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    algorithm : {"auto", "direct", "winograd"}, default "auto"
+        "direct" is the direct method; "winograd" is Winograd F(4x4, 3x3) (F(2x2, 3x3)
+        on small images) for 2-D 3x3 layers with stride 1 and dilation 1: fewer
+        multiplications, float32 error up to about 1e-4 of ``max|y|``, and a NaN or Inf
+        in x spreads to the whole output tile that reads it.  "auto" chooses; today
+        it chooses "direct" everywhere (Winograd is not yet measured faster).
 
     Returns
     -------
@@ -148,13 +155,15 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
     ------
     TypeError
         An array of a complex or non-numeric dtype; a stride, padding, dilation or
-        groups of the wrong type; a non-bool ``flip``; an ``out`` of the wrong dtype.
+        groups of the wrong type; a non-bool ``flip``; an ``out`` of the wrong dtype;
+        an ``algorithm`` that is not a str.
     ValueError
         Ranks, channel counts or shapes that do not fit together (the message names the
         argument); a stride, dilation or groups below 1, a negative padding,
         ``padding="same"`` with a stride above 1, a dilated kernel larger than the
         padded input; an ``out`` of the wrong shape, not C-contiguous, read-only or
-        overlapping an input; ``num_threads < 1``.
+        overlapping an input; ``num_threads < 1``; an unknown ``algorithm``, or
+        "winograd" on a layer it cannot serve (the message says why).
     MemoryError
         A workspace could not be allocated.
 
@@ -188,7 +197,8 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         arrays.append(ba)
     dtype = _compute_dtype(*arrays)
     y = _output(fname, out, out_shape, dtype, [("x", xa), ("w", wa), ("bias", ba)])
-    desc = _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip)
+    algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    desc = _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip, algo)
     cx, cw, cy = _contig(xa, dtype), _contig(wa, dtype), y.reshape(-1)
     cb = None if ba is None else _contig(ba, dtype)
     if _plan.tracing:
@@ -211,7 +221,7 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
                         stride: IntOrTuple = 1, padding: Padding = 0,
                         dilation: IntOrTuple = 1, groups: int = 1, flip: bool = False,
                         out: Optional[NDArray[Any]] = None,
-                        num_threads: Optional[int] = None) -> NDArray[Any]:
+                        num_threads: Optional[int] = None, algorithm: str = "auto") -> NDArray[Any]:
     """Gradient of :func:`conv_forward` with respect to its input x.
 
     A "full" convolution of ``grad_out`` with the 180-degree-rotated kernel, summed
@@ -234,6 +244,9 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
         As in :func:`conv_forward`, of ``input_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    algorithm : {"auto", "direct", "winograd"}, default "auto"
+        As in :func:`conv_forward` (Winograd runs on the rotated, channel-transposed
+        kernel; a NaN or Inf in ``grad_out`` spreads to the tiles that read it).
 
     Returns
     -------
@@ -277,7 +290,8 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
     check_grad_out_shape(fname, ga.shape, out_shape)
     dtype = _compute_dtype(ga, wa)
     gx = _output(fname, out, xs, dtype, [("grad_out", ga), ("w", wa)])
-    desc = _desc(len(xs) - 2, xs, wa.shape, params, flip)
+    algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    desc = _desc(len(xs) - 2, xs, wa.shape, params, flip, algo)
     if gx.size:
         cg, cw, cx = _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1)
         if _plan.tracing:
@@ -293,7 +307,7 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
                          stride: IntOrTuple = 1, padding: Padding = 0,
                          dilation: IntOrTuple = 1, groups: int = 1, flip: bool = False,
                          out: Optional[NDArray[Any]] = None,
-                         num_threads: Optional[int] = None) -> NDArray[Any]:
+                         num_threads: Optional[int] = None, algorithm: str = "auto") -> NDArray[Any]:
     """Gradient of :func:`conv_forward` with respect to the weights w.
 
     The valid correlation of (padded) x with ``grad_out``, summed over the batch;
@@ -314,6 +328,9 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
         As in :func:`conv_forward`, of ``weight_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    algorithm : {"auto", "direct"}, default "auto"
+        "auto" and "direct" run the direct method; "winograd" raises ValueError (the
+        Winograd weight gradient is not implemented yet).
 
     Returns
     -------
@@ -353,7 +370,8 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
     check_grad_out_shape(fname, ga.shape, out_shape)
     dtype = _compute_dtype(xa, ga)
     gw = _output(fname, out, ws, dtype, [("x", xa), ("grad_out", ga)])
-    desc = _desc(xa.ndim - 2, xa.shape, ws, params, flip)
+    algo = resolve_algorithm(fname, algorithm, ws[2:], params)
+    desc = _desc(xa.ndim - 2, xa.shape, ws, params, flip, algo)
     cx, cg, cw = _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1)
     if _plan.tracing:
         _plan.run(fname, lambda: _core.conv_backward_weight(desc, cx, cg, cw, nt),

@@ -49,6 +49,7 @@ from numpy.typing import ArrayLike, DTypeLike, NDArray
 from ._api import conv_backward_bias, conv_backward_input, conv_backward_weight, conv_forward
 from ._api import IntOrTuple, Padding
 from ._api import conv_output_shape as _conv_output_shape
+from ._algorithm import resolve_algorithm
 from ._params import as_int_tuple, normalize_conv_params
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
@@ -127,7 +128,8 @@ class _ConvNd:
                  stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
                  groups: int = 1, bias: bool = True, flip_filters: bool = False,
                  dtype: DTypeLike = "float32",
-                 seed: Union[None, int, np.random.Generator] = None) -> None:
+                 seed: Union[None, int, np.random.Generator] = None,
+                 algorithm: str = "auto") -> None:
         cls = type(self).__name__
         nd = self._nd
         in_channels = _positive_int(cls, "in_channels", in_channels)
@@ -144,6 +146,7 @@ class _ConvNd:
         flip = _bool(cls, "flip_filters", flip_filters)
         dt = _layer_dtype(cls, dtype)
         rng = _rng(cls, seed)
+        resolve_algorithm(cls, algorithm, kernel, params, op="conv_forward")
 
         self._in_channels = in_channels
         self._out_channels = out_channels
@@ -156,6 +159,7 @@ class _ConvNd:
         self._groups = params.groups
         self._flip = flip
         self._dtype = dt
+        self._algorithm = algorithm
 
         # He initialisation (for ReLU networks): N(0, 2 / fan_in).  Drawn in float64 and
         # rounded, so float32 and float64 layers with the same seed start from the same
@@ -191,6 +195,9 @@ class _ConvNd:
                             doc="True: true convolution (kernel rotated 180 degrees).")
     dtype = property(lambda self: self._dtype,
                      doc="numpy dtype of the parameters, gradients and outputs.")
+    algorithm = property(lambda self: self._algorithm,
+                         doc='"auto", "direct" or "winograd" (forward and input gradient; '
+                             'the weight gradient runs direct).')
 
     # ------------------------------------------------------------ parameters
 
@@ -376,7 +383,8 @@ class _ConvNd:
             raise ValueError(f"{cls}: x must have in_channels = {self._in_channels} channels "
                              f"(x.shape[1]), got shape {xa.shape}")
         xa = np.ascontiguousarray(xa, dtype=self._dtype)
-        y = conv_forward(xa, self._weight, self._bias, **self._conv_kwargs())
+        y = conv_forward(xa, self._weight, self._bias, algorithm=self._algorithm,
+                         **self._conv_kwargs())
         self._x = xa
         self._out_shape = y.shape
         return y
@@ -438,7 +446,8 @@ class _ConvNd:
             self._grad_bias += conv_backward_bias(ga)
         if not input_grad:
             return None
-        return conv_backward_input(ga, self._weight, self._x.shape, **kw)
+        return conv_backward_input(ga, self._weight, self._x.shape, algorithm=self._algorithm,
+                                   **kw)
 
     # ------------------------------------------------------------ repr
 
@@ -459,6 +468,8 @@ class _ConvNd:
         if self._flip:
             parts.append("flip_filters=True")
         parts.append(f"dtype='{self._dtype.name}'")
+        if self._algorithm != "auto":
+            parts.append(f"algorithm={self._algorithm!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
@@ -484,6 +495,10 @@ _PARAMS_DOC = """
     seed : None, int or numpy.random.Generator, keyword-only
         Source of the He-initialised weights: ``N(0, 2 / fan_in)`` with
         ``fan_in = in_channels // groups * prod(kernel_size)``; the bias starts at 0.
+    algorithm : "auto", "direct" or "winograd", keyword-only, default "auto"
+        How :meth:`forward` and the input gradient compute, as in
+        :func:`fastconv.conv_forward` ("winograd": 2-D 3x3 layers with stride 1 and
+        dilation 1 only, else ValueError; the weight gradient runs direct).
 
     Raises
     ------

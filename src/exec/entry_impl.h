@@ -23,6 +23,14 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int wg = fc_wg_use(&p, FC_OP_FORWARD, (int)sizeof(FC_T));
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_FORWARD, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec)(&pl, x, w, bias, y);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_forward(&p, &kt, bias != NULL, num_threads, &pl))) return st;
     st = FC_F(forward_exec)(&pl, x, w, bias, y);
     fc_plan_free(&pl);
@@ -40,6 +48,14 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, (int)sizeof(FC_T));
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec)(&pl, go, w, NULL, gx);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_backward_input(&p, &kt, 0, num_threads, &pl))) return st;
     st = FC_F(backward_input_exec)(&pl, go, w, NULL, gx);
     fc_plan_free(&pl);
@@ -75,6 +91,7 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    if (fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, (int)sizeof(FC_T)) < 0) return FC_EUNSUPPORTED;
     if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);
@@ -97,7 +114,8 @@ fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_
 }
 
 static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
-                              const FC_T *in2, fc_mode mode, int boundary, FC_T fill, FC_T *out, int num_threads)
+                              const FC_T *in2, fc_mode mode, int boundary, FC_T fill, int method, FC_T *out,
+                              int num_threads)
 {
     if (ndim < 1 || ndim > 3 || !in1 || !in2 || !out) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
@@ -109,7 +127,7 @@ static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, cons
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, ndim, boundary, swapped, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, ndim, boundary, swapped, method, num_threads, &pl))) return st;
     st = swapped ? FC_F(single_exec)(&pl, in2, in1, fill, out) : FC_F(single_exec)(&pl, in1, in2, fill, out);
     fc_plan_free(&pl);
     return st;
@@ -118,25 +136,35 @@ static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, cons
 fc_status FC_F(fc_correlate)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
                              fc_mode mode, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CORRELATE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+    return FC_F(single)(FC_FN_CORRELATE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_convolve)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
                             fc_mode mode, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CONVOLVE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+    return FC_F(single)(FC_FN_CONVOLVE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_correlate2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
                                fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CORRELATE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+    return FC_F(single)(FC_FN_CORRELATE2D, 2, s1, in1, s2, in2, mode, boundary, fill, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_convolve2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
                               fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+    return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, FC_METHOD_DIRECT, out, num_threads);
+}
+
+fc_status FC_F(fc_single)(fc_single_fn fn, int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
+                          const FC_T *in2, fc_mode mode, fc_boundary boundary, FC_T fill, fc_method method,
+                          FC_T *out, int num_threads)
+{
+    if (fn < FC_FN_CORRELATE || fn > FC_FN_CONVOLVE2D) return FC_EINVAL;
+    if ((fn == FC_FN_CORRELATE2D || fn == FC_FN_CONVOLVE2D) && ndim != 2) return FC_EINVAL;
+    if ((fn == FC_FN_CORRELATE || fn == FC_FN_CONVOLVE) && boundary != FC_BOUNDARY_FILL) return FC_EINVAL;
+    return FC_F(single)(fn, ndim, s1, in1, s2, in2, mode, boundary, fill, (int)method, out, num_threads);
 }
 
 /* scipy.ndimage.correlate on `batch` images of ndim <= 3 axes: output shape = input shape,

@@ -59,7 +59,21 @@ typedef struct fc_conv_desc {
     int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
     int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
     int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
+    int algorithm;                            /* fc_algorithm: 0 (auto) where the struct is zeroed */
 } fc_conv_desc;
+
+/* How a batched call computes (fc_conv_desc.algorithm):
+ *   AUTO      the library chooses (today: DIRECT everywhere; WINOGRAD only where it has
+ *             been measured faster, see the README)
+ *   DIRECT    the direct method (one multiply-add per weight, tap and output)
+ *   WINOGRAD  Winograd F(4x4,3x3) or F(2x2,3x3): 2-D 3x3 layers with stride 1 and
+ *             dilation 1, forward and backward-input; FC_EUNSUPPORTED elsewhere.  Fewer
+ *             multiplications, float32 error up to ~1e-4 of max|y| (README, Accuracy);
+ *             a NaN or Inf in the input spreads to the whole output tile (4x4 pixels)
+ *             that reads it. */
+typedef enum fc_algorithm {
+    FC_ALGORITHM_AUTO = 0, FC_ALGORITHM_DIRECT = 1, FC_ALGORITHM_WINOGRAD = 2
+} fc_algorithm;
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
  * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.
@@ -183,6 +197,15 @@ FC_API fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_
                                      const int64_t *w_shape, const double *w, const int64_t *pad_low,
                                      fc_boundary boundary, double fill, double *out, int num_threads);
 
+/* Real FFT over the last ndim (1..3) axes, each of size 2^a 3^b 5^c (FC_EUNSUPPORTED
+ * otherwise), as numpy.fft.rfftn / irfftn: spec is interleaved complex (re, im) of shape
+ * shape[0..ndim-2] x (shape[ndim-1]/2 + 1); fc_irfftn takes the real output's shape and
+ * normalises by 1/prod(shape).  Unnormalised forward, unscaled float accumulation. */
+FC_API fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads);
+FC_API fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads);
+FC_API fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads);
+FC_API fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads);
+
 /* scipy.ndimage.correlate1d along the middle axis of a (outer, n, inner) array read and
  * written through element strides (any sign; out must not overlap in):
  *   out[a, i, b] = sum_{j < nw} w[j] * ext(in)[a, i - pad_low + j, b],  0 <= pad_low < nw.
@@ -219,6 +242,19 @@ FC_API fc_status fc_uniform1d_f32(const int64_t shape[3], const float *in, const
 FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
                                   int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                   double *out, const int64_t out_strides[3], int num_threads);
+
+/* uniform1d along axis 1 (size k0, pad0, boundary b0) and then along axis 2 (k1, pad1, b1)
+ * of a (outer, H, W) array whose rows are contiguous (in_strides[2] == out_strides[2] ==
+ * 1), fused through bands of rows: bit-identical to the two calls of fc_uniform1d (the
+ * intermediate rounded to the element type, as scipy.ndimage.uniform_filter's). */
+FC_API fc_status fc_uniform_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, float fill, float *out,
+                                      const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_uniform_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, double fill, double *out,
+                                      const int64_t out_strides[3], int num_threads);
 
 /* ------------------------------------------------------------------ */
 /* Data movement primitives (any element size).                        */
@@ -309,6 +345,26 @@ FC_API void fc_release_workspace(void);
  * or elem_bytes, a NULL pointer or a buffer too small (buf then holds "" if n > 0);
  * FC_EUNSUPPORTED for an ISA not compiled in (one the CPU cannot run is fine). */
 FC_API fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n);
+
+/* How a single-array call computes: the plan's cost model (direct sums for small
+ * kernels, overlap-save FFT tiles for large ones), or either one forced.  Direct keeps
+ * the bits of fc_correlate & co.; FFT results carry the transforms' rounding (about
+ * eps * log2(tile) * ||in1|| * ||in2|| per output) and spread a non-finite input value
+ * over its tile. */
+typedef enum fc_method { FC_METHOD_AUTO = 0, FC_METHOD_DIRECT = 1, FC_METHOD_FFT = 2 } fc_method;
+
+/* Any of the four single-array functions (fn; the 2-D ones take ndim = 2 and a
+ * boundary, the others FC_BOUNDARY_FILL with fill 0) computed by `method`. */
+FC_API fc_status fc_single_f32(fc_single_fn fn, int ndim, const int64_t *in1_shape, const float *in1,
+                               const int64_t *in2_shape, const float *in2, fc_mode mode, fc_boundary boundary,
+                               float fill, fc_method method, float *out, int num_threads);
+FC_API fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_shape, const double *in1,
+                               const int64_t *in2_shape, const double *in2, fc_mode mode, fc_boundary boundary,
+                               double fill, fc_method method, double *out, int num_threads);
+/* The plan of fc_single_*, as fc_correlate_describe prints it (algorithm=direct|fft). */
+FC_API fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                    fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
+                                    int num_threads, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -18,6 +18,7 @@ typedef struct fc_prob {
     int64_t N, C, K, G, Cg, Kg, T;
     int64_t in[3], ker[3], str[3], dil[3], plo[3], phi[3], out[3];
     int flip;
+    int algo;          /* fc_algorithm asked for */
 } fc_prob;
 
 #define FC_GEOM_MAXREP 16

@@ -7,7 +7,7 @@
 
 /* ---- forcing (tests only: fastconv's tests force each mode to check it alone) ---- */
 
-static fc_force forced = {-1, -1, -1, -1, -1, -1, -1};
+static fc_force forced = {-1, -1, -1, -1, -1, -1, -1, -1};
 
 const fc_force *fc_force_get(void) { return &forced; }
 
@@ -30,7 +30,7 @@ static const char *const op_names[] = {"forward", "backward_input", "backward_we
 
 fc_status fc_plan_force(const char *spec)
 {
-    fc_force f = {-1, -1, -1, -1, -1, -1, -1};
+    fc_force f = {-1, -1, -1, -1, -1, -1, -1, -1};
     const force_key keys[] = {
         {"fmode", &f.fmode, {"flat", "kvec", "kvec_fold", NULL}},
         {"store", &f.fstore, {"copy", "whole", "masked", NULL}},
@@ -39,6 +39,7 @@ fc_status fc_plan_force(const char *spec)
         {"bwmode", &f.bwmode, {"dot", "chunks", "blocks", NULL}},
         {"bwtile", &f.bwtile, {"std", "wide", "narrow", NULL}},
         {"smode", &f.smode, {"mrow", "engine", NULL}},
+        {"wgtile", &f.wgtile, {"2", "4", NULL}},
     };
     /* "key=value,key=value"; NULL or "" clears every force */
     char buf[256];
@@ -110,8 +111,28 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
     if (!buf || n == 0) return FC_EINVAL;
     outbuf o = {buf, n, 0, 0};
     buf[0] = '\0';
-    put(&o, "op=%s algorithm=direct isa=%s dtype=%s threads=%d", op_names[pl->op], isa_name(pl->kt.isa),
-        pl->kt.elem == 4 ? "float32" : "float64", pl->nthreads);
+    put(&o, "op=%s algorithm=%s isa=%s dtype=%s threads=%d", op_names[pl->op],
+        pl->algo == FC_ALGO_FFT ? "fft" : pl->algo == FC_ALGO_WINOGRAD ? "winograd" : "direct",
+        isa_name(pl->kt.isa), pl->kt.elem == 4 ? "float32" : "float64", pl->nthreads);
+    if (pl->algo == FC_ALGO_FFT) {
+        const fc_fft_tiles *ft = &pl->ft;
+        const int a = 3 - ft->ndim;
+        put(&o, " kernel=fft tile=");
+        for (int i = a; i < 3; ++i) put(&o, "%s%lld", i > a ? "x" : "", (long long)ft->n[i]);
+        put(&o, " mode=overlap_save jobs=%lld swapped=%d cost_fft_ns=%.0f cost_direct_ns=%.0f workspace_bytes=%lld",
+            (long long)ft->njobs, pl->single.swapped, ft->cost_fft, ft->cost_direct,
+            (long long)pl->workspace_bytes);
+        return o.overflow ? FC_EINVAL : FC_OK;
+    }
+    if (pl->algo == FC_ALGO_WINOGRAD) {
+        const fc_wg_plan *w = &pl->wg;
+        put(&o, " kernel=wg_gemm tile=%dx%d mode=winograd wtile=F(%dx%d,3x3) tiles=%lld tiles_per_round=%lld"
+                " rounds=%lld sched=%s workspace_bytes=%lld",
+            w->mr, w->nr, w->m, w->m, (long long)w->ntot, (long long)w->nt, (long long)w->nround,
+            w->private_rounds ? "private" : "shared",
+            (long long)pl->workspace_bytes);
+        return o.overflow ? FC_EINVAL : FC_OK;
+    }
     const int engine = pl->op == FC_OP_FORWARD || pl->op == FC_OP_BACKWARD_INPUT ||
                        (pl->op == FC_OP_CORRELATE && pl->single.mode == FC_SM_ENGINE);
     if (pl->op == FC_OP_CORRELATE)
@@ -157,7 +178,10 @@ fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int 
     fc_ktiles kt;
     fc_ktiles_active(dtype == FC_FLOAT32 ? 4 : 8, &kt);
     fc_plan pl;
-    switch (op) {
+    const int wg = fc_wg_use(&p, op, kt.elem);
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) st = fc_plan_winograd(&p, op, &kt, num_threads, &pl);
+    else switch (op) {
     case FC_OP_FORWARD: st = fc_plan_forward(&p, &kt, has_bias, num_threads, &pl); break;
     case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, has_bias, num_threads, &pl); break;
     case FC_OP_BACKWARD_WEIGHT: st = fc_plan_backward_weight(&p, &kt, num_threads, &pl); break;
@@ -174,6 +198,14 @@ fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_sh
                                 fc_mode mode, fc_boundary boundary, fc_dtype dtype, int num_threads, char *buf,
                                 size_t n)
 {
+    return fc_single_describe(fn, ndim, in1_shape, in2_shape, mode, boundary, dtype, FC_METHOD_DIRECT, num_threads,
+                              buf, n);
+}
+
+fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                             fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method, int num_threads,
+                             char *buf, size_t n)
+{
     if (ndim < 1 || ndim > 3 || fn < FC_FN_CORRELATE || fn > FC_FN_CONVOLVE2D) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     if (dtype != FC_FLOAT32 && dtype != FC_FLOAT64) return FC_EINVAL;
@@ -185,7 +217,7 @@ fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_sh
     fc_ktiles kt;
     fc_ktiles_active(dtype == FC_FLOAT32 ? 4 : 8, &kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, ndim, boundary, swapped, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, ndim, boundary, swapped, (int)method, num_threads, &pl))) return st;
     st = fc_plan_format(&pl, buf, n);
     fc_plan_free(&pl);
     return st;

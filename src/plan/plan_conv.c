@@ -26,6 +26,7 @@ fc_status fc_plan_init(fc_plan *pl, fc_op op, const fc_prob *p, const fc_ktiles 
 void fc_plan_free(fc_plan *pl)
 {
     for (int i = 0; pl->geoms && i < pl->ngeom; ++i) fc_geom_free(pl->geoms + i);
+    fc_fft_plan_free(&pl->ft.fft);
     free(pl->geoms);
     free(pl->passes);
     pl->geoms = NULL;

@@ -1,0 +1,130 @@
+/* Planner of the Winograd path: which calls it serves, which tile, the rounds. */
+#include <string.h>
+#include "plan/plan.h"
+#include "winograd/wg.h"
+
+const fc_wg_kernels_f32 *fc_wg_for_f32(int isa)
+{
+#ifdef FC_HAVE_AVX512
+    if (isa == FC_ISA_AVX512) return &fc_wg_kernels_f32_avx512;
+#endif
+#ifdef FC_HAVE_AVX2
+    if (isa >= FC_ISA_AVX2) return &fc_wg_kernels_f32_avx2;
+#endif
+    (void)isa;
+    return &fc_wg_kernels_f32_baseline;
+}
+
+const fc_wg_kernels_f64 *fc_wg_for_f64(int isa)
+{
+#ifdef FC_HAVE_AVX512
+    if (isa == FC_ISA_AVX512) return &fc_wg_kernels_f64_avx512;
+#endif
+#ifdef FC_HAVE_AVX2
+    if (isa >= FC_ISA_AVX2) return &fc_wg_kernels_f64_avx2;
+#endif
+    (void)isa;
+    return &fc_wg_kernels_f64_baseline;
+}
+
+/* A 2-D 3x3 layer, stride 1, dilation 1, forward or backward-input (the problem is 3-D
+ * with a unit leading axis). */
+int fc_wg_servable(const fc_prob *p, fc_op op)
+{
+    if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT) return 0;
+    if (p->in[0] != 1 || p->ker[0] != 1 || p->plo[0] || p->phi[0]) return 0;
+    /* phi < 0 (an input cropped at its high end, as fc_conv_transpose's output_padding
+     * describes it) is left to the direct passes */
+    for (int i = 1; i < 3; ++i)
+        if (p->ker[i] != 3 || p->str[i] != 1 || p->dil[i] != 1 || p->phi[i] < 0) return 0;
+    return 1;
+}
+
+int fc_wg_use(const fc_prob *p, fc_op op, int elem)
+{
+    (void)elem;
+    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    const int ok = fc_wg_servable(p, op);
+    if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
+    /* auto: not measured faster than direct anywhere yet (benchmarks/ANALYSIS.md,
+     * "Winograd"): direct */
+    return 0;
+}
+
+/* F(4x4) unless F(2x2) computes fewer transformed products (tiles x a^2): small planes,
+ * where 4x4 tiles overhang the edge (5x5 output: 4 tiles x 36 = 144 against 9 x 16). */
+static int pick_m(int64_t OH, int64_t OW)
+{
+    const int64_t c4 = fc_ceil_div(OH, 4) * fc_ceil_div(OW, 4) * 36, c2 = fc_ceil_div(OH, 2) * fc_ceil_div(OW, 2) * 16;
+    const int f = fc_force_get()->wgtile;
+    if (f == 0) return 2;
+    if (f == 1) return 4;
+    return c2 < c4 ? 2 : 4;
+}
+
+fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
+{
+    if (!fc_wg_servable(p, op)) return FC_EUNSUPPORTED;
+    fc_status st = fc_plan_init(pl, op, p, kt, num_threads, 0);
+    if (st) return st;
+    pl->algo = FC_ALGO_WINOGRAD;
+    fc_wg_plan *w = &pl->wg;
+    const int fwd = op == FC_OP_FORWARD;
+    if (kt->elem == 4) {
+        const fc_wg_kernels_f32 *k = fc_wg_for_f32(kt->isa);
+        w->mr = k->mr;
+        w->nr = k->nv * k->lanes;
+    } else {
+        const fc_wg_kernels_f64 *k = fc_wg_for_f64(kt->isa);
+        w->mr = k->mr;
+        w->nr = k->nv * k->lanes;
+    }
+    w->transposed = !fwd;
+    w->rot = fwd ? p->flip : !p->flip;
+    w->N = p->N;
+    w->G = p->G;
+    w->R = fwd ? p->Cg : p->Kg;
+    w->M = fwd ? p->Kg : p->Cg;
+    w->Mp = fc_round_up(w->M, w->mr);
+    /* forward: source x (in), output y (out); backward-input the other way round */
+    w->H = fwd ? p->in[1] : p->out[1];
+    w->W = fwd ? p->in[2] : p->out[2];
+    w->OH = fwd ? p->out[1] : p->in[1];
+    w->OW = fwd ? p->out[2] : p->in[2];
+    /* forward reads x[y + i - plo]; backward-input grad_in[y] gathers grad_out[y + plo - i]
+     * = grad_out[y + (plo - 2) + i'] with i' = 2 - i (the rotation) */
+    w->offy = fwd ? -p->plo[1] : p->plo[1] - 2;
+    w->offx = fwd ? -p->plo[2] : p->plo[2] - 2;
+    w->m = pick_m(w->OH, w->OW);
+    w->a = w->m + 2;
+    w->tx = fc_ceil_div(w->OW, w->m);
+    w->tpi = fc_ceil_div(w->OH, w->m) * w->tx;
+    int64_t t;
+    if (fc_mul_ovf(w->tpi, w->N, &w->ntot)) return FC_EOVERFLOW;
+    /* private rounds: a round's transformed inputs and products (a^2 x (R + Mp) x nt a
+     * group) stay within wg_round_bytes of this core's L2, and there are rounds enough
+     * for every thread.  Else (few tiles) shared rounds: one xi's slice of the inputs
+     * (R x nt) within wg_vslice_bytes while every output block sweeps over it.  Rounds
+     * of equal size; neither choice changes a bit (each tile is summed alone). */
+    const fc_tuning *tu = fc_tuning_get();
+    const int64_t a2 = (int64_t)w->a * w->a, all = fc_round_up(w->ntot, w->nr);
+    int64_t nt = tu->wg_round_bytes / (a2 * w->G * (w->R + w->Mp) * kt->elem) / w->nr * w->nr;
+    nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    w->private_rounds = pl->nthreads == 1 || fc_ceil_div(w->ntot, nt) >= (int64_t)tu->wg_rounds_per_thread * pl->nthreads;
+    if (!w->private_rounds) {
+        nt = tu->wg_vslice_bytes / (w->R * kt->elem) / w->nr * w->nr;
+        nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    }
+    w->nround = fc_ceil_div(w->ntot, nt);
+    w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
+    w->ntb = w->nt / w->nr;
+    const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->R}, {w->G, a2, w->R, w->nt}, {w->G, a2, w->Mp, w->nt}};
+    int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
+    for (int i = 0; i < 3; ++i)
+        if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
+            return FC_EOVERFLOW;
+    const int64_t scratch = a2 * w->nr * pl->nthreads, nbuf = w->private_rounds ? pl->nthreads : 1;
+    pl->workspace_bytes = (w->u_elems + (w->v_elems + w->m_elems) * nbuf + scratch) * kt->elem +
+                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
+    return FC_OK;
+}
