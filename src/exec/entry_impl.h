@@ -63,7 +63,8 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
 }
 
 /* conv_transpose is the backward-input pass of the convolution d describes, with a bias
- * (see fastconv.h for how d is built from PyTorch's arguments). */
+ * (see fastconv.h for how d is built from PyTorch's arguments); direct only (the
+ * Winograd path adds no bias on backward-input). */
 fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
                                   int num_threads)
 {
@@ -72,6 +73,7 @@ fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!x || !w || !y) return FC_EINVAL;
+    if (p.algo == FC_ALGORITHM_WINOGRAD) return FC_EUNSUPPORTED;
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
