@@ -145,6 +145,14 @@ static void test_conv_errors(void)
     EXPECT_ST(fc_conv_backward_bias_f64(&good, yd, NULL, 0), FC_EINVAL);
     EXPECT_ST(fc_conv_backward_bias_f32(&good, NULL, bf, 0), FC_EINVAL);
     EXPECT_ST(fc_conv_backward_bias_f32(NULL, yf, bf, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_transpose_f64(&good, yd, wd, NULL, NULL, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_transpose_f32(&good, NULL, wf, NULL, xf, 0), FC_EINVAL);
+    /* fc_conv_transpose is direct only: Winograd asked for is unsupported, auto is not */
+    fc_conv_desc wgd = good;
+    wgd.algorithm = FC_ALGORITHM_WINOGRAD;
+    EXPECT_ST(fc_conv_transpose_f64(&wgd, xd, wd, NULL, yd, 0), FC_EUNSUPPORTED);
+    wgd.algorithm = FC_ALGORITHM_AUTO;
+    EXPECT_ST(fc_conv_transpose_f64(&wgd, xd, wd, NULL, yd, 0), FC_OK);
 
     /* sizes that overflow 64 bits: checked before any buffer is touched */
     fc_conv_desc ovf[5];
