@@ -75,7 +75,8 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
 }
 
 /* conv_transpose is the backward-input pass of the convolution d describes, with a bias
- * (see fastconv.h for how d is built from PyTorch's arguments). */
+ * (see fastconv.h for how d is built from PyTorch's arguments); the direct method only
+ * (the Winograd path adds no bias on backward-input). */
 fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
                                   int num_threads)
 {

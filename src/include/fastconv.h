@@ -127,7 +127,8 @@ FC_API fc_status fc_conv_backward_weight_ex_f64(const fc_conv_desc *d, int algor
  *   batch N, in_channels C_out, out_channels C_in, groups g, kernel *kernel,
  *   input[i] = (in[i]-1)*s - 2*p + dl*(kernel[i]-1) + op + 1 (y's spatial shape),
  *   stride s, dilation dl, pad_low p, pad_high p - op (negative when op > p);
- * then the convolution's output shape is x's spatial shape.  Its gradients are
+ * then the convolution's output shape is x's spatial shape; computed by the direct
+ * method (there is no _ex variant).  Its gradients are
  * fc_conv_forward(d, grad_y, w) (input) and fc_conv_backward_weight(d, grad_y, x)
  * (weight: grad_y as the input, x as the output gradient). */
 FC_API fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,

@@ -145,6 +145,9 @@ static void test_conv_errors(void)
     EXPECT_ST(fc_conv_backward_bias_f64(&good, yd, NULL, 0), FC_EINVAL);
     EXPECT_ST(fc_conv_backward_bias_f32(&good, NULL, bf, 0), FC_EINVAL);
     EXPECT_ST(fc_conv_backward_bias_f32(NULL, yf, bf, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_transpose_f64(&good, yd, wd, NULL, NULL, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_transpose_f32(&good, NULL, wf, NULL, xf, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_transpose_f64(&good, xd, wd, NULL, yd, 0), FC_OK);
 
     /* the algorithm argument of the *_ex entry points: outside fc_algorithm, FC_EINVAL;
      * WINOGRAD where it cannot serve (a 1x1 layer), FC_EUNSUPPORTED */
