@@ -59,7 +59,9 @@ typedef struct fc_conv_desc {
     int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
     int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
     int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
-    int algorithm;                            /* fc_algorithm: 0 (auto) where the struct is zeroed */
+    int algorithm;                            /* fc_algorithm; 0 (auto) in a zero-initialised
+                                                 struct ({0} in C, {} in C++): set it when
+                                                 filling the fields one by one */
 } fc_conv_desc;
 
 /* How a batched call computes (fc_conv_desc.algorithm):

@@ -79,8 +79,8 @@ struct fc_plan;
  * forward or backward-input). */
 int fc_wg_servable(const struct fc_prob *p, fc_op op);
 /* Whether a call runs it: 1 yes; 0 no (direct); -1 asked for (algorithm winograd) but
- * not servable.  elem: bytes per element. */
-int fc_wg_use(const struct fc_prob *p, fc_op op, int elem);
+ * not servable.  kt: the register tiles the call would run with. */
+int fc_wg_use(const struct fc_prob *p, fc_op op, const struct fc_ktiles *kt);
 /* The plan of a Winograd call (FC_EUNSUPPORTED where it is not servable). */
 fc_status fc_plan_winograd(const struct fc_prob *p, fc_op op, const struct fc_ktiles *kt, int num_threads,
                            struct fc_plan *pl);

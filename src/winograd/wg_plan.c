@@ -38,36 +38,11 @@ int fc_wg_servable(const fc_prob *p, fc_op op)
     return 1;
 }
 
-int fc_wg_use(const fc_prob *p, fc_op op, int elem)
+/* Everything of the plan but the tile and the rounds: which operand is which. */
+static void wg_geometry(const fc_prob *p, fc_op op, const fc_ktiles *kt, fc_wg_plan *w)
 {
-    (void)elem;
-    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
-    const int ok = fc_wg_servable(p, op);
-    if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
-    /* auto: not measured faster than direct anywhere yet (benchmarks/ANALYSIS.md,
-     * "Winograd"): direct */
-    return 0;
-}
-
-/* F(4x4) unless F(2x2) computes fewer transformed products (tiles x a^2): small planes,
- * where 4x4 tiles overhang the edge (5x5 output: 4 tiles x 36 = 144 against 9 x 16). */
-static int pick_m(int64_t OH, int64_t OW)
-{
-    const int64_t c4 = fc_ceil_div(OH, 4) * fc_ceil_div(OW, 4) * 36, c2 = fc_ceil_div(OH, 2) * fc_ceil_div(OW, 2) * 16;
-    const int f = fc_force_get()->wgtile;
-    if (f == 0) return 2;
-    if (f == 1) return 4;
-    return c2 < c4 ? 2 : 4;
-}
-
-fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
-{
-    if (!fc_wg_servable(p, op)) return FC_EUNSUPPORTED;
-    fc_status st = fc_plan_init(pl, op, p, kt, num_threads, 0);
-    if (st) return st;
-    pl->algo = FC_ALGO_WINOGRAD;
-    fc_wg_plan *w = &pl->wg;
     const int fwd = op == FC_OP_FORWARD;
+    memset(w, 0, sizeof *w);
     if (kt->elem == 4) {
         const fc_wg_kernels_f32 *k = fc_wg_for_f32(kt->isa);
         w->mr = k->mr;
@@ -93,7 +68,59 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
      * = grad_out[y + (plo - 2) + i'] with i' = 2 - i (the rotation) */
     w->offy = fwd ? -p->plo[1] : p->plo[1] - 2;
     w->offx = fwd ? -p->plo[2] : p->plo[2] - 2;
-    w->m = pick_m(w->OH, w->OW);
+}
+
+/* The modelled cost of F(m x m), in multiply-adds of the direct method's kind: the a^2
+ * products over the tiles padded to the register tile, plus the weight transform (worth
+ * wg_weight_cost tiles: its U is written and read once), plus the input and output
+ * transforms (wg_transform_cost each per transformed element of a source or output
+ * channel).  Per group. */
+static double wg_cost(const fc_wg_plan *w, int m)
+{
+    const fc_tuning *tu = fc_tuning_get();
+    const double a2 = (double)(m + 2) * (m + 2);
+    const double tiles = (double)(fc_ceil_div(w->OH, m) * fc_ceil_div(w->OW, m) * w->N);
+    const double padded = (double)fc_round_up((int64_t)tiles, w->nr);
+    return a2 * ((padded + tu->wg_weight_cost) * (double)w->R * (double)w->M +
+                 tu->wg_transform_cost * tiles * (double)(w->R + w->M));
+}
+
+/* F(4x4) unless F(2x2) costs less (small planes: 4x4 tiles overhang the edge, and few
+ * tiles leave the register tile's lanes empty); forced by wgtile in tests. */
+static int pick_m(const fc_wg_plan *w)
+{
+    const int f = fc_force_get()->wgtile;
+    if (f >= 0) return f ? 4 : 2;
+    return wg_cost(w, 2) < wg_cost(w, 4) ? 2 : 4;
+}
+
+int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
+{
+    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    const int ok = fc_wg_servable(p, op);
+    if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
+    if (!ok) return 0;
+    /* auto: Winograd where its modelled cost, wg_auto_margin times over, is below the
+     * direct method's multiply-adds, with at least wg_auto_min_channels reduction
+     * channels and outputs a group (fewer: its transforms outweigh the products it
+     * saves; measurements in benchmarks/ANALYSIS.md, "Winograd") */
+    const fc_tuning *tu = fc_tuning_get();
+    fc_wg_plan w;
+    wg_geometry(p, op, kt, &w);
+    if (w.R < tu->wg_auto_min_channels || w.M < tu->wg_auto_min_channels) return 0;
+    const double direct = 9.0 * (double)(w.N * w.OH * w.OW) * (double)w.R * (double)w.M;
+    return tu->wg_auto_margin * wg_cost(&w, pick_m(&w)) < direct;
+}
+
+fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
+{
+    if (!fc_wg_servable(p, op)) return FC_EUNSUPPORTED;
+    fc_status st = fc_plan_init(pl, op, p, kt, num_threads, 0);
+    if (st) return st;
+    pl->algo = FC_ALGO_WINOGRAD;
+    fc_wg_plan *w = &pl->wg;
+    wg_geometry(p, op, kt, w);
+    w->m = pick_m(w);
     w->a = w->m + 2;
     w->tx = fc_ceil_div(w->OW, w->m);
     w->tpi = fc_ceil_div(w->OH, w->m) * w->tx;
