@@ -72,7 +72,14 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if (fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, &kt) < 0) return FC_EUNSUPPORTED;
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, &kt);
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_WEIGHT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec_bw)(&pl, x, go, gw);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);

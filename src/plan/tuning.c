@@ -45,7 +45,7 @@ static const struct {
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
-    FIELD(wg_auto_min_channels, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
+    FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
     FIELD(wg_transform_cost, 'd'),
 };
 
@@ -112,6 +112,7 @@ static void table_init(void)
     t->wg_round_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     t->wg_rounds_per_thread = 4;
     t->wg_auto_min_channels = 64;
+    t->wg_bw_round_bytes = (int64_t)16 << 20;
     t->wg_auto_margin = 1.25;
     t->wg_weight_cost = 32;
     t->wg_transform_cost = 48;

@@ -87,6 +87,9 @@ typedef struct fc_tuning {
      * the direct multiply-adds; the model's weight transform in tiles, and its input or
      * output transform per element in multiply-adds (fitted to the measurements) */
     int64_t wg_auto_min_channels;
+    /* weight gradient: a round's transformed inputs and grad_out tiles at most (no order:
+     * each sum continues across rounds) */
+    int64_t wg_bw_round_bytes;
     double wg_auto_margin, wg_weight_cost, wg_transform_cost;
 } fc_tuning;
 

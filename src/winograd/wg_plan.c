@@ -31,7 +31,7 @@ const fc_wg_kernels_f64 *fc_wg_for_f64(int isa)
  * with a unit leading axis). */
 int fc_wg_servable(const fc_prob *p, fc_op op)
 {
-    if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT) return 0;
+    if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT && op != FC_OP_BACKWARD_WEIGHT) return 0;
     if (p->in[0] != 1 || p->ker[0] != 1 || p->plo[0] || p->phi[0]) return 0;
     for (int i = 1; i < 3; ++i)
         if (p->ker[i] != 3 || p->str[i] != 1 || p->dil[i] != 1) return 0;
@@ -41,7 +41,7 @@ int fc_wg_servable(const fc_prob *p, fc_op op)
 /* Everything of the plan but the tile and the rounds: which operand is which. */
 static void wg_geometry(const fc_prob *p, fc_op op, const fc_ktiles *kt, fc_wg_plan *w)
 {
-    const int fwd = op == FC_OP_FORWARD;
+    const int fwd = op != FC_OP_BACKWARD_INPUT; /* the weight gradient reads x as forward does */
     memset(w, 0, sizeof *w);
     if (kt->elem == 4) {
         const fc_wg_kernels_f32 *k = fc_wg_for_f32(kt->isa);
@@ -53,7 +53,7 @@ static void wg_geometry(const fc_prob *p, fc_op op, const fc_ktiles *kt, fc_wg_p
         w->nr = k->nv * k->lanes;
     }
     w->transposed = !fwd;
-    w->rot = fwd ? p->flip : !p->flip;
+    w->rot = fwd ? p->flip : !p->flip; /* weight gradient: stored rotated for flip */
     w->N = p->N;
     w->G = p->G;
     w->R = fwd ? p->Cg : p->Kg;
@@ -97,9 +97,10 @@ static int pick_m(const fc_wg_plan *w)
 int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
 {
     if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
     const int ok = fc_wg_servable(p, op);
     if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
-    if (!ok) return 0;
+    if (!ok || op == FC_OP_BACKWARD_WEIGHT) return 0; /* weight gradient: not measured yet */
     /* auto: Winograd where its modelled cost, wg_auto_margin times over, is below the
      * direct method's multiply-adds, with at least wg_auto_min_channels reduction
      * channels and outputs a group (fewer: its transforms outweigh the products it
@@ -110,6 +111,45 @@ int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
     if (w.R < tu->wg_auto_min_channels || w.M < tu->wg_auto_min_channels) return 0;
     const double direct = 9.0 * (double)(w.N * w.OH * w.OW) * (double)w.R * (double)w.M;
     return tu->wg_auto_margin * wg_cost(&w, pick_m(&w)) < direct;
+}
+
+static int64_t lcm(int64_t a, int64_t b)
+{
+    int64_t x = a, y = b;
+    while (y) {
+        const int64_t r = x % y;
+        x = y;
+        y = r;
+    }
+    return a / x * b;
+}
+
+/* The weight gradient's rounds: a round's transformed inputs and grad_out tiles
+ * (a^2 x G x (Rp + Mp) x nt elements) within wg_bw_round_bytes; nt a multiple of nr
+ * (the places are computed in blocks of nr).  The round size changes no bit. */
+static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
+{
+    fc_wg_plan *w = &pl->wg;
+    const fc_tuning *tu = fc_tuning_get();
+    const int64_t a2 = (int64_t)w->a * w->a;
+    w->Rp = fc_round_up(w->R, w->nr);
+    w->Mp = fc_round_up(w->M, lcm(w->nr, w->mr));
+    int64_t nt = tu->wg_bw_round_bytes / (a2 * w->G * (w->Rp + w->Mp) * kt->elem) / w->nr * w->nr;
+    const int64_t all = fc_round_up(w->ntot, w->nr);
+    nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    w->nround = fc_ceil_div(w->ntot, nt);
+    w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
+    w->ntb = w->nt / w->nr;
+    w->private_rounds = 0;
+    const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt}};
+    int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
+    int64_t t;
+    for (int i = 0; i < 3; ++i)
+        if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
+            return FC_EOVERFLOW;
+    pl->workspace_bytes = (w->u_elems + w->v_elems + w->m_elems + a2 * w->nr * pl->nthreads) * kt->elem +
+                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
+    return FC_OK;
 }
 
 fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
@@ -126,6 +166,7 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
     w->tpi = fc_ceil_div(w->OH, w->m) * w->tx;
     int64_t t;
     if (fc_mul_ovf(w->tpi, w->N, &w->ntot)) return FC_EOVERFLOW;
+    if (op == FC_OP_BACKWARD_WEIGHT) return wg_plan_bw(pl, kt);
     /* private rounds: a round's transformed inputs and products (a^2 x (R + Mp) x nt a
      * group) stay within wg_round_bytes of this core's L2, and there are rounds enough
      * for every thread.  Else (few tiles) shared rounds: one xi's slice of the inputs
