@@ -244,3 +244,59 @@ def test_weight_gradient_rounds_change_no_bit(tmp_path):
         outs.append((int(r.stdout.split()[0]), np.load(d / "gw.npy")))
     assert outs[0][0] == 1 and outs[1][0] > 1
     assert np.array_equal(outs[0][1], outs[1][1])
+
+
+def _train_resnet_block(algorithm, epochs=8):
+    """A seeded ResNet-style block on scikit-learn's 8x8 digits: stem 3x3 conv, a residual
+    pair of 3x3 convs (stride 1: Winograd-servable), global average pool, dense.
+    Returns (last epoch's mean training loss, held-out accuracy)."""
+    import sys
+    examples = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "examples")
+    if examples not in sys.path:
+        sys.path.insert(0, examples)
+    from digits_model import SGD, Dense, load_digits_split, minibatches, softmax_cross_entropy
+
+    from fastconv.layers import Conv2d
+    x_tr, x_te, y_tr, y_te = load_digits_split(seed=0)
+    rng = np.random.default_rng(0)
+    kw = dict(padding=1, seed=rng, algorithm=algorithm)
+    convs = [Conv2d(1, 16, 3, **kw), Conv2d(16, 16, 3, **kw), Conv2d(16, 16, 3, **kw)]
+    dense = Dense(16, 10, rng)
+    params = [p for c in convs for p in c.parameters()] + dense.parameters()
+    opt = SGD(params, lr=0.05, momentum=0.9)
+
+    def forward(x):
+        h0 = np.maximum(convs[0].forward(x), 0)
+        h1 = np.maximum(convs[1].forward(h0), 0)
+        h2 = np.maximum(convs[2].forward(h1) + h0, 0)
+        return h0, h1, h2, dense.forward(h2.mean(axis=(2, 3)))
+
+    losses = []
+    for _ in range(epochs):
+        losses = []
+        for idx in minibatches(len(x_tr), 64, rng):
+            for c in convs:
+                c.zero_grad()
+            dense.zero_grad()
+            h0, h1, h2, logits = forward(x_tr[idx])
+            loss, g = softmax_cross_entropy(logits, y_tr[idx])
+            losses.append(loss)
+            g2 = np.broadcast_to((dense.backward(g) / 64.0)[:, :, None, None], h2.shape) * (h2 > 0)
+            g1 = convs[2].backward(g2.astype(np.float32)) * (h1 > 0)
+            g0 = (convs[1].backward(g1) + g2) * (h0 > 0)
+            convs[0].backward(g0.astype(np.float32), input_grad=False)
+            opt.step()
+    acc = float((forward(x_te)[3].argmax(axis=1) == y_te).mean())
+    return float(np.mean(losses)), acc
+
+
+def test_resnet_block_trains_the_same_with_winograd():
+    """The issue's training check: the same seeded run with every convolution on
+    Winograd reaches the direct run's loss and accuracy within their noise."""
+    pytest.importorskip("sklearn")
+    loss_d, acc_d = _train_resnet_block("direct")
+    loss_w, acc_w = _train_resnet_block("winograd")
+    assert acc_d > 0.75 and acc_w > 0.75, (acc_d, acc_w)
+    assert abs(acc_w - acc_d) <= 0.03, (acc_d, acc_w)
+    assert abs(loss_w - loss_d) <= 0.05 * loss_d, (loss_d, loss_w)
