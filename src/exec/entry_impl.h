@@ -23,7 +23,7 @@ fc_status FC_F(fc_conv_forward_ex)(const fc_conv_desc *d, int algorithm, const F
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, FC_OP_FORWARD, (int)sizeof(FC_T));
+    const int wg = fc_wg_use(&p, FC_OP_FORWARD, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
         if ((st = fc_plan_winograd(&p, FC_OP_FORWARD, &kt, num_threads, &pl))) return st;
@@ -54,7 +54,7 @@ fc_status FC_F(fc_conv_backward_input_ex)(const fc_conv_desc *d, int algorithm, 
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, (int)sizeof(FC_T));
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
         if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads, &pl))) return st;
@@ -104,7 +104,14 @@ fc_status FC_F(fc_conv_backward_weight_ex)(const fc_conv_desc *d, int algorithm,
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if (fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, (int)sizeof(FC_T)) < 0) return FC_EUNSUPPORTED;
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, &kt);
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_WEIGHT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec_bw)(&pl, x, go, gw);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);

@@ -184,7 +184,7 @@ fc_status fc_conv_describe_ex(fc_op op, const fc_conv_desc *d, int algorithm, fc
     fc_ktiles kt;
     fc_ktiles_active(dtype == FC_FLOAT32 ? 4 : 8, &kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, op, kt.elem);
+    const int wg = fc_wg_use(&p, op, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) st = fc_plan_winograd(&p, op, &kt, num_threads, &pl);
     else switch (op) {

@@ -297,10 +297,17 @@ static void run_conv_case(const conv_case *cc)
             free(gxb);
         }
     }
-    for (int64_t i = 0; i < nw; ++i) rgw[i] = 1e3f;
-    EXPECT_ST(fc_conv_backward_weight_ex_f64(&d, FC_ALGORITHM_DIRECT, x, go, rgw, 0), FC_OK);
-    snprintf(what, sizeof what, "%s backward_weight_ex", cc->name);
-    check_close(what, nw, rgw, 0, gw, gwa, n_red);
+    for (int a = FC_ALGORITHM_DIRECT; a <= (wg && cc->N > 0 ? FC_ALGORITHM_WINOGRAD : FC_ALGORITHM_DIRECT); ++a) {
+        for (int64_t i = 0; i < nw; ++i) rgw[i] = fgw[i] = 1e3f;
+        EXPECT_ST(fc_conv_backward_weight_ex_f64(&d, a, x, go, rgw, 0), FC_OK);
+        EXPECT_ST(fc_conv_backward_weight_ex_f32(&d, a, xf, gof, fgw, 0), FC_OK);
+        const int w = a == FC_ALGORITHM_WINOGRAD;
+        double *gwb = w ? flat_max(gwa, nw) : gwa;
+        snprintf(what, sizeof what, "%s backward_weight_ex(%d)", cc->name, a);
+        check_close(what, nw, rgw, 0, gw, gwb, (w ? 16 : 1) * n_red);
+        check_close(what, nw, fgw, 1, gw, gwb, (w ? 16 : 1) * n_red);
+        if (w) free(gwb);
+    }
 
     /* conv_transpose of go is backward-input plus a bias per channel of x's shape: the
      * naive gx with b[c % C] added (a bias of the transpose has C entries; b has K, so

@@ -158,7 +158,7 @@ static void test_conv_errors(void)
     fc_conv_desc pointwise = good;
     pointwise.kernel[0] = pointwise.kernel[1] = 1;
     EXPECT_ST(fc_conv_forward_ex_f64(&pointwise, FC_ALGORITHM_WINOGRAD, xd, wd, bd, yd, 0), FC_EUNSUPPORTED);
-    EXPECT_ST(fc_conv_backward_weight_ex_f64(&good, FC_ALGORITHM_WINOGRAD, xd, yd, wd, 0), FC_EUNSUPPORTED);
+    EXPECT_ST(fc_conv_backward_weight_ex_f64(&pointwise, FC_ALGORITHM_WINOGRAD, xd, yd, wd, 0), FC_EUNSUPPORTED);
     char text[512];
     EXPECT_ST(fc_conv_describe_ex(FC_OP_FORWARD, &good, 3, FC_FLOAT64, 0, 1, text, sizeof text), FC_EINVAL);
 
