@@ -1,5 +1,5 @@
 """The fused uniform_filter pass (fc_uniform_sep2d), the float32 quotient kernel and the
-float32 FMA correlation kernels of fastconv.ndimage, each under every instruction set,
+float32 correlation kernels of fastconv.ndimage, each under every instruction set,
 at their tile edges, against scipy.ndimage itself (bit for bit where fastconv documents
 bit-identical results: uniform_filter and every float64 pass)."""
 import numpy as np
@@ -89,10 +89,10 @@ def test_quotients_at_float_midpoints_and_range_ends(isa, scale):
 
 
 @pytest.mark.parametrize("K", [1, 2, 3, 8, 17, 33])
-def test_float32_fma_rows_same_bits_at_every_block_edge(isa, K):
-    """float32 correlations use FMA where the ISA has it, in the vector body and the
-    remainder alike: a lane's result does not depend on the block it falls in (the
-    LANES blocks change with the thread count), and stays within the float32 bound."""
+def test_float32_rows_same_bits_at_every_block_edge(isa, K):
+    """float32 correlations round alike in the vector body and the remainder: a lane's
+    result does not depend on the block it falls in (the LANES blocks change with the
+    thread count), and stays within the float32 bound."""
     r = rng(K)
     w = r.standard_normal(K)
     x = r.standard_normal((40, 3 * 64 + 5)).astype(np.float32)

@@ -9,37 +9,6 @@
 #define FC_SK_CAT_(a, b, c) a##_##b##_##c
 #define FC_SK_CAT(a, b, c) FC_SK_CAT_(a, b, c)
 
-/* float32 multiply-adds of the correlation: fused (one rounding) where the ISA has FMA,
- * in the vector body and the scalar remainder alike, so a lane's result does not depend
- * on where the blocks fall (LANES blocks depend on the thread count).  float64 keeps
- * SciPy's separate product and sum, whose bits it matches.  FC_SK_MA(T, a, x, w) = a +
- * x*w for vectors of T, FC_SK_MAS the same for scalars. */
-#if FC_SEP_VB >= 32
-#include <immintrin.h>
-#if FC_SEP_VB == 64
-#define FC_SK_FMA32(a, x, w) _mm512_fmadd_ps((__m512)(x), (__m512)(w), (__m512)(a))
-#else
-#define FC_SK_FMA32(a, x, w) _mm256_fmadd_ps((__m256)(x), (__m256)(w), (__m256)(a))
-#endif
-#define FC_SK_MA(T, a, x, w)                                                                     \
-    do {                                                                                         \
-        if (sizeof(T) == 4)                                                                      \
-            a = (__typeof__(a))FC_SK_FMA32(a, x, w);                                             \
-        else                                                                                     \
-            a += (x) * (w);                                                                      \
-    } while (0)
-#define FC_SK_MAS(T, a, x, w)                                                                    \
-    do {                                                                                         \
-        if (sizeof(T) == 4)                                                                      \
-            a = (T)__builtin_fmaf((float)(x), (float)(w), (float)(a));                           \
-        else                                                                                     \
-            a += (x) * (w);                                                                      \
-    } while (0)
-#else
-#define FC_SK_MA(T, a, x, w) (a += (x) * (w))
-#define FC_SK_MAS(T, a, x, w) (a += (x) * (w))
-#endif
-
 /* out[b] = sum_j w[j] * r[j][b] for b < nb, in SciPy's order: odd symmetric kernels
  * (sym 1) add mirrored pairs, (r[j] + r[K-1-j]) * w[j] after the centre tap; antisymmetric
  * ones (sym -1) subtract; others start from the last tap and add taps 0..K-2.  Four
@@ -65,15 +34,15 @@
                     const T *lo = r[j] + b, *hi = r[K - 1 - j] + b;                              \
                     const V wj = (V){0} + w[j];                                                  \
                     if (sym > 0) {                                                               \
-                        FC_SK_MA(T, a0, *(const V *)lo + *(const V *)hi, wj);               \
-                        FC_SK_MA(T, a1, *(const V *)(lo + L) + *(const V *)(hi + L), wj);   \
-                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L), wj); \
-                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L), wj); \
+                        a0 += (*(const V *)lo + *(const V *)hi) * wj;                            \
+                        a1 += (*(const V *)(lo + L) + *(const V *)(hi + L)) * wj;                \
+                        a2 += (*(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L)) * wj;        \
+                        a3 += (*(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L)) * wj;        \
                     } else {                                                                     \
-                        FC_SK_MA(T, a0, *(const V *)lo - *(const V *)hi, wj);               \
-                        FC_SK_MA(T, a1, *(const V *)(lo + L) - *(const V *)(hi + L), wj);   \
-                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L), wj); \
-                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L), wj); \
+                        a0 += (*(const V *)lo - *(const V *)hi) * wj;                            \
+                        a1 += (*(const V *)(lo + L) - *(const V *)(hi + L)) * wj;                \
+                        a2 += (*(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L)) * wj;        \
+                        a3 += (*(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L)) * wj;        \
                     }                                                                            \
                 }                                                                                \
             } else {                                                                             \
@@ -86,10 +55,10 @@
                 for (int64_t j = 0; j < K - 1; ++j) {                                            \
                     const T *y = r[j] + b;                                                       \
                     const V wj = (V){0} + w[j];                                                  \
-                    FC_SK_MA(T, a0, *(const V *)y, wj);                                     \
-                    FC_SK_MA(T, a1, *(const V *)(y + L), wj);                               \
-                    FC_SK_MA(T, a2, *(const V *)(y + 2 * L), wj);                           \
-                    FC_SK_MA(T, a3, *(const V *)(y + 3 * L), wj);                           \
+                    a0 += *(const V *)y * wj;                                                    \
+                    a1 += *(const V *)(y + L) * wj;                                              \
+                    a2 += *(const V *)(y + 2 * L) * wj;                                          \
+                    a3 += *(const V *)(y + 3 * L) * wj;                                          \
                 }                                                                                \
             }                                                                                    \
             *(V *)(out + b) = a0;                                                                \
@@ -102,11 +71,10 @@
             if (sym) {                                                                           \
                 s = r[c][b] * w[c];                                                              \
                 for (int64_t j = 0; j < c; ++j)                                                  \
-                    FC_SK_MAS(T, s, sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b], \
-                                  w[j]);                                                         \
+                    s += (sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b]) * w[j]; \
             } else {                                                                             \
                 s = r[K - 1][b] * w[K - 1];                                                      \
-                for (int64_t j = 0; j < K - 1; ++j) FC_SK_MAS(T, s, r[j][b], w[j]);          \
+                for (int64_t j = 0; j < K - 1; ++j) s += r[j][b] * w[j];                         \
             }                                                                                    \
             out[b] = s;                                                                          \
         }                                                                                        \
