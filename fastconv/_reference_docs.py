@@ -55,6 +55,23 @@ ValueError
     Ranks, channel counts or shapes that do not fit together (the message names the
     argument), a hyper-parameter out of its domain{extra}."""
 
+_P_TRANSPOSE = """\
+stride, padding, output_padding, dilation, groups
+    PyTorch's ``conv_transpose{1,2,3}d`` arguments: ints or one int per spatial axis;
+    `output_padding` extends the output's high end and must be smaller than `stride`
+    or `dilation` on each axis."""
+
+_R_TRANSPOSE = """\
+Raises
+------
+TypeError
+    An array of a complex or non-numeric dtype; a shape or hyper-parameter of the
+    wrong type.
+ValueError
+    Ranks, channel counts or shapes that do not fit together (the message names the
+    argument), a hyper-parameter out of its domain (`output_padding` not smaller than
+    `stride` or `dilation`)."""
+
 SECTIONS = {
     "correlate": f"""\
 Parameters
@@ -384,6 +401,100 @@ Examples
 >>> all(np.allclose(reference.ndimage_correlate(a, w, m, 1.5, (1, -2)),
 ...                 scipy.ndimage.correlate(a, w, mode=m, cval=1.5, origin=(1, -2)))
 ...     for m in ("reflect", "constant", "nearest", "mirror", "wrap"))
+True
+""",
+    "conv_transpose": f"""\
+Parameters
+----------
+x : array_like
+    ``(N, C_in, *spatial)`` with 1 to 3 spatial axes, real.
+w : array_like
+    ``(C_in, C_out // groups, *kernel)`` (PyTorch's layout of a transposed kernel).
+bias : array_like, optional
+    ``(C_out,)``, added to every output pixel of its channel.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 ``(N, C_out, *out)`` with ``out = (in - 1) * stride - 2 * padding +
+    dilation * (kernel - 1) + output_padding + 1``.
+
+{_R_TRANSPOSE}
+
+Examples
+--------
+>>> import numpy as np
+>>> from fastconv import reference
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((2, 4, 5, 6)), rng.standard_normal((4, 3, 3, 3))
+>>> y = reference.conv_transpose(x, w, stride=2, padding=1, output_padding=1)
+>>> y.shape
+(2, 3, 10, 12)
+>>> # the adjoint of the convolution with the same w: <conv(v), x> == <v, conv_transpose(x)>
+>>> v = rng.standard_normal(y.shape)
+>>> cv = reference.conv_forward(v, w, stride=2, padding=((1, 0), (1, 0)))
+>>> bool(np.isclose(np.sum(cv * x), np.sum(v * y)))
+True
+""",
+    "conv_transpose_backward_input": f"""\
+Parameters
+----------
+grad_out : array_like
+    ``(N, C_out, *out)``: the gradient of the loss with respect to the output.
+w : array_like
+    ``(C_in, C_out // groups, *kernel)``.
+input_shape : sequence of int
+    ``(N, C_in, *spatial)``, the shape of the forward pass's ``x``.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 of `input_shape`.
+
+{_R_TRANSPOSE}
+
+Examples
+--------
+>>> import numpy as np
+>>> from fastconv import reference
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((1, 2, 4, 4)), rng.standard_normal((2, 3, 3, 3))
+>>> g = rng.standard_normal(reference.conv_transpose(x, w, stride=2).shape)
+>>> gx = reference.conv_transpose_backward_input(g, w, x.shape, stride=2)
+>>> d = rng.standard_normal(x.shape)           # conv_transpose is linear in x
+>>> bool(np.isclose(np.sum(g * reference.conv_transpose(d, w, stride=2)), np.sum(gx * d)))
+True
+""",
+    "conv_transpose_backward_weight": f"""\
+Parameters
+----------
+x : array_like
+    ``(N, C_in, *spatial)``, the forward pass's input.
+grad_out : array_like
+    ``(N, C_out, *out)``: the gradient of the loss with respect to the output.
+weight_shape : sequence of int
+    ``(C_in, C_out // groups, *kernel)``, the shape of the forward pass's ``w``.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 of `weight_shape`.
+
+{_R_TRANSPOSE}
+
+Examples
+--------
+>>> import numpy as np
+>>> from fastconv import reference
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((1, 2, 4, 4)), rng.standard_normal((2, 3, 3, 3))
+>>> g = rng.standard_normal(reference.conv_transpose(x, w, padding=1).shape)
+>>> gw = reference.conv_transpose_backward_weight(x, g, w.shape, padding=1)
+>>> d = rng.standard_normal(w.shape)           # conv_transpose is linear in w
+>>> bool(np.isclose(np.sum(g * reference.conv_transpose(x, d, padding=1)), np.sum(gw * d)))
 True
 """,
 }
