@@ -77,10 +77,13 @@ html_title = f"fastconv {release}"
 html_theme_options = {
     "navigation_with_keys": False,
     "show_toc_level": 2,
+    # the quickstarts' titles are long: three links and "More" keep the header one row
+    "header_links_before_dropdown": 3,
     "footer_start": ["copyright"],
     "footer_end": [],
 }
-html_static_path = []
+html_static_path = ["_static"]
+html_css_files = ["fastconv.css"]
 html_show_sourcelink = False
 
 # every public name must be on a page: fastconv.__all__ and the __all__ of each public

@@ -25,11 +25,11 @@ from ._params import (ConvParams, check_bias, check_grad_out_shape, normalize_sh
                       resolve_conv)
 from ._runtime import (config, get_num_threads, release_workspace, set_isa,  # noqa: F401
                        set_num_threads, show_config)
-from ._signal import (convolve, convolve2d, correlate, correlate2d, pad_full,  # noqa: F401
-                      rot180)
+from ._signal import (choose_method, convolve, convolve2d, correlate, correlate2d,  # noqa: F401
+                      pad_full, rot180)
 
 __all__ = [
-    "correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full",
+    "correlate", "convolve", "correlate2d", "convolve2d", "choose_method", "rot180", "pad_full",
     "conv_forward", "conv_backward_input", "conv_backward_weight", "conv_backward_bias",
     "conv_output_shape", "set_num_threads", "get_num_threads", "set_isa", "config", "show_config",
     "release_workspace",

@@ -118,6 +118,24 @@ def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w,
     _check(st)
 
 
+def conv_transpose(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
+                   int nthreads):
+    """desc is the convolution being transposed: x has its output's shape, y its input's."""
+    cdef fc_conv_desc d = _desc(desc)
+    _check_lengths(&d, y.shape[0], w.shape[0], x.shape[0], -1)
+    if bias is not None and bias.shape[0] != d.in_channels:
+        raise ValueError(f"fastconv._core: bias buffer has {bias.shape[0]} elements, the "
+                         f"descriptor needs {d.in_channels}")
+    cdef const real *b = _cptr(bias) if bias is not None else NULL
+    cdef fc_status st
+    with nogil:
+        if real is float:
+            st = fc_conv_transpose_f32(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+        else:
+            st = fc_conv_transpose_f64(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+    _check(st)
+
+
 def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out, real[::1] grad_w,
                          int nthreads):
     cdef fc_conv_desc d = _desc(desc)
@@ -169,8 +187,9 @@ def correlate_output_shape(tuple s1, tuple s2, str mode):
 
 
 def correlate(tuple s1, const real[::1] in1, tuple s2, const real[::1] in2, str mode, str boundary,
-              double fillvalue, bint flip, bint two_d, real[::1] out, int nthreads):
-    """correlate/convolve (two_d False) or correlate2d/convolve2d (two_d True)."""
+              double fillvalue, bint flip, bint two_d, real[::1] out, int nthreads, int method=1):
+    """correlate/convolve (two_d False) or correlate2d/convolve2d (two_d True); method
+    0 auto, 1 direct, 2 fft (fc_method)."""
     cdef int nd = len(s1), i
     cdef int64_t a[3]
     cdef int64_t b[3]
@@ -191,25 +210,15 @@ def correlate(tuple s1, const real[::1] in1, tuple s2, const real[::1] in2, str 
         no *= o[i]
     if in1.shape[0] != n1 or in2.shape[0] != n2 or out.shape[0] != no:
         raise ValueError("fastconv._core.correlate: buffer lengths do not match the shapes")
+    cdef fc_single_fn fn = (FC_FN_CONVOLVE2D if flip else FC_FN_CORRELATE2D) if two_d else \
+        (FC_FN_CONVOLVE if flip else FC_FN_CORRELATE)
+    cdef fc_method me = <fc_method>method
     with nogil:
         if real is float:
-            if two_d and flip:
-                st = fc_convolve2d_f32(a, _cptr(in1), b, _cptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
-            elif two_d:
-                st = fc_correlate2d_f32(a, _cptr(in1), b, _cptr(in2), m, bd, <float>fillvalue, _ptr(out), nthreads)
-            elif flip:
-                st = fc_convolve_f32(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
-            else:
-                st = fc_correlate_f32(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
+            st = fc_single_f32(fn, nd, a, _cptr(in1), b, _cptr(in2), m, bd, <float>fillvalue, me, _ptr(out),
+                               nthreads)
         else:
-            if two_d and flip:
-                st = fc_convolve2d_f64(a, _cptr(in1), b, _cptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
-            elif two_d:
-                st = fc_correlate2d_f64(a, _cptr(in1), b, _cptr(in2), m, bd, fillvalue, _ptr(out), nthreads)
-            elif flip:
-                st = fc_convolve_f64(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
-            else:
-                st = fc_correlate_f64(nd, a, _cptr(in1), b, _cptr(in2), m, _ptr(out), nthreads)
+            st = fc_single_f64(fn, nd, a, _cptr(in1), b, _cptr(in2), m, bd, fillvalue, me, _ptr(out), nthreads)
     _check(st)
 
 
@@ -319,6 +328,38 @@ def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0,
     _check(st)
 
 
+def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, int64_t k1,
+                      int64_t pad1, int b1, double fill, int nthreads):
+    """uniform_filter1d along axis 1 (k0 taps) then axis 2 (k1) of the 3-D arrays a -> out,
+    fused; rows (axis 2) contiguous in both, same dtype, not overlapping."""
+    cdef int64_t sh[3]
+    cdef int64_t ish[3]
+    cdef int64_t ist[3]
+    cdef int64_t ost[3]
+    cdef size_t ia, oa
+    cdef int i
+    if a.dtype.char not in "fd":
+        raise ValueError("fastconv._core.ndimage_uniform2d: float32 or float64 only")
+    cdef bint f32 = a.dtype.char == "f"
+    _view3(a, a.dtype, ish, ist, &ia)
+    _view3(out, a.dtype, sh, ost, &oa)
+    if not out.flags.writeable:
+        raise ValueError("fastconv._core.ndimage_uniform2d: out is read-only")
+    for i in range(3):
+        if sh[i] != ish[i]:
+            raise ValueError("fastconv._core.ndimage_uniform2d: a and out shapes differ")
+    cdef fc_status st
+    cdef fc_boundary bd0 = <fc_boundary>b0, bd1 = <fc_boundary>b1
+    with nogil:
+        if f32:
+            st = fc_uniform_sep2d_f32(ish, <const float *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      <float>fill, <float *>oa, ost, nthreads)
+        else:
+            st = fc_uniform_sep2d_f64(ish, <const double *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
+                                      fill, <double *>oa, ost, nthreads)
+    _check(st)
+
+
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
                       tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
     """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""
@@ -398,6 +439,8 @@ def align_offset(unsigned char[::1] buf, size_t alignment):
 
 
 _OPS = {"conv_forward": FC_OP_FORWARD, "conv_backward_input": FC_OP_BACKWARD_INPUT,
+        "conv_transpose": FC_OP_BACKWARD_INPUT, "conv_transpose_backward_input": FC_OP_FORWARD,
+        "conv_transpose_backward_weight": FC_OP_BACKWARD_WEIGHT,
         "conv_backward_weight": FC_OP_BACKWARD_WEIGHT, "conv_backward_bias": FC_OP_BACKWARD_BIAS}
 
 
@@ -418,7 +461,7 @@ def describe_conv(str fn, tuple desc, bint float32, bint has_bias, int nthreads)
 
 
 def describe_correlate(tuple s1, tuple s2, str mode, str boundary, bint flip, bint two_d, bint float32,
-                       int nthreads):
+                       int nthreads, int method=1):
     """The plan of correlate (two_d False) or correlate2d (two_d True), or of the
     convolutions (flip), as "key=value" text."""
     cdef int nd = len(s1), i
@@ -436,8 +479,8 @@ def describe_correlate(tuple s1, tuple s2, str mode, str boundary, bint flip, bi
     cdef fc_mode m = _MODES[mode]
     cdef fc_boundary bd = _BOUNDARIES[boundary]
     with nogil:
-        st = fc_correlate_describe(fn, nd, a, b, m, bd, FC_FLOAT32 if float32 else FC_FLOAT64, nthreads,
-                                   buf, 2048)
+        st = fc_single_describe(fn, nd, a, b, m, bd, FC_FLOAT32 if float32 else FC_FLOAT64,
+                                <fc_method>method, nthreads, buf, 2048)
     return _plan_text(buf, st)
 
 
@@ -508,3 +551,33 @@ cdef dict _tuning():
         k, _, v = item.partition("=")
         out[k] = float(v) if "." in v or "e" in v else int(v)
     return out
+
+
+def _fft(bint inverse, tuple shape, const real[::1] src, real[::1] dst, int nthreads):
+    """Private (tests, benchmarks): fc_rfftn / fc_irfftn over the whole C-contiguous array.
+    Real side: prod(shape) elements; spectrum: interleaved complex, shape[:-1] x (n//2+1)."""
+    cdef int nd = len(shape), i
+    cdef int64_t s[3]
+    if nd < 1 or nd > 3:
+        raise ValueError("fastconv._core: 1 to 3 axes")
+    cdef Py_ssize_t nreal = 1, nspec = 2
+    for i in range(nd):
+        s[i] = shape[i]
+        nreal *= s[i]
+        nspec *= s[i] if i < nd - 1 else s[i] // 2 + 1
+    if src.shape[0] != (nspec if inverse else nreal) or dst.shape[0] != (nreal if inverse else nspec):
+        raise ValueError("fastconv._core: buffer lengths do not match the shape")
+    cdef fc_status st
+    with nogil:
+        if real is float:
+            if inverse:
+                st = fc_irfftn_f32(nd, s, _cptr(src), _ptr(dst), nthreads)
+            else:
+                st = fc_rfftn_f32(nd, s, _cptr(src), _ptr(dst), nthreads)
+        else:
+            if inverse:
+                st = fc_irfftn_f64(nd, s, _cptr(src), _ptr(dst), nthreads)
+            else:
+                st = fc_rfftn_f64(nd, s, _cptr(src), _ptr(dst), nthreads)
+    _check(st)
+

@@ -223,11 +223,21 @@ def _spare(shape, dtype):
     return buf[:n].view(dtype).reshape(shape)
 
 
+def _fusable(p, q, nd):
+    """Passes p, q fuse: correlations along the last two axes in either order, or running
+    means along the second-last axis and then the last (uniform_filter's order)."""
+    if q is None or nd < 2:
+        return False
+    if p[1] is None and q[1] is None:
+        return (p[0], q[0]) == (nd - 2, nd - 1)
+    return p[1] is not None and q[1] is not None and {p[0], q[0]} == {nd - 2, nd - 1}
+
+
 def _fused(src, dst, p, q, cval):
-    """Passes p then q (correlations along the last two axes) fused in one C call; False
-    (nothing done) where the arrays do not allow it."""
+    """Passes p then q (see _fusable) fused in one C call; False (nothing done) where the
+    arrays do not allow it."""
     nd = src.ndim
-    if p[1] is None or q[1] is None or nd < 2 or {p[0], q[0]} != {nd - 2, nd - 1}:
+    if not _fusable(p, q, nd):
         return False
     ct = _ct(src, dst)
     if dst.dtype != ct or np.may_share_memory(src, dst):
@@ -238,6 +248,10 @@ def _fused(src, dst, p, q, cval):
     if a3 is None or o3 is None or a3.strides[2] != ct.itemsize or o3.strides[2] != ct.itemsize:
         return False
     col, row = (p, q) if p[0] == nd - 2 else (q, p)
+    if p[1] is None:
+        _core.ndimage_uniform2d(a3, o3, col[2], col[3], _MODES[col[4]], row[2], row[3],
+                                _MODES[row[4]], float(cval), 0)
+        return True
     _core.ndimage_sep2d(a3, o3, p[0] == nd - 2, np.ascontiguousarray(col[1], dtype=ct), col[3],
                         _MODES[col[4]], np.ascontiguousarray(row[1], dtype=ct), row[3],
                         _MODES[row[4]], float(cval), 0)
@@ -248,7 +262,7 @@ def _run_passes(input, output, passes, cval):
     """Passes (axis, w, size, pad_low, mode) in order, input -> output, each pass's result
     stored in output's dtype as SciPy does.  For float outputs two buffers alternate so
     that each step reads and writes the image once and the last one lands in output; a
-    step is one pass, or two correlations along the last two axes fused through bands."""
+    step is one pass, or two passes along the last two axes fused through bands (_fusable)."""
     if not passes:
         _store(output, input)
         return output
@@ -263,8 +277,7 @@ def _run_passes(input, output, passes, cval):
     while k < len(passes):
         p = passes[k]
         q = passes[k + 1] if k + 1 < len(passes) else None
-        if q is not None and p[1] is not None and q[1] is not None and \
-                {p[0], q[0]} == {nd - 2, nd - 1}:
+        if _fusable(p, q, nd):
             steps.append((p, q))
             k += 2
         else:

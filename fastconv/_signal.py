@@ -19,7 +19,7 @@ from . import _core, _plan
 from ._arrays import _as_array, _compute_dtype, _contig, _empty, _output, _threads
 from ._params import as_int_tuple, check_size, normalize_shape
 
-__all__ = ["correlate", "convolve", "correlate2d", "convolve2d", "rot180", "pad_full"]
+__all__ = ["correlate", "convolve", "correlate2d", "convolve2d", "choose_method", "rot180", "pad_full"]
 
 _MODES = ("full", "same", "valid")
 # scipy.signal's aliases for the boundary names
@@ -32,12 +32,47 @@ def _mode(fname: str, mode: str) -> str:
     return mode
 
 
+_METHODS = {"auto": 0, "direct": 1, "fft": 2}
+
+
+def _method(fname: str, method: str) -> int:
+    if not isinstance(method, str) or method not in _METHODS:
+        raise ValueError(f"{fname}: method must be one of 'auto', 'direct', 'fft', got {method!r}")
+    return _METHODS[method]
+
+
+def _exactness(fname: str, a: NDArray[Any], b: NDArray[Any], method: int) -> int:
+    """The method after the exactness rules: auto keeps direct for booleans, for
+    integers whose products could pass 2^52 (as scipy.signal.choose_conv_method does) and
+    for non-finite values (direct keeps a NaN or Inf local to the outputs it touches; an
+    FFT spreads it over its tile); fft with such integers raises."""
+    ints = a.dtype.kind in "biu" or b.dtype.kind in "biu"
+    if ints:
+        if a.dtype.kind == "b" and b.dtype.kind == "b" and method == 0:
+            return 1
+        amax = float(np.max(np.abs(a), initial=0)) if a.size else 0.0
+        bmax = float(np.max(np.abs(b), initial=0)) if b.size else 0.0
+        big = amax * bmax * min(a.size, b.size) > 2.0 ** 52
+        if big and method == 2:
+            raise ValueError(f"{fname}: method='fft' cannot give exact results for integer inputs "
+                             f"whose products may exceed 2**52 (max|in1| = {amax:g}, max|in2| = "
+                             f"{bmax:g}); use method='direct'")
+        if big or a.dtype.kind == "b" or b.dtype.kind == "b":
+            return 1 if method == 0 else method
+    if method == 0 and a.dtype.kind == "f" and b.dtype.kind == "f":
+        # cheap next to the FFT itself (one pass over each input)
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            return 1
+    return method
+
+
 def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str, fillvalue: Any,
-            flip: bool, two_d: bool, out: Optional[NDArray[Any]], num_threads: Optional[int]
-            ) -> NDArray[Any]:
+            flip: bool, two_d: bool, out: Optional[NDArray[Any]], num_threads: Optional[int],
+            method: str = "direct") -> NDArray[Any]:
     a = _as_array(fname, "in1", in1)
     b = _as_array(fname, "in2", in2)
     mode = _mode(fname, mode)
+    meth = _method(fname, method)
     nt = _threads(fname, num_threads)
     if two_d:
         if a.ndim != 2 or b.ndim != 2:
@@ -87,22 +122,24 @@ def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str
         shape = a.shape
     else:
         shape = tuple([abs(m - n) + 1 for m, n in zip(a.shape, b.shape)])
+    meth = _exactness(fname, a, b, meth)
     out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
     a32 = dtype == np.float32
     ca, cb, co = _contig(a, dtype), _contig(b, dtype), out.ravel()
     if _plan.tracing:
         _plan.run(fname, lambda: _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d,
-                                                 co, nt),
-                  lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip, two_d, a32, nt),
+                                                 co, nt, meth),
+                  lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip, two_d, a32, nt,
+                                                   meth),
                   (("in1", a), ("in2", b), ("out", out)))
     else:
-        _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d, co, nt)
+        _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d, co, nt, meth)
     return out
 
 
 def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
               out: Optional[NDArray[Any]] = None,
-              num_threads: Optional[int] = None) -> NDArray[Any]:
+              num_threads: Optional[int] = None, method: str = "auto") -> NDArray[Any]:
     """Cross-correlate two N-dimensional arrays (1-D, 2-D or 3-D).
 
     Equal to ``scipy.signal.correlate(in1, in2, mode, method="direct")`` for real
@@ -127,6 +164,13 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
         reused ``out`` and 8-13 ms into a new array on the project's 2-core VM.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    method : {"auto", "direct", "fft"}, default "auto"
+        ``"direct"`` sums the products (SciPy's ``method="direct"`` results, to
+        rounding); ``"fft"`` uses overlap-save FFT tiles (error about
+        ``1e-15 * ||in1|| * ||in2||`` in float64, ``1e-6 *`` that in float32; a NaN or
+        Inf spreads over its tile); ``"auto"`` picks the faster by the plan's cost model
+        (see :func:`choose_method`), direct for small kernels, booleans, integers whose
+        products could pass 2**52 and non-finite inputs.
 
     Returns
     -------
@@ -143,7 +187,8 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
         A ``mode`` not listed; inputs of different rank, of rank above 3, or empty; in
         "valid" mode, neither input at least as large as the other in every dimension;
         an ``out`` of the wrong shape, not C-contiguous, read-only or overlapping an
-        input; ``num_threads < 1``.
+        input; ``num_threads < 1``; a ``method`` not listed, or ``"fft"`` with integer
+        inputs whose products could exceed 2**52.
     MemoryError
         A workspace could not be allocated.
 
@@ -170,12 +215,12 @@ def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
     ...             signal.correlate(a, k, "same", method="direct"))
     True
     """
-    return _single("correlate", in1, in2, mode, "fill", 0, False, False, out, num_threads)
+    return _single("correlate", in1, in2, mode, "fill", 0, False, False, out, num_threads, method)
 
 
 def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
              out: Optional[NDArray[Any]] = None,
-             num_threads: Optional[int] = None) -> NDArray[Any]:
+             num_threads: Optional[int] = None, method: str = "auto") -> NDArray[Any]:
     """Convolve two N-dimensional arrays (1-D, 2-D or 3-D).
 
     A correlation with ``in2`` rotated 180 degrees (reversed along every axis); equal
@@ -191,6 +236,13 @@ def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
         The result's C-contiguous array, as for :func:`correlate`.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    method : {"auto", "direct", "fft"}, default "auto"
+        ``"direct"`` sums the products (SciPy's ``method="direct"`` results, to
+        rounding); ``"fft"`` uses overlap-save FFT tiles (error about
+        ``1e-15 * ||in1|| * ||in2||`` in float64, ``1e-6 *`` that in float32; a NaN or
+        Inf spreads over its tile); ``"auto"`` picks the faster by the plan's cost model
+        (see :func:`choose_method`), direct for small kernels, booleans, integers whose
+        products could pass 2**52 and non-finite inputs.
 
     Returns
     -------
@@ -220,12 +272,12 @@ def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full", *,
     ...                fastconv.correlate([1.0, 2.0, 3.0], k[::-1]))
     True
     """
-    return _single("convolve", in1, in2, mode, "fill", 0, True, False, out, num_threads)
+    return _single("convolve", in1, in2, mode, "fill", 0, True, False, out, num_threads, method)
 
 
 def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str = "fill",
                 fillvalue: float = 0, *, out: Optional[NDArray[Any]] = None,
-                num_threads: Optional[int] = None) -> NDArray[Any]:
+                num_threads: Optional[int] = None, method: str = "auto") -> NDArray[Any]:
     """Cross-correlate two 2-D arrays, equal to ``scipy.signal.correlate2d``.
 
     Parameters
@@ -246,6 +298,13 @@ def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: st
         The result's C-contiguous array, as for :func:`correlate`.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    method : {"auto", "direct", "fft"}, default "auto"
+        ``"direct"`` sums the products (SciPy's ``method="direct"`` results, to
+        rounding); ``"fft"`` uses overlap-save FFT tiles (error about
+        ``1e-15 * ||in1|| * ||in2||`` in float64, ``1e-6 *`` that in float32; a NaN or
+        Inf spreads over its tile); ``"auto"`` picks the faster by the plan's cost model
+        (see :func:`choose_method`), direct for small kernels, booleans, integers whose
+        products could pass 2**52 and non-finite inputs.
 
     Returns
     -------
@@ -291,13 +350,13 @@ def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: st
     ...     for b in ("fill", "wrap", "symm"))
     True
     """
-    return _single("correlate2d", in1, in2, mode, boundary, fillvalue, False, True, out,
-                   num_threads)
+    return _single("correlate2d", in1, in2, mode, boundary, fillvalue, False, True, out, num_threads,
+                   method)
 
 
 def convolve2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str = "fill",
                fillvalue: float = 0, *, out: Optional[NDArray[Any]] = None,
-               num_threads: Optional[int] = None) -> NDArray[Any]:
+               num_threads: Optional[int] = None, method: str = "auto") -> NDArray[Any]:
     """Convolve two 2-D arrays, equal to ``scipy.signal.convolve2d``.
 
     Parameters
@@ -314,6 +373,13 @@ def convolve2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str
         The result's C-contiguous array, as for :func:`correlate`.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
+    method : {"auto", "direct", "fft"}, default "auto"
+        ``"direct"`` sums the products (SciPy's ``method="direct"`` results, to
+        rounding); ``"fft"`` uses overlap-save FFT tiles (error about
+        ``1e-15 * ||in1|| * ||in2||`` in float64, ``1e-6 *`` that in float32; a NaN or
+        Inf spreads over its tile); ``"auto"`` picks the faster by the plan's cost model
+        (see :func:`choose_method`), direct for small kernels, booleans, integers whose
+        products could pass 2**52 and non-finite inputs.
 
     Returns
     -------
@@ -340,8 +406,8 @@ def convolve2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str
     ...             signal.convolve2d(img, k, boundary="wrap"))
     True
     """
-    return _single("convolve2d", in1, in2, mode, boundary, fillvalue, True, True, out,
-                   num_threads)
+    return _single("convolve2d", in1, in2, mode, boundary, fillvalue, True, True, out, num_threads,
+                   method)
 
 
 # ---------------------------------------------------------------- data movement
@@ -489,3 +555,44 @@ def pad_full(a: ArrayLike, kernel_shape: Union[int, Sequence[int]],
         _core.pad(src.reshape(-1).view(np.uint8), arr.shape, tuple(pads), tuple(pads),
                   arr.itemsize, out.reshape(-1).view(np.uint8))
     return out
+
+
+def choose_method(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> str:
+    """The method ``correlate``/``convolve(in1, in2, mode)`` would use with ``"auto"``.
+
+    Like ``scipy.signal.choose_conv_method``: ``"direct"`` or ``"fft"``, from the plan's
+    cost model (estimated time of direct sums against overlap-save FFT tiles, for the
+    shapes, dtype, instruction set and threads of this machine; its constants come from
+    ``benchmarks/fft_costs.py``), after the exactness rules: booleans, integers whose
+    products could exceed 2**52, and non-finite values always get ``"direct"``.
+
+    Parameters
+    ----------
+    in1, in2 : array_like
+        The inputs of the call (same rank, 1 to 3).
+    mode : {"full", "same", "valid"}, default "full"
+        The mode of the call.
+
+    Returns
+    -------
+    str
+        ``"direct"`` or ``"fft"``.
+
+    Raises
+    ------
+    ValueError
+        As :func:`correlate` would for these arguments.
+    TypeError
+        As :func:`correlate` would for these arguments.
+
+    Examples
+    --------
+    >>> import numpy as np, fastconv
+    >>> fastconv.choose_method(np.ones(1000), np.ones(3))
+    'direct'
+    >>> fastconv.choose_method(np.ones((1024, 1024)), np.ones((63, 63)))
+    'fft'
+    """
+    from . import _plan
+    plan = _plan.explain(correlate, in1, in2, mode, method="auto")
+    return "fft" if plan.get("algorithm") == "fft" else "direct"

@@ -46,6 +46,10 @@ cdef extern from "fastconv.h" nogil:
                                           const float *grad_out, float *grad_w, int num_threads)
     fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                           const double *grad_out, double *grad_w, int num_threads)
+    fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                    const float *bias, float *y, int num_threads)
+    fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                    const double *bias, double *y, int num_threads)
     fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
                                         float *grad_bias, int num_threads)
     fc_status fc_conv_backward_bias_f64(const fc_conv_desc *d, const double *grad_out,
@@ -103,6 +107,14 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_uniform1d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
                                int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
                                float *out, const int64_t *out_strides, int num_threads)
+    fc_status fc_uniform_sep2d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
+                                   int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                   fc_boundary b1, float fill, float *out, const int64_t *out_strides,
+                                   int num_threads)
+    fc_status fc_uniform_sep2d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
+                                   int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                   fc_boundary b1, double fill, double *out, const int64_t *out_strides,
+                                   int num_threads)
     fc_status fc_uniform1d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
                                int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                double *out, const int64_t *out_strides, int num_threads)
@@ -146,3 +158,23 @@ cdef extern from "fastconv.h" nogil:
     int fc_get_num_threads()
     void fc_release_workspace()
     fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n)
+
+    fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads)
+    fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads)
+    fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads)
+    fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads)
+
+    ctypedef enum fc_method:
+        FC_METHOD_AUTO
+        FC_METHOD_DIRECT
+        FC_METHOD_FFT
+
+    fc_status fc_single_f32(fc_single_fn fn, int ndim, const int64_t *in1_shape, const float *in1,
+                            const int64_t *in2_shape, const float *in2, fc_mode mode, fc_boundary boundary,
+                            float fill, fc_method method, float *out, int num_threads)
+    fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_shape, const double *in1,
+                            const int64_t *in2_shape, const double *in2, fc_mode mode, fc_boundary boundary,
+                            double fill, fc_method method, double *out, int num_threads)
+    fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                 fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
+                                 int num_threads, char *buf, size_t n)

@@ -13,6 +13,10 @@ a bias) and their gradients, for training a network written in NumPy::
         param -= 0.1 * grad              # update in place
     conv.zero_grad()
 
+:class:`ConvTranspose1d`, :class:`ConvTranspose2d` and :class:`ConvTranspose3d` are the
+transposed convolutions (``torch.nn.ConvTranspose1d/2d/3d``, on
+:func:`fastconv.conv_transpose` and its gradients), with the same interface.
+
 The layers are thin: every computation is one call of :func:`fastconv.conv_forward`,
 :func:`fastconv.conv_backward_input`, :func:`fastconv.conv_backward_weight` or
 :func:`fastconv.conv_backward_bias`; this module only validates the arguments, keeps
@@ -48,7 +52,8 @@ from ._api import conv_output_shape as _conv_output_shape
 from ._algorithm import resolve_algorithm
 from ._params import as_int_tuple, normalize_conv_params
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "ConvTranspose3d"]
 
 _DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
@@ -535,3 +540,8 @@ class Conv3d(_ConvNd):
                "``(N, K, D_out, H_out, W_out)``.\n" + _PARAMS_DOC.format(nd=3, cls="Conv3d"))
     _nd = 3
     _spatial = "D, H, W"
+
+
+# the transposed layers share this module's state handling; they live in their own file
+# (this one's length limit) and are imported last, as they subclass _ConvNd
+from ._layers_transpose import ConvTranspose1d, ConvTranspose2d, ConvTranspose3d  # noqa: E402

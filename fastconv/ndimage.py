@@ -416,3 +416,10 @@ def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):
     for ax, m in zip(axes[1:], modes[1:]):
         out += correlate1d(input, d2, ax, out.dtype, m, cval, 0)
     return out
+
+
+# The public docstrings (numpydoc, Examples run as doctests) are in _ndimage_docs.py, as
+# NumPy keeps its in _add_newdocs.py: here they would take this file past 600 lines.
+from ._ndimage_docs import attach as _attach_docs  # noqa: E402
+
+_attach_docs(globals())

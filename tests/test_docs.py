@@ -4,9 +4,10 @@ more; see docs/conf.py):
 * the C API page is generated from the header by docs/_ext/fastconv_capi.py: every
   function the header exports with FC_API must come out of its parser, so that the
   page cannot silently lose one;
-* every public function and layer class has a numpydoc docstring with Parameters (when
+* every public function, layer class and ndimage filter has a numpydoc docstring with Parameters (when
   it takes any), Returns, Raises and Examples sections;
-* every name of ``fastconv.__all__`` is listed in the API reference page.
+* every name of ``fastconv.__all__`` and ``fastconv.ndimage.__all__`` is listed in the
+  API reference page.
 """
 import importlib.util
 import inspect
@@ -17,7 +18,7 @@ import sys
 import pytest
 
 import fastconv
-from fastconv import layers
+from fastconv import layers, ndimage
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "src", "include", "fastconv.h")
@@ -76,6 +77,8 @@ def _public_callables():
         out.append((f"fastconv.layers.{name}", cls))
         for meth in ("forward", "backward", "zero_grad", "parameters", "output_shape"):
             out.append((f"fastconv.layers.{name}.{meth}", getattr(cls, meth)))
+    for name in ndimage.__all__:
+        out.append((f"fastconv.ndimage.{name}", getattr(ndimage, name)))
     return out
 
 
@@ -91,6 +94,8 @@ def test_public_docstrings_have_numpydoc_sections(name, obj):
     required = {"Returns", "Raises", "Examples"}
     target = obj.__init__ if inspect.isclass(obj) else obj
     params = [p for p in inspect.signature(target).parameters if p not in ("self",)]
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        params = []                                 # an exception takes its message only
     if params:
         required.add("Parameters")
     if inspect.isclass(obj):
@@ -107,3 +112,5 @@ def test_every_public_name_is_in_the_api_reference():
         re.findall(r"^\.\. (?:data|automodule|module):: (?:fastconv\.)?(\w+)", page, re.M))
     missing = [n for n in fastconv.__all__ if n not in listed]
     assert not missing, f"not in docs/api.rst: {missing}"
+    missing = [n for n in ndimage.__all__ if n not in listed]
+    assert not missing, f"fastconv.ndimage names not in docs/api.rst: {missing}"

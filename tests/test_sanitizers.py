@@ -1,6 +1,6 @@
 """The C library under AddressSanitizer + UndefinedBehaviorSanitizer, at every tile edge.
 
-Two C drivers are compiled *together with the library sources* (src/*.c, src/kernels/*.c,
+Three C drivers are compiled *together with the library sources* (src/*.c, src/kernels/*.c,
 with CMakeLists.txt's per-file ISA flags) in a temporary directory:
 
 * tests/c/test_kernels.c checks every public C entry point against naive C loops at output
@@ -9,6 +9,10 @@ with CMakeLists.txt's per-file ISA flags) in a temporary directory:
 * tests/c/test_microkernels.c calls every micro-kernel of every ISA table directly (the
   tables are internal symbols, hidden in the shared library) against naive loops written
   from the contracts in src/internal.h, with every buffer at its exact size;
+
+* tests/c/test_fft.c calls every FFT kernel of every ISA table (src/fft/fft.h) at lane
+  counts around the vector widths against naive DFTs, and fc_rfftn/fc_irfftn against a
+  naive DFT in long double;
 
 each built twice, once per mode (the library objects are shared by both drivers):
 
@@ -31,7 +35,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
 DRIVERS = {name: os.path.join(ROOT, "tests", "c", name + ".c")
-           for name in ("test_kernels", "test_microkernels")}
+           for name in ("test_kernels", "test_microkernels", "test_fft")}
 TIMEOUT = 240
 
 X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i486", "i586", "i686")
@@ -178,3 +182,11 @@ def test_microkernels_sanitized(asan_build, tmp_path):
 
 def test_microkernels_optimized(o2_build):
     _run_optimized(o2_build["test_microkernels"])
+
+
+def test_fft_sanitized(asan_build, tmp_path):
+    _run_sanitized(asan_build["test_fft"], tmp_path)
+
+
+def test_fft_optimized(o2_build):
+    _run_optimized(o2_build["test_fft"])

@@ -56,8 +56,27 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
         fc_plan_free(&pl);
         return st;
     }
-    if ((st = fc_plan_backward_input(&p, &kt, num_threads, &pl))) return st;
-    st = FC_F(backward_input_exec)(&pl, go, w, gx);
+    if ((st = fc_plan_backward_input(&p, &kt, 0, num_threads, &pl))) return st;
+    st = FC_F(backward_input_exec)(&pl, go, w, NULL, gx);
+    fc_plan_free(&pl);
+    return st;
+}
+
+/* conv_transpose is the backward-input pass of the convolution d describes, with a bias
+ * (see fastconv.h for how d is built from PyTorch's arguments). */
+fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
+                                  int num_threads)
+{
+    fc_prob p;
+    fc_status st = fc_prob_from_desc(d, &p);
+    if (st) return st;
+    if (p.N == 0) return FC_OK;
+    if (!x || !w || !y) return FC_EINVAL;
+    fc_ktiles kt;
+    FC_F(ktiles)(&kt);
+    fc_plan pl;
+    if ((st = fc_plan_backward_input(&p, &kt, bias != NULL, num_threads, &pl))) return st;
+    st = FC_F(backward_input_exec)(&pl, x, w, bias, y);
     fc_plan_free(&pl);
     return st;
 }
@@ -102,7 +121,8 @@ fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_
 }
 
 static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
-                              const FC_T *in2, fc_mode mode, int boundary, FC_T fill, FC_T *out, int num_threads)
+                              const FC_T *in2, fc_mode mode, int boundary, FC_T fill, int method, FC_T *out,
+                              int num_threads)
 {
     if (ndim < 1 || ndim > 3 || !in1 || !in2 || !out) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
@@ -114,7 +134,7 @@ static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, cons
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, ndim, boundary, swapped, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, ndim, boundary, swapped, method, num_threads, &pl))) return st;
     st = swapped ? FC_F(single_exec)(&pl, in2, in1, fill, out) : FC_F(single_exec)(&pl, in1, in2, fill, out);
     fc_plan_free(&pl);
     return st;
@@ -123,25 +143,35 @@ static fc_status FC_F(single)(fc_single_fn fn, int ndim, const int64_t *s1, cons
 fc_status FC_F(fc_correlate)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
                              fc_mode mode, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CORRELATE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+    return FC_F(single)(FC_FN_CORRELATE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_convolve)(int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2, const FC_T *in2,
                             fc_mode mode, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CONVOLVE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, out, num_threads);
+    return FC_F(single)(FC_FN_CONVOLVE, ndim, s1, in1, s2, in2, mode, FC_BOUNDARY_FILL, 0, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_correlate2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
                                fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CORRELATE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+    return FC_F(single)(FC_FN_CORRELATE2D, 2, s1, in1, s2, in2, mode, boundary, fill, FC_METHOD_DIRECT, out, num_threads);
 }
 
 fc_status FC_F(fc_convolve2d)(const int64_t s1[2], const FC_T *in1, const int64_t s2[2], const FC_T *in2,
                               fc_mode mode, fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
-    return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, out, num_threads);
+    return FC_F(single)(FC_FN_CONVOLVE2D, 2, s1, in1, s2, in2, mode, boundary, fill, FC_METHOD_DIRECT, out, num_threads);
+}
+
+fc_status FC_F(fc_single)(fc_single_fn fn, int ndim, const int64_t *s1, const FC_T *in1, const int64_t *s2,
+                          const FC_T *in2, fc_mode mode, fc_boundary boundary, FC_T fill, fc_method method,
+                          FC_T *out, int num_threads)
+{
+    if (fn < FC_FN_CORRELATE || fn > FC_FN_CONVOLVE2D) return FC_EINVAL;
+    if ((fn == FC_FN_CORRELATE2D || fn == FC_FN_CONVOLVE2D) && ndim != 2) return FC_EINVAL;
+    if ((fn == FC_FN_CORRELATE || fn == FC_FN_CONVOLVE) && boundary != FC_BOUNDARY_FILL) return FC_EINVAL;
+    return FC_F(single)(fn, ndim, s1, in1, s2, in2, mode, boundary, fill, (int)method, out, num_threads);
 }
 
 /* scipy.ndimage.correlate on `batch` images of ndim <= 3 axes: output shape = input shape,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "exec/parallel.h"
 #include "plan/plan.h"
+#include "fft/fft.h"
 
 #define FC_CAT2_(a, b) a##_##b
 #define FC_CAT2(a, b) FC_CAT2_(a, b)
@@ -22,6 +23,8 @@
 #include "exec/engine_impl.h"
 #include "exec/forward_impl.h"
 #include "exec/bwweight_impl.h"
+#include "fft/fft_exec_impl.h"
+#include "fft/fft_conv_impl.h"
 #include "exec/single_impl.h"
 #include "exec/entry_impl.h"
 #undef FC_T
@@ -38,6 +41,8 @@
 #include "exec/engine_impl.h"
 #include "exec/forward_impl.h"
 #include "exec/bwweight_impl.h"
+#include "fft/fft_exec_impl.h"
+#include "fft/fft_conv_impl.h"
 #include "exec/single_impl.h"
 #include "exec/entry_impl.h"
 #undef FC_T

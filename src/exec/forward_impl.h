@@ -57,12 +57,15 @@ static int FC_F(finite_run)(const FC_T *v, int64_t n)
 /* The fast backward-input path multiplies the weights by grad_out's zero padding; with
  * a NaN or Inf weight that would be NaN where no real (grad_out, weight) pair meets.
  * Such weights are rare, so they take this direct scatter instead, which forms only the
- * real pairs: grad_in[i] += grad_out[o] * w[r] for o*s + r*d = i + plo. */
-static void FC_F(backward_input_direct)(const fc_prob *p, const FC_T *go, const FC_T *w, FC_T *gx)
+ * real pairs: grad_in[i] += grad_out[o] * w[r] for o*s + r*d = i + plo, from bias[c]
+ * (fc_conv_transpose's; zero when NULL). */
+static void FC_F(backward_input_direct)(const fc_prob *p, const FC_T *go, const FC_T *w, const FC_T *bias,
+                                        FC_T *gx)
 {
     const int64_t in_plane = p->in[0] * p->in[1] * p->in[2];
     const int64_t out_plane = p->out[0] * p->out[1] * p->out[2];
-    memset(gx, 0, sizeof(FC_T) * (size_t)(p->N * p->C * in_plane));
+    for (int64_t nc = 0; nc < p->N * p->C; ++nc)
+        for (int64_t i = 0; i < in_plane; ++i) gx[nc * in_plane + i] = bias ? bias[nc % p->C] : (FC_T)0;
     for (int64_t n = 0; n < p->N; ++n)
         for (int64_t k = 0; k < p->K; ++k) {
             const int64_t gi = k / p->Kg;
@@ -95,8 +98,10 @@ static void FC_F(backward_input_direct)(const fc_prob *p, const FC_T *go, const 
 /* Backward w.r.t. the input: one engine pass per residue class of the plan (see
  * plan_conv.c), all reading one packed copy of grad_out.  The packed weights of each
  * class are checked for Inf and NaN while they are in L1; any such weight sends the
- * call to backward_input_direct. */
-static fc_status FC_F(backward_input_exec)(const fc_plan *pl, const FC_T *go, const FC_T *w, FC_T *gx)
+ * call to backward_input_direct.  bias (C values, or NULL) is added to every pixel of
+ * each channel of grad_in: fc_conv_transpose is this pass with a bias. */
+static fc_status FC_F(backward_input_exec)(const fc_plan *pl, const FC_T *go, const FC_T *w, const FC_T *bias,
+                                           FC_T *gx)
 {
     const fc_prob *p = &pl->p;
     const FC_KT *k = FC_F(table)(pl);
@@ -134,11 +139,11 @@ static fc_status FC_F(backward_input_exec)(const fc_plan *pl, const FC_T *go, co
             cbad |= !FC_F(finite_run)(dst, g->T * mr);
         }
         bad |= cbad;
-        es[c] = (FC_F(engine)){ps, go, 0, wp, NULL, gx, NULL, NULL, NULL, NULL};
+        es[c] = (FC_F(engine)){ps, go, 0, wp, bias, gx, NULL, NULL, NULL, NULL};
         FC_F(engine_kernels)(k, es + c);
     }
     if (bad)
-        FC_F(backward_input_direct)(p, go, w, gx);
+        FC_F(backward_input_direct)(p, go, w, bias, gx);
     else if (np)
         st = FC_F(engine_run)(&pl->run, es, nthreads);
 done:

@@ -106,7 +106,9 @@ static fc_status FC_F(single_exec)(const fc_plan *pl, const FC_T *in1, const FC_
     if (!wp) return FC_ENOMEM;
     for (int t = 0; t < g->T; ++t) wp[t] = in2[g->tap_elem[t]];
     fc_status st;
-    if (pl->single.mode == FC_SM_MROW) {
+    if (pl->algo == FC_ALGO_FFT) {
+        st = FC_F(fft_conv)(pl, wp, in1, fill, out);
+    } else if (pl->single.mode == FC_SM_MROW) {
         st = FC_F(single_mrow)(pl, wp, in1, fill, out);
     } else {
         FC_F(engine) e = {pl->passes, in1, fill, wp, NULL, out, NULL, NULL, NULL, NULL};

@@ -79,6 +79,9 @@ typedef enum fc_algorithm {
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
  * e.g. input 5, pad 1+1, kernel 3, dilation 1, stride 2: (5+2-2-1)/2+1 = 3.
+ * pad_low >= 0; pad_high may be negative: the input's last -pad_high elements are then
+ * cropped (the forward and backward-weight passes never read them, backward-input gives
+ * them zero gradient), which is how fc_conv_transpose's output_padding is expressed.
  * FC_EINVAL when the dilated kernel is larger than the padded input. */
 FC_API fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t out[3]);
 
@@ -100,6 +103,22 @@ FC_API fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float 
                                              const float *grad_out, float *grad_w, int num_threads);
 FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                              const double *grad_out, double *grad_w, int num_threads);
+
+/* PyTorch's conv_transpose1d/2d/3d: y = the transpose of the convolution d describes,
+ * applied to x, plus bias (may be NULL): exactly fc_conv_backward_input(d, x, w, y) with
+ * the bias added to every pixel of each of y's channels.  d is the convolution being
+ * transposed: for conv_transpose(x, w, stride s, padding p, output_padding op,
+ * dilation dl, groups g) with x (N, C_in, *in) and w (C_in, C_out / g, *kernel),
+ *   batch N, in_channels C_out, out_channels C_in, groups g, kernel *kernel,
+ *   input[i] = (in[i]-1)*s - 2*p + dl*(kernel[i]-1) + op + 1 (y's spatial shape),
+ *   stride s, dilation dl, pad_low p, pad_high p - op (negative when op > p);
+ * then the convolution's output shape is x's spatial shape.  Its gradients are
+ * fc_conv_forward(d, grad_y, w) (input) and fc_conv_backward_weight(d, grad_y, x)
+ * (weight: grad_y as the input, x as the output gradient). */
+FC_API fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
+                                       const float *bias, float *y, int num_threads);
+FC_API fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
+                                       const double *bias, double *y, int num_threads);
 
 /* grad_bias[k] = sum over batch and output pixels of grad_out[:, k]. */
 FC_API fc_status fc_conv_backward_bias_f32(const fc_conv_desc *d, const float *grad_out,
@@ -180,6 +199,15 @@ FC_API fc_status fc_correlate_nd_f64(int ndim, int64_t batch, const int64_t *in_
                                      const int64_t *w_shape, const double *w, const int64_t *pad_low,
                                      fc_boundary boundary, double fill, double *out, int num_threads);
 
+/* Real FFT over the last ndim (1..3) axes, each of size 2^a 3^b 5^c (FC_EUNSUPPORTED
+ * otherwise), as numpy.fft.rfftn / irfftn: spec is interleaved complex (re, im) of shape
+ * shape[0..ndim-2] x (shape[ndim-1]/2 + 1); fc_irfftn takes the real output's shape and
+ * normalises by 1/prod(shape).  Unnormalised forward, unscaled float accumulation. */
+FC_API fc_status fc_rfftn_f32(int ndim, const int64_t *shape, const float *x, float *spec, int num_threads);
+FC_API fc_status fc_rfftn_f64(int ndim, const int64_t *shape, const double *x, double *spec, int num_threads);
+FC_API fc_status fc_irfftn_f32(int ndim, const int64_t *shape, const float *spec, float *x, int num_threads);
+FC_API fc_status fc_irfftn_f64(int ndim, const int64_t *shape, const double *spec, double *x, int num_threads);
+
 /* scipy.ndimage.correlate1d along the middle axis of a (outer, n, inner) array read and
  * written through element strides (any sign; out must not overlap in):
  *   out[a, i, b] = sum_{j < nw} w[j] * ext(in)[a, i - pad_low + j, b],  0 <= pad_low < nw.
@@ -217,6 +245,19 @@ FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, cons
                                   int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                   double *out, const int64_t out_strides[3], int num_threads);
 
+/* uniform1d along axis 1 (size k0, pad0, boundary b0) and then along axis 2 (k1, pad1, b1)
+ * of a (outer, H, W) array whose rows are contiguous (in_strides[2] == out_strides[2] ==
+ * 1), fused through bands of rows: bit-identical to the two calls of fc_uniform1d (the
+ * intermediate rounded to the element type, as scipy.ndimage.uniform_filter's). */
+FC_API fc_status fc_uniform_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, float fill, float *out,
+                                      const int64_t out_strides[3], int num_threads);
+FC_API fc_status fc_uniform_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
+                                      int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                      fc_boundary b1, double fill, double *out,
+                                      const int64_t out_strides[3], int num_threads);
+
 /* ------------------------------------------------------------------ */
 /* Data movement primitives (any element size).                        */
 /* ------------------------------------------------------------------ */
@@ -253,8 +294,8 @@ typedef enum fc_single_fn {
     FC_FN_CORRELATE = 0, FC_FN_CONVOLVE = 1, FC_FN_CORRELATE2D = 2, FC_FN_CONVOLVE2D = 3
 } fc_single_fn;
 
-/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call passes a
- * bias (the plan differs). */
+/* op: FC_OP_FORWARD .. FC_OP_BACKWARD_BIAS; has_bias: whether the forward call (or, with
+ * FC_OP_BACKWARD_INPUT, fc_conv_transpose) passes a bias (the plan differs). */
 FC_API fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
                                   int num_threads, char *buf, size_t n);
 /* fn with ndim, shapes and mode as the function takes them (ndim 2 for the 2-D ones);
@@ -306,6 +347,26 @@ FC_API void fc_release_workspace(void);
  * or elem_bytes, a NULL pointer or a buffer too small (buf then holds "" if n > 0);
  * FC_EUNSUPPORTED for an ISA not compiled in (one the CPU cannot run is fine). */
 FC_API fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n);
+
+/* How a single-array call computes: the plan's cost model (direct sums for small
+ * kernels, overlap-save FFT tiles for large ones), or either one forced.  Direct keeps
+ * the bits of fc_correlate & co.; FFT results carry the transforms' rounding (about
+ * eps * log2(tile) * ||in1|| * ||in2|| per output) and spread a non-finite input value
+ * over its tile. */
+typedef enum fc_method { FC_METHOD_AUTO = 0, FC_METHOD_DIRECT = 1, FC_METHOD_FFT = 2 } fc_method;
+
+/* Any of the four single-array functions (fn; the 2-D ones take ndim = 2 and a
+ * boundary, the others FC_BOUNDARY_FILL with fill 0) computed by `method`. */
+FC_API fc_status fc_single_f32(fc_single_fn fn, int ndim, const int64_t *in1_shape, const float *in1,
+                               const int64_t *in2_shape, const float *in2, fc_mode mode, fc_boundary boundary,
+                               float fill, fc_method method, float *out, int num_threads);
+FC_API fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_shape, const double *in1,
+                               const int64_t *in2_shape, const double *in2, fc_mode mode, fc_boundary boundary,
+                               double fill, fc_method method, double *out, int num_threads);
+/* The plan of fc_single_*, as fc_correlate_describe prints it (algorithm=direct|fft). */
+FC_API fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                                    fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
+                                    int num_threads, char *buf, size_t n);
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,8 @@ const fc_sep_tuning *fc_sep_tuning_get(void)
         u.min_job_elems = 8192;
         u.line_group = 16;
         u.line_piece = 128;
+        u.box_group = 8;
+        u.box_bands_per_thread = 2;
         t = u;     /* racing first calls write the same values */
         ready = 1;
     }
@@ -141,6 +143,7 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
 #define FC_S f32
 #include "sep_impl.h"
 #include "sep2d_impl.h"
+#include "uni2d_impl.h"
 #undef FC_T
 #undef FC_S
 
@@ -148,5 +151,6 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
 #define FC_S f64
 #include "sep_impl.h"
 #include "sep2d_impl.h"
+#include "uni2d_impl.h"
 #undef FC_T
 #undef FC_S

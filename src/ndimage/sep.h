@@ -36,6 +36,10 @@ typedef struct fc_sep_tuning {
                                 AVX-512 vectors of doubles */
     int64_t line_piece;      /* positions per piece of those interleaved lines: the piece's
                                 copy in, sums and copy out stay in L1 */
+    int64_t box_group;       /* rows per group of the fused uniform pass: the row kernel
+                                interleaves eight lines' sums to cover the adder's latency */
+    int64_t box_bands_per_thread; /* bands of the fused uniform pass per thread: each band
+                                but the first costs its rows above once more in the pre-pass */
 } fc_sep_tuning;
 
 const fc_sep_tuning *fc_sep_tuning_get(void);
@@ -44,7 +48,12 @@ const fc_sep_tuning *fc_sep_tuning_get(void);
  *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
  *         antisymmetric odd kernel, 0 neither)
  *   box:  out row i (at out + (i - i0)*ldo) = mean of rows r[i .. i+K-1] for i0 <= i < i1,
- *         by running sums in double carried in acc (nb doubles) from call to call */
+ *         by running sums in double carried in acc (nb doubles) from call to call
+ *   boxacc: acc[b] += add[b] - sub[b] in double (sub NULL: acc[b] += add[b]), no output
+ *   boxrow: running means along R contiguous lines (ext + r*ldx, n + K - 1 positions each)
+ *         into out + r*ldo, bit-identical to box along them; s is scratch of
+ *         R*FC_SEP_BOXROW_CHUNK doubles (rounded up to 8 rows) */
+#define FC_SEP_BOXROW_CHUNK 256
 typedef struct fc_sep_kernels {
     void (*rows_f32)(int64_t K, const float *const *r, const float *w, int sym, int64_t nb, float *out);
     void (*rows_f64)(int64_t K, const double *const *r, const double *w, int sym, int64_t nb, double *out);
@@ -52,6 +61,12 @@ typedef struct fc_sep_kernels {
                     float *out, int64_t ldo);
     void (*box_f64)(int64_t K, const double *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
                     double *out, int64_t ldo);
+    void (*boxacc_f32)(const float *add, const float *sub, int64_t nb, double *acc);
+    void (*boxacc_f64)(const double *add, const double *sub, int64_t nb, double *acc);
+    void (*boxrow_f32)(int64_t K, const float *ext, int64_t ldx, int64_t R, int64_t n, double *s,
+                       float *out, int64_t ldo);
+    void (*boxrow_f64)(int64_t K, const double *ext, int64_t ldx, int64_t R, int64_t n, double *s,
+                       double *out, int64_t ldo);
 } fc_sep_kernels;
 
 extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;

@@ -9,6 +9,37 @@
 #define FC_SK_CAT_(a, b, c) a##_##b##_##c
 #define FC_SK_CAT(a, b, c) FC_SK_CAT_(a, b, c)
 
+/* float32 multiply-adds of the correlation: fused (one rounding) where the ISA has FMA,
+ * in the vector body and the scalar remainder alike, so a lane's result does not depend
+ * on where the blocks fall (LANES blocks depend on the thread count).  float64 keeps
+ * SciPy's separate product and sum, whose bits it matches.  FC_SK_MA(T, a, x, w) = a +
+ * x*w for vectors of T, FC_SK_MAS the same for scalars. */
+#if FC_SEP_VB >= 32
+#include <immintrin.h>
+#if FC_SEP_VB == 64
+#define FC_SK_FMA32(a, x, w) _mm512_fmadd_ps((__m512)(x), (__m512)(w), (__m512)(a))
+#else
+#define FC_SK_FMA32(a, x, w) _mm256_fmadd_ps((__m256)(x), (__m256)(w), (__m256)(a))
+#endif
+#define FC_SK_MA(T, a, x, w)                                                                     \
+    do {                                                                                         \
+        if (sizeof(T) == 4)                                                                      \
+            a = (__typeof__(a))FC_SK_FMA32(a, x, w);                                             \
+        else                                                                                     \
+            a += (x) * (w);                                                                      \
+    } while (0)
+#define FC_SK_MAS(T, a, x, w)                                                                    \
+    do {                                                                                         \
+        if (sizeof(T) == 4)                                                                      \
+            a = (T)__builtin_fmaf((float)(x), (float)(w), (float)(a));                           \
+        else                                                                                     \
+            a += (x) * (w);                                                                      \
+    } while (0)
+#else
+#define FC_SK_MA(T, a, x, w) (a += (x) * (w))
+#define FC_SK_MAS(T, a, x, w) (a += (x) * (w))
+#endif
+
 /* out[b] = sum_j w[j] * r[j][b] for b < nb, in SciPy's order: odd symmetric kernels
  * (sym 1) add mirrored pairs, (r[j] + r[K-1-j]) * w[j] after the centre tap; antisymmetric
  * ones (sym -1) subtract; others start from the last tap and add taps 0..K-2.  Four
@@ -34,15 +65,15 @@
                     const T *lo = r[j] + b, *hi = r[K - 1 - j] + b;                              \
                     const V wj = (V){0} + w[j];                                                  \
                     if (sym > 0) {                                                               \
-                        a0 += (*(const V *)lo + *(const V *)hi) * wj;                            \
-                        a1 += (*(const V *)(lo + L) + *(const V *)(hi + L)) * wj;                \
-                        a2 += (*(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L)) * wj;        \
-                        a3 += (*(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L)) * wj;        \
+                        FC_SK_MA(T, a0, *(const V *)lo + *(const V *)hi, wj);               \
+                        FC_SK_MA(T, a1, *(const V *)(lo + L) + *(const V *)(hi + L), wj);   \
+                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L), wj); \
+                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L), wj); \
                     } else {                                                                     \
-                        a0 += (*(const V *)lo - *(const V *)hi) * wj;                            \
-                        a1 += (*(const V *)(lo + L) - *(const V *)(hi + L)) * wj;                \
-                        a2 += (*(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L)) * wj;        \
-                        a3 += (*(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L)) * wj;        \
+                        FC_SK_MA(T, a0, *(const V *)lo - *(const V *)hi, wj);               \
+                        FC_SK_MA(T, a1, *(const V *)(lo + L) - *(const V *)(hi + L), wj);   \
+                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L), wj); \
+                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L), wj); \
                     }                                                                            \
                 }                                                                                \
             } else {                                                                             \
@@ -55,10 +86,10 @@
                 for (int64_t j = 0; j < K - 1; ++j) {                                            \
                     const T *y = r[j] + b;                                                       \
                     const V wj = (V){0} + w[j];                                                  \
-                    a0 += *(const V *)y * wj;                                                    \
-                    a1 += *(const V *)(y + L) * wj;                                              \
-                    a2 += *(const V *)(y + 2 * L) * wj;                                          \
-                    a3 += *(const V *)(y + 3 * L) * wj;                                          \
+                    FC_SK_MA(T, a0, *(const V *)y, wj);                                     \
+                    FC_SK_MA(T, a1, *(const V *)(y + L), wj);                               \
+                    FC_SK_MA(T, a2, *(const V *)(y + 2 * L), wj);                           \
+                    FC_SK_MA(T, a3, *(const V *)(y + 3 * L), wj);                           \
                 }                                                                                \
             }                                                                                    \
             *(V *)(out + b) = a0;                                                                \
@@ -71,13 +102,69 @@
             if (sym) {                                                                           \
                 s = r[c][b] * w[c];                                                              \
                 for (int64_t j = 0; j < c; ++j)                                                  \
-                    s += (sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b]) * w[j]; \
+                    FC_SK_MAS(T, s, sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b], \
+                                  w[j]);                                                         \
             } else {                                                                             \
                 s = r[K - 1][b] * w[K - 1];                                                      \
-                for (int64_t j = 0; j < K - 1; ++j) s += r[j][b] * w[j];                         \
+                for (int64_t j = 0; j < K - 1; ++j) FC_SK_MAS(T, s, r[j][b], w[j]);          \
             }                                                                                    \
             out[b] = s;                                                                          \
         }                                                                                        \
+    }
+
+/* o[i] = (T)(s[i] / dk) for i < n, bit for bit.  Doubles divide (and so does the
+ * baseline, without FMA).  Floats multiply by rk = RN(1/dk) instead: q = RN(s*rk) is
+ * within 2 double ulps of d = RN(s/dk) (|s*rk - s/dk| <= |s/dk| 2^-53 < 1 ulp, plus half
+ * an ulp of rounding), so RN_float(q) = RN_float(d) unless a float rounding midpoint
+ * (low 29 bits 0x10000000) lies within a few ulps of q.  Near one, q is still right where
+ * it is the exact quotient (s - q*dk == 0, by FMA): sums of K floats are exact multiples
+ * of K often enough (about 1.5% of random data, K = 11) that their quotient is a float
+ * midpoint, whose tie must go to the even float as SciPy's division does.  Any other lane
+ * near a midpoint (about 1 in 2^25 random values), or outside the normal float range,
+ * sends the whole call back to the divisions.  Worked example: dk = 3, s = 3 + 3*2^-24
+ * (three floats 2, 1 and 3*2^-24): s/3 = 1 + 2^-24, a midpoint; q = RN(s*rk) may land an
+ * ulp off it, but then s - q*3 != 0 flags the call; where q is it exactly, RN_float(q) =
+ * 1.0f, the even neighbour, as RN_float(s/3) is. */
+#if FC_SEP_VB == 64
+#include <immintrin.h>
+#define FC_SK_FNMA(a, b, c) ((VD)_mm512_fnmadd_pd((__m512d)(a), (__m512d)(b), (__m512d)(c)))
+#elif FC_SEP_VB == 32
+#include <immintrin.h>
+#define FC_SK_FNMA(a, b, c) ((VD)_mm256_fnmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
+#endif
+#ifdef FC_SK_FNMA
+#define FC_SK_QUOT_FAST(T, VB)                                                                   \
+    if (sizeof(T) == 4) {                                                                        \
+        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
+        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
+        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
+        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
+        enum { L = VB / 8 };                                                                     \
+        const double rk = 1.0 / dk;                                                              \
+        const VD vk = (VD){0} + dk;                                                              \
+        VI bad = {0};                                                                            \
+        for (; i + L <= n; i += L) {                                                             \
+            const VD x = *(const VD *)(s + i), q = x * rk;                                       \
+            *(VF *)((float *)o + i) = __builtin_convertvector(q, VF);                            \
+            const VU b = (VU)q;                                                                  \
+            const VU mid = (b & 0x1FFFFFFF) - (0x10000000 - 8);                                  \
+            const VU tiny = (b & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000;                       \
+            bad |= ((VI)(mid <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                             \
+                   (VI)(tiny < 0x3810000000000000 - 0x0010000000000000);                         \
+        }                                                                                        \
+        int any = 0;                                                                             \
+        for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
+        if (any) i = 0;                                                                          \
+    }
+#else
+#define FC_SK_QUOT_FAST(T, VB)
+#endif
+#define FC_SK_QUOT(T, VB, NAME)                                                                  \
+    static void NAME(const double *restrict s, int64_t n, double dk, T *restrict o)              \
+    {                                                                                            \
+        int64_t i = 0;                                                                           \
+        FC_SK_QUOT_FAST(T, VB)                                                                   \
+        for (; i < n; ++i) o[i] = (T)(s[i] / dk);                                                \
     }
 
 /* Running mean of K rows for outputs i in [i0, i1), nb lanes, by SciPy's recurrence in
@@ -85,7 +172,7 @@
  * out row i = acc / K, at out + (i - i0)*ldo.  acc (nb doubles) carries the sums from
  * one call to the next, so a line may be processed in consecutive pieces; only rows
  * r[i-1] and r[i+K-1] of the piece are read (r[0..K-1] for i0 = 0). */
-#define FC_SK_BOX(T, NAME)                                                                       \
+#define FC_SK_BOX(T, NAME, QUOT)                                                                 \
     static void NAME(int64_t K, const T *const *r, int64_t i0, int64_t i1, int64_t nb,            \
                      double *acc, T *out, int64_t ldo)                                           \
     {                                                                                            \
@@ -96,27 +183,107 @@
                 const T *x = r[j];                                                               \
                 for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                         \
             }                                                                                    \
-            for (int64_t b = 0; b < nb; ++b) out[b] = (T)(acc[b] / dk);                          \
+            QUOT(acc, nb, dk, out);                                                              \
             i0 = 1;                                                                              \
             out += ldo;                                                                          \
         }                                                                                        \
         for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
-            const T *add = r[i + K - 1], *sub = r[i - 1];                                        \
-            for (int64_t b = 0; b < nb; ++b) {                                                   \
-                acc[b] += (double)add[b] - (double)sub[b];                                       \
-                out[b] = (T)(acc[b] / dk);                                                       \
+            const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                      \
+            double *restrict a = acc;                                                            \
+            for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];            \
+            QUOT(acc, nb, dk, out);                                                              \
+        }                                                                                        \
+    }
+
+/* The column step of the checkpoint pre-pass (no output): acc[b] += (double)add[b] -
+ * (double)sub[b], the recurrence of FC_SK_BOX; sub NULL starts a sum: acc[b] += add[b]. */
+#define FC_SK_BOXACC(T, NAME)                                                                    \
+    static void NAME(const T *restrict add, const T *restrict sub, int64_t nb,                   \
+                     double *restrict acc)                                                       \
+    {                                                                                            \
+        if (sub)                                                                                 \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b] - (double)sub[b];          \
+        else                                                                                     \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b];                           \
+    }
+
+/* Running means along R contiguous lines at once (the last axis): line r is ext + r*ldx,
+ * n + K - 1 extended positions; out + r*ldo gets its n means, by FC_SK_BOX's recurrence
+ * (bit-identical to it).  In chunks of FC_SEP_BOXROW_CHUNK positions (s: R of them, in
+ * L1): the differences ext[i+K-1] - ext[i-1] are vector work into s; the sums carried
+ * along each line are a chain of dependent adds, so eight lines run interleaved to cover
+ * the adder's latency; the quotients are vector work again.  Worked example, K = 3:
+ * s[0] = e0 + e1 + e2, s[1] = s[0] + (e3 - e0). */
+#define FC_SK_BOXROW(T, NAME, QUOT)                                                              \
+    static void NAME(int64_t K, const T *restrict ext, int64_t ldx, int64_t R, int64_t n,        \
+                     double *restrict s, T *restrict out, int64_t ldo)                           \
+    {                                                                                            \
+        enum { C = FC_SEP_BOXROW_CHUNK };                                                        \
+        const double dk = (double)K;                                                             \
+        for (int64_t r0 = 0; r0 < R; r0 += 8) {                                                  \
+            const int64_t nr = R - r0 < 8 ? R - r0 : 8;                                          \
+            double a[8] = {0};                                                                   \
+            for (int64_t c0 = 0; c0 < n; c0 += C) {                                              \
+                const int64_t nc = n - c0 < C ? n - c0 : C, j0 = c0 == 0;                        \
+                for (int64_t r = 0; r < nr; ++r) {                                               \
+                    const T *e = ext + (r0 + r) * ldx + c0;                                      \
+                    double *sr = s + r * C;                                                      \
+                    if (c0 == 0) {                                                               \
+                        double t = 0.0;                                                          \
+                        for (int64_t j = 0; j < K; ++j) t += (double)e[j];                       \
+                        a[r] = sr[0] = t;                                                        \
+                    }                                                                            \
+                    for (int64_t j = j0; j < nc; ++j)                                            \
+                        sr[j] = (double)e[j + K - 1] - (double)e[j - 1];                         \
+                }                                                                                \
+                if (nr == 8) {                                                                   \
+                    double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];                           \
+                    double a4 = a[4], a5 = a[5], a6 = a[6], a7 = a[7];                           \
+                    for (int64_t j = j0; j < nc; ++j) {                                          \
+                        s[j] = a0 += s[j];                                                       \
+                        s[C + j] = a1 += s[C + j];                                               \
+                        s[2 * C + j] = a2 += s[2 * C + j];                                       \
+                        s[3 * C + j] = a3 += s[3 * C + j];                                       \
+                        s[4 * C + j] = a4 += s[4 * C + j];                                       \
+                        s[5 * C + j] = a5 += s[5 * C + j];                                       \
+                        s[6 * C + j] = a6 += s[6 * C + j];                                       \
+                        s[7 * C + j] = a7 += s[7 * C + j];                                       \
+                    }                                                                            \
+                    a[0] = a0, a[1] = a1, a[2] = a2, a[3] = a3;                                  \
+                    a[4] = a4, a[5] = a5, a[6] = a6, a[7] = a7;                                  \
+                } else {                                                                         \
+                    for (int64_t r = 0; r < nr; ++r) {                                           \
+                        double *sr = s + r * C, t = a[r];                                        \
+                        for (int64_t j = j0; j < nc; ++j) sr[j] = t += sr[j];                    \
+                        a[r] = t;                                                                \
+                    }                                                                            \
+                }                                                                                \
+                for (int64_t r = 0; r < nr; ++r)                                                 \
+                    QUOT(s + r * C, nc, dk, out + (r0 + r) * ldo + c0);                          \
             }                                                                                    \
         }                                                                                        \
     }
 
 FC_SK_ROWS(float, FC_SEP_VB, FC_SK_CAT(sep_rows, f32, FC_SEP_ISA))
 FC_SK_ROWS(double, FC_SEP_VB, FC_SK_CAT(sep_rows, f64, FC_SEP_ISA))
-FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA))
-FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA))
+FC_SK_QUOT(float, FC_SEP_VB, FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_QUOT(double, FC_SEP_VB, FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOXACC(float, FC_SK_CAT(sep_boxacc, f32, FC_SEP_ISA))
+FC_SK_BOXACC(double, FC_SK_CAT(sep_boxacc, f64, FC_SEP_ISA))
+FC_SK_BOXROW(float, FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_BOXROW(double, FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
 
 #define FC_SK_TABLE_(isa) fc_sep_kernels_##isa
 #define FC_SK_TABLE(isa) FC_SK_TABLE_(isa)
 const fc_sep_kernels FC_SK_TABLE(FC_SEP_ISA) = {
-    FC_SK_CAT(sep_rows, f32, FC_SEP_ISA), FC_SK_CAT(sep_rows, f64, FC_SEP_ISA),
-    FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_box, f64, FC_SEP_ISA),
+    .rows_f32 = FC_SK_CAT(sep_rows, f32, FC_SEP_ISA),
+    .rows_f64 = FC_SK_CAT(sep_rows, f64, FC_SEP_ISA),
+    .box_f32 = FC_SK_CAT(sep_box, f32, FC_SEP_ISA),
+    .box_f64 = FC_SK_CAT(sep_box, f64, FC_SEP_ISA),
+    .boxacc_f32 = FC_SK_CAT(sep_boxacc, f32, FC_SEP_ISA),
+    .boxacc_f64 = FC_SK_CAT(sep_boxacc, f64, FC_SEP_ISA),
+    .boxrow_f32 = FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA),
+    .boxrow_f64 = FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA),
 };

@@ -112,8 +112,18 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
     outbuf o = {buf, n, 0, 0};
     buf[0] = '\0';
     put(&o, "op=%s algorithm=%s isa=%s dtype=%s threads=%d", op_names[pl->op],
-        pl->algo == FC_ALGO_WINOGRAD ? "winograd" : "direct", isa_name(pl->kt.isa),
-        pl->kt.elem == 4 ? "float32" : "float64", pl->nthreads);
+        pl->algo == FC_ALGO_FFT ? "fft" : pl->algo == FC_ALGO_WINOGRAD ? "winograd" : "direct",
+        isa_name(pl->kt.isa), pl->kt.elem == 4 ? "float32" : "float64", pl->nthreads);
+    if (pl->algo == FC_ALGO_FFT) {
+        const fc_fft_tiles *ft = &pl->ft;
+        const int a = 3 - ft->ndim;
+        put(&o, " kernel=fft tile=");
+        for (int i = a; i < 3; ++i) put(&o, "%s%lld", i > a ? "x" : "", (long long)ft->n[i]);
+        put(&o, " mode=overlap_save jobs=%lld swapped=%d cost_fft_ns=%.0f cost_direct_ns=%.0f workspace_bytes=%lld",
+            (long long)ft->njobs, pl->single.swapped, ft->cost_fft, ft->cost_direct,
+            (long long)pl->workspace_bytes);
+        return o.overflow ? FC_EINVAL : FC_OK;
+    }
     if (pl->algo == FC_ALGO_WINOGRAD) {
         const fc_wg_plan *w = &pl->wg;
         put(&o, " kernel=wg_gemm tile=%dx%d mode=winograd wtile=F(%dx%d,3x3) tiles=%lld tiles_per_round=%lld"
@@ -173,7 +183,7 @@ fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int 
     if (wg) st = fc_plan_winograd(&p, op, &kt, num_threads, &pl);
     else switch (op) {
     case FC_OP_FORWARD: st = fc_plan_forward(&p, &kt, has_bias, num_threads, &pl); break;
-    case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, num_threads, &pl); break;
+    case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, has_bias, num_threads, &pl); break;
     case FC_OP_BACKWARD_WEIGHT: st = fc_plan_backward_weight(&p, &kt, num_threads, &pl); break;
     case FC_OP_BACKWARD_BIAS: st = fc_plan_backward_bias(&p, &kt, num_threads, &pl); break;
     default: return FC_EINVAL;
@@ -188,6 +198,14 @@ fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_sh
                                 fc_mode mode, fc_boundary boundary, fc_dtype dtype, int num_threads, char *buf,
                                 size_t n)
 {
+    return fc_single_describe(fn, ndim, in1_shape, in2_shape, mode, boundary, dtype, FC_METHOD_DIRECT, num_threads,
+                              buf, n);
+}
+
+fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
+                             fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method, int num_threads,
+                             char *buf, size_t n)
+{
     if (ndim < 1 || ndim > 3 || fn < FC_FN_CORRELATE || fn > FC_FN_CONVOLVE2D) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     if (dtype != FC_FLOAT32 && dtype != FC_FLOAT64) return FC_EINVAL;
@@ -199,7 +217,7 @@ fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_sh
     fc_ktiles kt;
     fc_ktiles_active(dtype == FC_FLOAT32 ? 4 : 8, &kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, ndim, boundary, swapped, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, ndim, boundary, swapped, (int)method, num_threads, &pl))) return st;
     st = fc_plan_format(&pl, buf, n);
     fc_plan_free(&pl);
     return st;

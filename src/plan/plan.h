@@ -11,10 +11,28 @@
 
 #include "layout/geom.h"
 #include "plan/tuning.h"
+#include "fft/fft.h"
 #include "winograd/wg.h"
 
-/* The algorithm of a call: the enum has room for the FFT path. */
-typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_WINOGRAD = 2 } fc_algo;
+/* The algorithm of a call: direct sums, FFT tiles (overlap-save, single arrays), or
+ * Winograd F(m x m, 3x3) (2-D 3x3 stride-1 layers). */
+typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_FFT = 1, FC_ALGO_WINOGRAD = 2 } fc_algo;
+
+/* Overlap-save FFT tiles of a single-array correlation (plan_fft.c): a tile of n[a]
+ * extended-input elements per axis (the FFT sizes, axes of size 1 included) yields
+ * v[a] = n[a] - ker[a] + 1 outputs, the first v of its circular correlation with the
+ * kernel; nt[a] tiles per axis.  1-D calls run `rows` tiles a job as lanes of one
+ * batch (the windows of consecutive tiles overlap by ker - 1). */
+typedef struct fc_fft_tiles {
+    int ndim;                    /* transformed axes: the last ndim of the 3-D problem */
+    int64_t n[3], v[3], nt[3];
+    int64_t rows;                /* 1-D: tiles a job */
+    int64_t njobs;
+    int64_t tper;                /* elements of scratch a thread */
+    int64_t kspec;               /* elements of the kernel's spectrum (both planes) */
+    double cost_fft, cost_direct;/* the cost model's estimates, ns */
+    fc_fft_plan fft;             /* owned */
+} fc_fft_tiles;
 
 /* Register tiles of one ISA's kernel table, without its function pointers (see the
  * fields of fc_kernels_f32 in internal.h); n_wkn, n_wnjn are those of the narrowest
@@ -126,6 +144,7 @@ typedef struct fc_plan {
     int64_t wpack_elems;         /* packed weights, every pass */
     fc_bw_plan bw;
     fc_single_plan single;
+    fc_fft_tiles ft;             /* algo == FC_ALGO_FFT */
     fc_wg_plan wg;               /* algo FC_ALGO_WINOGRAD */
     int64_t workspace_bytes;     /* every buffer the call allocates, at most */
 } fc_plan;
@@ -143,7 +162,8 @@ void fc_ktiles_active(int elem, fc_ktiles *kt);
 /* The planners.  Each returns FC_OK and a plan to free with fc_plan_free, or a status
  * and nothing to free. */
 fc_status fc_plan_forward(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
-fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* has_bias: fc_conv_transpose adds a bias to what backward-input computes */
+fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_weight(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 fc_status fc_plan_backward_bias(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl);
 /* single array: p is the N = C = K = 1 problem of the extended in1 (see exec/single_impl.h) */
@@ -153,6 +173,13 @@ fc_status fc_plan_single(const fc_prob *p, const fc_ktiles *kt, int ndim, int bo
  * ngeom zeroed geometries and passes (FC_ENOMEM and nothing to free on failure). */
 fc_status fc_plan_init(fc_plan *pl, fc_op op, const fc_prob *p, const fc_ktiles *kt, int num_threads, int ngeom);
 void fc_plan_free(fc_plan *pl);
+/* The single-array plan for `method`: FFT tiles where forced, or where auto's cost
+ * model prefers them (plan_fft.c); else fc_plan_single's direct plan. */
+fc_status fc_plan_single_method(const fc_prob *p, const fc_ktiles *kt, int ndim, int boundary, int swapped,
+                                int method, int num_threads, fc_plan *pl);
+/* The FFT plan alone (FC_EUNSUPPORTED where a tile would not fit in memory). */
+fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, int boundary, int swapped,
+                             int num_threads, fc_plan *pl);
 fc_status fc_single_problem(int ndim, const int64_t *s1, const int64_t *s2, fc_mode mode, int half_up, int flip,
                             fc_prob *p, int *swapped);
 

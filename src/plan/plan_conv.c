@@ -26,6 +26,7 @@ fc_status fc_plan_init(fc_plan *pl, fc_op op, const fc_prob *p, const fc_ktiles 
 void fc_plan_free(fc_plan *pl)
 {
     for (int i = 0; pl->geoms && i < pl->ngeom; ++i) fc_geom_free(pl->geoms + i);
+    fc_fft_plan_free(&pl->ft.fft);
     free(pl->geoms);
     free(pl->passes);
     pl->geoms = NULL;
@@ -145,7 +146,7 @@ static fc_status bi_class_geom(const fc_prob *p, const bi_class *cc, const int64
  * grad_out: low pad PLO = the largest class's, and rows long enough for every class.
  * 7x7 stride 2, padding 3: classes a = 0 (taps 0,2,4,6) and a = 1 (1,3,5) both have
  * plo 1, rows of 112 + 3 and 112 + 2 -> one layout of 115. */
-fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_threads, fc_plan *pl)
+fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int has_bias, int num_threads, fc_plan *pl)
 {
     const int64_t ncls = p->str[0] * p->str[1] * p->str[2];
     fc_status st = fc_plan_init(pl, FC_OP_BACKWARD_INPUT, p, kt, num_threads, (int)ncls);
@@ -181,6 +182,8 @@ fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_
     for (int c = 0; c < np; ++c) {
         fc_geom *g = pl->geoms + c;
         fc_pass *ps = pl->passes + c;
+        /* before the modes are picked: a bias rules out whole tiles stored in place */
+        ps->has_bias = has_bias != 0;
         if ((st = bi_class_geom(p, cl + c, PLO, Q, g))) goto done;
         fc_pick_kernel(kt, p->Cg, g->T, ps);
         if ((st = fc_geom_finish(g, ps->nr))) goto done;
@@ -203,7 +206,6 @@ fc_status fc_plan_backward_input(const fc_prob *p, const fc_ktiles *kt, int num_
         ps->src_plane = p->out[0] * p->out[1] * p->out[2];
         ps->ystride = in_plane;
         ps->ybatch = p->C * in_plane;
-        ps->has_bias = 0;
         pl->wpack_elems += p->G * fc_ceil_div(p->Cg, ps->mr) * p->Kg * (g->T ? g->T : 1) * ps->mr;
     }
     pl->run.np = np;

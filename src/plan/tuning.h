@@ -73,6 +73,23 @@ typedef struct fc_tuning {
     /* input channels a job of the final weight scatter takes */
     int bw_scatter_channels;
 
+    /* ---- FFT (src/fft/) ---- */
+    /* bytes of one lane block of last-axis rows transformed together (16 float32 rows:
+     * a zmm of each row's element j, the butterflies' vector width) */
+    int64_t fft_row_lanes_bytes;
+    /* work bytes of one call along a non-last axis (4 planes of n x lanes): lanes
+     * chosen so that they stay in L2 across the stages */
+    int64_t fft_axis_bytes;
+    /* a thread's buffers of one 2-D/3-D overlap-save tile (input, spectrum, work) stay
+     * within this (L2-sized: the tile is transformed, multiplied and inverted there);
+     * 1-D tiles, batched `lanes` at a time, within fft_tile1d_bytes (order: tile sizes) */
+    int64_t fft_tile_bytes, fft_tile1d_bytes;
+    /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
+     * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
+     * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
+    double cm_direct_ns_per_mac_f32, cm_direct_ns_per_mac_f64;
+    double cm_fft_ns_per_nlogn_f32, cm_fft_ns_per_nlogn_f64;
+    double cm_fft_ns_per_point_f32, cm_fft_ns_per_point_f64;
     /* ---- Winograd ---- */
     /* bytes of one transformed-domain slice of a round's inputs (reduction channels x
      * tiles), kept in L2 while every output block's product sweeps over it (order: no,

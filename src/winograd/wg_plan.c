@@ -33,8 +33,10 @@ int fc_wg_servable(const fc_prob *p, fc_op op)
 {
     if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT && op != FC_OP_BACKWARD_WEIGHT) return 0;
     if (p->in[0] != 1 || p->ker[0] != 1 || p->plo[0] || p->phi[0]) return 0;
+    /* phi < 0 (an input cropped at its high end, as fc_conv_transpose's output_padding
+     * describes it) is left to the direct passes */
     for (int i = 1; i < 3; ++i)
-        if (p->ker[i] != 3 || p->str[i] != 1 || p->dil[i] != 1) return 0;
+        if (p->ker[i] != 3 || p->str[i] != 1 || p->dil[i] != 1 || p->phi[i] < 0) return 0;
     return 1;
 }
 

@@ -261,6 +261,26 @@ static void run_conv_case(const conv_case *cc)
     check_close(what, cc->K, rgb, 0, gb, gba, n_red);
     check_close(what, cc->K, fgb, 1, gb, gba, n_red);
 
+    /* conv_transpose of go is backward-input plus a bias per channel of x's shape: the
+     * naive gx with b[c % C] added (a bias of the transpose has C entries; b has K, so
+     * the first min(C, K) of it are reused, cycled) */
+    double *tb = rand_array(cc->C), *tgx = xmalloc(8 * (size_t)nx), *tgxa = xmalloc(8 * (size_t)nx);
+    float *tbf = to_f32(tb, cc->C), *ftgx = xmalloc(4 * (size_t)nx);
+    double *rtgx = xmalloc(8 * (size_t)nx);
+    const int64_t sin = prod(cc->in, cc->ndim);
+    for (int64_t i = 0; i < nx; ++i) {
+        const double bv = cc->bias ? tb[(i / sin) % cc->C] : 0.0;
+        tgx[i] = gx[i] + bv;
+        tgxa[i] = gxa[i] + fabs(bv);
+        rtgx[i] = ftgx[i] = 1e3f;
+    }
+    EXPECT_ST(fc_conv_transpose_f64(&d, go, w, cc->bias ? tb : NULL, rtgx, 0), FC_OK);
+    EXPECT_ST(fc_conv_transpose_f32(&d, gof, wf, cc->bias ? tbf : NULL, ftgx, 0), FC_OK);
+    snprintf(what, sizeof what, "%s conv_transpose", cc->name);
+    check_close(what, nx, rtgx, 0, tgx, tgxa, n_bwi + 1);
+    check_close(what, nx, ftgx, 1, tgx, tgxa, n_bwi + 1);
+    free(tb); free(tgx); free(tgxa); free(tbf); free(ftgx); free(rtgx);
+
     /* "bit-for-bit identical for every thread count" */
     double *t1 = xmalloc(8 * (size_t)(ny > nw ? ny : nw)), *t3 = xmalloc(8 * (size_t)(ny > nw ? ny : nw));
     EXPECT_ST(fc_conv_forward_f64(&d, x, w, cc->bias ? b : NULL, t1, 1), FC_OK);

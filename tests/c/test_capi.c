@@ -35,6 +35,10 @@ static const conv_case conv_cases[] = {
     {"2d depthwise 5x5", 2, 1, 8, 8, 8, {10, 11}, {5, 5}, {1, 1}, {1, 1}, {2, 2}, {2, 2}, 0, 1},
     {"2d single output channel", 2, 2, 3, 1, 1, {40, 37}, {3, 4}, {1, 1}, {1, 1}, {0, 1}, {2, 0}, 1, 1},
     {"1d long", 1, 2, 2, 3, 1, {300}, {7}, {1}, {1}, {3}, {3}, 0, 0},
+    /* negative pad_high crops the input's end (conv_transpose's output_padding > padding) */
+    {"2d cropped high end", 2, 2, 4, 6, 2, {9, 8}, {3, 2}, {2, 1}, {1, 2}, {0, 1}, {-1, -2}, 0, 1},
+    {"1d cropped dilated", 1, 2, 3, 2, 1, {12}, {3}, {1}, {3}, {0}, {-2}, 0, 1},
+    {"3d cropped strided", 3, 1, 2, 4, 2, {5, 6, 7}, {2, 3, 2}, {2, 2, 3}, {1, 1, 2}, {0, 1, 0}, {-1, 0, -2}, 0, 1},
 };
 
 static void test_conv_numbers(void)
@@ -86,6 +90,8 @@ static void expect_every_entry(const fc_conv_desc *d, fc_status want, const char
     EXPECT(fc_conv_backward_weight_f32(d, xf, yf, wf, 0) == want, "%s descriptor %d: bwd_weight_f32", kind, i);
     EXPECT(fc_conv_backward_bias_f64(d, yd, bd, 0) == want, "%s descriptor %d: bwd_bias_f64", kind, i);
     EXPECT(fc_conv_backward_bias_f32(d, yf, bf, 0) == want, "%s descriptor %d: bwd_bias_f32", kind, i);
+    EXPECT(fc_conv_transpose_f64(d, yd, wd, bd, xd, 0) == want, "%s descriptor %d: transpose_f64", kind, i);
+    EXPECT(fc_conv_transpose_f32(d, yf, wf, bf, xf, 0) == want, "%s descriptor %d: transpose_f32", kind, i);
 }
 
 static void test_conv_errors(void)
@@ -115,7 +121,7 @@ static void test_conv_errors(void)
     bad[nb] = good; bad[nb++].stride[1] = 0;
     bad[nb] = good; bad[nb++].dilation[0] = -1;
     bad[nb] = good; bad[nb++].pad_low[0] = -1;
-    bad[nb] = good; bad[nb++].pad_high[1] = -2;
+    bad[nb] = good; bad[nb++].pad_high[1] = -2;                        /* cropped below the kernel */
     bad[nb] = good; bad[nb++].kernel[0] = 5;                           /* larger than the input */
     bad[nb] = good; bad[nb++].dilation[1] = 2;                         /* dilated extent 5 > 4 */
     for (int i = 0; i < nb; ++i) expect_every_entry(&bad[i], FC_EINVAL, "bad", i);

@@ -1,0 +1,18 @@
+/* AVX2 + FMA FFT kernels (compiled with -mavx2 -mfma; run only where CPUID says so). */
+#include "fft/fft.h"
+
+#define FC_T float
+#define FC_TYPESUF f32
+#define FC_SUFFIX f32_avx2
+#include "fft/fft_kern_template.h"
+#undef FC_T
+#undef FC_TYPESUF
+#undef FC_SUFFIX
+
+#define FC_T double
+#define FC_TYPESUF f64
+#define FC_SUFFIX f64_avx2
+#include "fft/fft_kern_template.h"
+#undef FC_T
+#undef FC_TYPESUF
+#undef FC_SUFFIX

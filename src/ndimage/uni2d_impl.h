@@ -1,0 +1,161 @@
+/* Two running-mean passes over the last two axes of (outer, H, W), along H then along W,
+ * fused: bit-identical to fc_uniform1d along axis 1 and then along axis 2 (SciPy's
+ * uniform_filter order), reading and writing the image once (instantiated per type by
+ * sep.c after sep_impl.h).
+ *
+ * SciPy's sums run from the start of each line, so a band of rows cannot start its
+ * column sums from nothing: a pre-pass over column strips (threaded over strips) runs the
+ * column recurrence down to the start of every band and stores the sums there (the
+ * checkpoints, one row of W doubles a band, equal to what the whole-column recurrence
+ * holds at that row, whatever the strips and threads).  Each band then carries its column
+ * sums from its checkpoint: a group of `group` rows of column means goes into extended
+ * rows (rounded to FC_T, as SciPy's intermediate array), and the row kernel (boxrow) takes
+ * the running means along them while they are in L1/L2. */
+
+typedef struct FC_F(uni2d_args) {
+    const FC_T *in;
+    const int64_t *is, *os;
+    FC_T *out;
+    int64_t outer, H, W, k0, k1, pad0, pad1;
+    int64_t band, nband, strip, nstrip, group, ldx;
+    int b0, b1;
+    FC_T fill;
+    double *ckpt;                 /* (outer, nband, W): column sums before each band's first row */
+    const fc_sep_kernels *k;
+} FC_F(uni2d_args);
+
+/* Source row of extended row t along H (t = 0 is source row -pad0), or the fill row. */
+static const FC_T *FC_F(uni2d_src)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t t,
+                                   const FC_T *fillrow)
+{
+    const int64_t m = fc_map_index(t - a->pad0, a->H, a->b0);
+    return m < 0 ? fillrow : img + m * a->is[1];
+}
+
+/* Pre-pass job: column strip s of image o, down to the last band's start; the checkpoint
+ * of band b (row r0 = b*band) holds the sums of output row r0 - 1. */
+static void FC_F(uni2d_ckpt_job)(const FC_F(uni2d_args) *a, int64_t job, char *scratch,
+                                 const FC_T *fillrow)
+{
+    const int64_t o = job / a->nstrip, c0 = (job % a->nstrip) * a->strip;
+    const int64_t nb = a->W - c0 < a->strip ? a->W - c0 : a->strip;
+    const FC_T *img = a->in + o * a->is[0] + c0;
+    const FC_T *fr = fillrow + c0;
+    double *acc = (double *)scratch;
+    for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;
+    for (int64_t j = 0; j < a->k0; ++j) a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, j, fr), NULL, nb, acc);
+    const int64_t last = (a->nband - 1) * a->band;
+    for (int64_t i = 1; i <= last; ++i) {
+        if (i % a->band == 0)
+            memcpy(a->ckpt + (o * a->nband + i / a->band) * a->W + c0, acc, sizeof(double) * (size_t)nb);
+        if (i == last) break;
+        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, i + a->k0 - 1, fr), FC_F(uni2d_src)(a, img, i - 1, fr),
+                           nb, acc);
+    }
+}
+
+/* Band job: rows [r0, r1) of image o, `group` rows at a time: column means into the
+ * extended rows (borders along W by its rule), then the running means along them. */
+static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *scratch,
+                                 const FC_T *fillrow)
+{
+    const int64_t o = job / a->nband, b = job % a->nband, W = a->W, ldx = a->ldx;
+    const int64_t r0 = b * a->band, r1 = r0 + a->band < a->H ? r0 + a->band : a->H;
+    double *acc = (double *)scratch;
+    double *s = acc + fc_round_up(W, 8);
+    FC_T *ext = (FC_T *)(s + fc_round_up(a->group, 8) * FC_SEP_BOXROW_CHUNK);
+    const FC_T **rows = (const FC_T **)(ext + fc_round_up(a->group * ldx, 16));
+    const FC_T *img = a->in + o * a->is[0];
+    /* rows[t] = extended row t, for the t this band reads: r0 - 1 .. r1 + k0 - 2 */
+    const int64_t t0 = r0 > 0 ? r0 - 1 : 0, t1 = r1 + a->k0 - 1;
+    for (int64_t t = t0; t < t1; ++t) rows[t] = FC_F(uni2d_src)(a, img, t, fillrow);
+    if (r0 > 0) memcpy(acc, a->ckpt + (o * a->nband + b) * W, sizeof(double) * (size_t)W);
+    FC_T *dst = a->out + o * a->os[0];
+    for (int64_t i = r0; i < r1; i += a->group) {
+        const int64_t g = r1 - i < a->group ? r1 - i : a->group;
+        a->k->FC_F(box)(a->k0, rows, i, i + g, W, acc, ext + a->pad1, ldx);
+        for (int64_t q = 0; q < g; ++q) {
+            FC_T *e = ext + q * ldx; /* e[t] is position t - pad1 of the row */
+            for (int64_t t = 0; t < W + a->k1 - 1; ++t) {
+                if (t == a->pad1) t += W; /* skip the row itself */
+                if (t >= W + a->k1 - 1) break;
+                const int64_t m = fc_map_index(t - a->pad1, W, a->b1);
+                e[t] = m < 0 ? a->fill : e[a->pad1 + m];
+            }
+        }
+        a->k->FC_F(boxrow)(a->k1, ext, ldx, g, W, s, dst + i * a->os[1], a->os[1]);
+    }
+}
+
+fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const int64_t in_strides[3],
+                                 int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
+                                 fc_boundary b1, FC_T fill, FC_T *out, const int64_t out_strides[3],
+                                 int num_threads)
+{
+    if (!shape || !in_strides || !out_strides) return FC_EINVAL;
+    if (k0 < 1 || k1 < 1 || pad0 < 0 || pad0 >= k0 || pad1 < 0 || pad1 >= k1) return FC_EINVAL;
+    if (b0 < FC_BOUNDARY_FILL || b0 > FC_BOUNDARY_MIRROR || b1 < FC_BOUNDARY_FILL ||
+        b1 > FC_BOUNDARY_MIRROR)
+        return FC_EINVAL;
+    if (in_strides[2] != 1 || out_strides[2] != 1) return FC_EINVAL;
+    int64_t total = 1, t;
+    for (int i = 0; i < 3; ++i) {
+        if (shape[i] < 0) return FC_EINVAL;
+        if (fc_mul_ovf(total, shape[i], &total)) return FC_EOVERFLOW;
+    }
+    if (total == 0) return FC_OK;
+    if (!in || !out) return FC_EINVAL;
+    const fc_sep_tuning *tu = fc_sep_tuning_get();
+    FC_F(uni2d_args) a;
+    memset(&a, 0, sizeof a);
+    a.in = in, a.is = in_strides, a.os = out_strides, a.out = out;
+    a.outer = shape[0], a.H = shape[1], a.W = shape[2];
+    a.k0 = k0, a.k1 = k1, a.pad0 = pad0, a.pad1 = pad1, a.b0 = (int)b0, a.b1 = (int)b1;
+    a.fill = fill, a.k = fc_sep_active(), a.group = tu->box_group;
+    if (fc_add_ovf(a.W, k1, &a.ldx) || fc_add_ovf(a.H, k0, &t)) return FC_EOVERFLOW;
+    a.ldx = fc_round_up(a.ldx, 16);
+    const int nt = fc_resolve_threads(num_threads, (double)total * 8.0);
+    /* bands: box_bands_per_thread per thread over all images (each band but an image's
+     * first needs its checkpoint, whose pre-pass reads the rows above it once more) */
+    const int64_t want = nt > 1 ? fc_ceil_div(tu->box_bands_per_thread * nt, a.outer) : 1;
+    a.band = fc_ceil_div(a.H, want);
+    if (a.band < tu->min_band) a.band = tu->min_band;
+    if (a.band > a.H) a.band = a.H;
+    a.nband = fc_ceil_div(a.H, a.band);
+    /* pre-pass strips: jobs_per_thread jobs per thread, at least min_lanes columns */
+    a.strip = fc_round_up(fc_ceil_div(a.W, fc_ceil_div(tu->jobs_per_thread * nt, a.outer)), 16);
+    if (a.strip < tu->min_lanes) a.strip = tu->min_lanes;
+    a.nstrip = fc_ceil_div(a.W, a.strip);
+    /* per thread: column sums (W), boxrow scratch, extended rows, row pointers (H + k0) */
+    int64_t per = 0, n_ckpt = 0;
+    if (fc_mul_ovf(a.group, a.ldx, &per)) return FC_EOVERFLOW;
+    per = 8 * (fc_round_up(a.W, 8) + fc_round_up(a.group, 8) * FC_SEP_BOXROW_CHUNK) +
+          (int64_t)sizeof(FC_T) * fc_round_up(a.group * a.ldx, 16) + (int64_t)sizeof(void *) * t;
+    per = fc_round_up(per, FC_ALIGN);
+    if (a.nband > 1 && fc_mul_ovf(a.outer * a.nband, a.W, &n_ckpt)) return FC_EOVERFLOW;
+    const int64_t njobs = a.outer * a.nband, npre = a.nband > 1 ? a.outer * a.nstrip : 0;
+    const int nthreads = nt < njobs ? nt : (int)njobs;
+    char *scratch = fc_malloc((size_t)(per * nthreads + 8 * n_ckpt + (int64_t)sizeof(FC_T) * a.W));
+    if (!scratch) return FC_ENOMEM;
+    a.ckpt = (double *)(scratch + per * nthreads);
+    FC_T *fillrow = (FC_T *)(a.ckpt + n_ckpt);
+    for (int64_t j = 0; j < a.W; ++j) fillrow[j] = fill;
+#ifdef _OPENMP
+#pragma omp parallel num_threads(nthreads)
+#endif
+    {
+#ifdef _OPENMP
+        char *mine = scratch + (int64_t)omp_get_thread_num() * per;
+#pragma omp for schedule(dynamic, 1)
+#else
+        char *mine = scratch;
+#endif
+        for (int64_t job = 0; job < npre; ++job) FC_F(uni2d_ckpt_job)(&a, job, mine, fillrow);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (int64_t job = 0; job < njobs; ++job) FC_F(uni2d_band_job)(&a, job, mine, fillrow);
+    }
+    fc_free(scratch);
+    return FC_OK;
+}

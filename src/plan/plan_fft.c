@@ -1,0 +1,141 @@
+/* Planner of the FFT path of single-array correlation (overlap-save tiles) and the cost
+ * model that chooses between it and the direct path (method "auto"). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include "plan/plan.h"
+
+/* Relative cost of one tile's outputs: the transforms' n log2 n and the per-point
+ * passes (packing, multiply, copies), over the v outputs it keeps. */
+static double tile_cost(const fc_tuning *tu, int elem, double ntot, double vtot)
+{
+    const double a = elem == 4 ? tu->cm_fft_ns_per_nlogn_f32 : tu->cm_fft_ns_per_nlogn_f64;
+    const double b = elem == 4 ? tu->cm_fft_ns_per_point_f32 : tu->cm_fft_ns_per_point_f64;
+    return ntot * (a * log2(ntot + 1) + b) / vtot;
+}
+
+/* Candidate sizes of one axis: 2^a 3^b 5^c from the kernel's k + 1 (at least one output
+ * a tile; even on the last axis, whose real transform halves) up to the whole extended
+ * axis, at most 24 of them, growing by >= 1/8 each. */
+static int candidates(int64_t k, int64_t o, int even, int64_t *c)
+{
+    const int64_t hi = fc_fft_good_size(o + k - 1, even);
+    int nc = 0;
+    for (int64_t n = fc_fft_good_size(k + (k > 1), even); nc < 24; n = fc_fft_good_size(n + n / 8 + 1, even)) {
+        c[nc++] = n < hi ? n : hi;
+        if (n >= hi) break;
+    }
+    return nc;
+}
+
+/* Per-thread elements of a tile of sizes n (ndim axes): its input, the split spectrum
+ * and the FFT's work, plus 1-D's batch of `rows` windows. */
+static int64_t tile_elems(const fc_fft_plan *f, const int64_t *n, int ndim, int64_t rows, int64_t v)
+{
+    int64_t rtot = 1;
+    for (int a = 0; a < ndim - 1; ++a) rtot *= n[a];
+    if (ndim == 1) return rows * v + n[0] + 2 * rows * f->m + f->work;
+    return rtot * n[ndim - 1] + 2 * rtot * f->m + f->work;
+}
+
+/* Tile sizes: the candidates' product (at most 24^3) minimising tile_cost within the
+ * budget; the smallest sizes where none fits. */
+static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
+{
+    const fc_tuning *tu = fc_tuning_get();
+    int64_t c[3][24];
+    int nc[3] = {1, 1, 1};
+    const int a0 = 3 - ndim;
+    for (int a = 0; a < 3; ++a) c[a][0] = 1;
+    for (int a = a0; a < 3; ++a) nc[a] = candidates(p->ker[a], p->out[a], a == 2, c[a]);
+    const int64_t lanes = tu->fft_row_lanes_bytes / elem;
+    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes) / elem;
+    double best = 0;
+    int found = 0;
+    for (int a = 0; a < 3; ++a) ft->n[a] = c[a][0];
+    for (int i = 0; i < nc[0]; ++i)
+        for (int j = 0; j < nc[1]; ++j)
+            for (int k = 0; k < nc[2]; ++k) {
+                const int64_t n[3] = {c[0][i], c[1][j], c[2][k]};
+                double ntot = 1, vtot = 1;
+                for (int a = a0; a < 3; ++a) {
+                    const int64_t v = n[a] - p->ker[a] + 1, need = p->out[a];
+                    ntot *= (double)n[a];
+                    vtot *= (double)(v < need ? v : need);
+                }
+                /* a tile's input, split spectrum and work ~ 4 planes of it, plus the
+                 * rows' lane buffers; 1-D: `lanes` windows and ~10 planes of work */
+                const double elems = ndim == 1 ? 12.0 * (double)n[2] * (double)lanes
+                                               : 4.0 * ntot + 10.0 * (double)n[2] * (double)lanes;
+                const double cost = tile_cost(tu, elem, ntot, vtot);
+                if (elems <= (double)budget && (!found || cost < best)) {
+                    found = 1;
+                    best = cost;
+                    for (int a = 0; a < 3; ++a) ft->n[a] = n[a];
+                }
+            }
+}
+
+fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, int boundary, int swapped,
+                             int num_threads, fc_plan *pl)
+{
+    fc_status st = fc_plan_init(pl, FC_OP_CORRELATE, p, kt, num_threads, 1);
+    if (st) return st;
+    fc_geom *g = pl->geoms;
+    if ((st = fc_geom_forward(p, 1, g))) {
+        fc_plan_free(pl);
+        return st;
+    }
+    g->boundary = boundary;
+    pl->single.swapped = swapped;
+    pl->algo = FC_ALGO_FFT;
+    pl->wpack_elems = p->T;
+    fc_fft_tiles *ft = &pl->ft;
+    ft->ndim = ndim;
+    pick_sizes(p, ndim, kt->elem, ft);
+    double ntot = 1, tiles = 1;
+    for (int a = 0; a < 3; ++a) {
+        ft->v[a] = ft->n[a] - p->ker[a] + 1;
+        ft->nt[a] = fc_ceil_div(p->out[a], ft->v[a]);
+        tiles *= (double)ft->nt[a];
+        ntot *= (double)ft->n[a];
+    }
+    if ((st = fc_fft_plan_make(ndim, ft->n + 3 - ndim, kt->elem, kt->isa, &ft->fft))) {
+        fc_plan_free(pl);
+        return st;
+    }
+    ft->rows = ndim == 1 ? ft->fft.lanes : 1;
+    ft->njobs = ndim == 1 ? fc_ceil_div(ft->nt[2], ft->rows) : ft->nt[0] * ft->nt[1] * ft->nt[2];
+    ft->tper = tile_elems(&ft->fft, ft->n + 3 - ndim, ndim, ft->rows, ft->v[2]);
+    ft->kspec = 2 * (int64_t)(ntot / (double)ft->n[2]) * ft->fft.m;
+    const fc_tuning *tu = fc_tuning_get();
+    ft->cost_fft = tiles * ntot *
+                   ((kt->elem == 4 ? tu->cm_fft_ns_per_nlogn_f32 : tu->cm_fft_ns_per_nlogn_f64) * log2(ntot + 1) +
+                    (kt->elem == 4 ? tu->cm_fft_ns_per_point_f32 : tu->cm_fft_ns_per_point_f64));
+    ft->cost_direct = fc_prob_macs(p) * (kt->elem == 4 ? tu->cm_direct_ns_per_mac_f32 : tu->cm_direct_ns_per_mac_f64);
+    /* threads: the FFT's work in multiply-add equivalents (one per ns of the model at
+     * ~1 multiply-add/ns), but never more threads than jobs */
+    pl->nthreads = fc_resolve_threads(num_threads, ft->cost_fft * 4.0);
+    if (pl->nthreads > ft->njobs) pl->nthreads = (int)ft->njobs;
+    if (pl->nthreads < 1) pl->nthreads = 1;
+    pl->workspace_bytes = (pl->wpack_elems + ft->kspec + ntot + (int64_t)pl->nthreads * ft->tper + ft->fft.work) *
+                          kt->elem;
+    return FC_OK;
+}
+
+fc_status fc_plan_single_method(const fc_prob *p, const fc_ktiles *kt, int ndim, int boundary, int swapped,
+                                int method, int num_threads, fc_plan *pl)
+{
+    if (method == FC_METHOD_DIRECT) return fc_plan_single(p, kt, ndim, boundary, swapped, num_threads, pl);
+    if (method == FC_METHOD_FFT) return fc_plan_single_fft(p, kt, ndim, boundary, swapped, num_threads, pl);
+    if (method != FC_METHOD_AUTO) return FC_EINVAL;
+    /* auto: FFT where the model says it costs less than direct; a tiny kernel never
+     * (its direct cost is a few multiply-adds an output) */
+    if (p->T > 8) {
+        fc_status st = fc_plan_single_fft(p, kt, ndim, boundary, swapped, num_threads, pl);
+        if (st == FC_ENOMEM) return st;
+        if (!st && pl->ft.cost_fft < pl->ft.cost_direct) return FC_OK;
+        if (!st) fc_plan_free(pl);
+    }
+    return fc_plan_single(p, kt, ndim, boundary, swapped, num_threads, pl);
+}

@@ -1,0 +1,138 @@
+"""The FFT path of the single-array functions (method="fft"), method="auto" and
+fastconv.choose_method, against scipy.signal's direct results.
+
+Tolerance of the FFT path (documented in the README): the transforms' rounding is
+relative to the norms of the inputs, |err| <= C * eps * log2(N) * ||in1||_2 * ||in2||_2
+with N the points of a tile; the tests hold float64 to 1e-12 * max|direct| on the
+issue's 1024^2 / 63x63 case, float32 to 1e-4 * max|direct|, and every other case to
+8 * eps * log2(N + 1) * ||in1|| * ||in2||.
+"""
+import math
+
+import numpy as np
+import pytest
+import scipy.signal as ss
+
+import fastconv as fc
+
+FNS = {"correlate": (fc.correlate, ss.correlate), "convolve": (fc.convolve, ss.convolve)}
+
+
+def _bound(a, b, dtype):
+    eps = np.finfo(dtype).eps
+    return 8 * eps * math.log2(a.size + b.size + 1) * np.linalg.norm(a) * np.linalg.norm(b)
+
+
+CASES = [((100,), (7,)), ((1000,), (64,)), ((5000,), (300,)), ((31,), (40,)), ((1,), (5,)),
+         ((50, 60), (9, 7)), ((64, 65), (8, 12)), ((20, 22), (30, 25)), ((3, 4), (2, 2)),
+         ((130, 127), (25, 26)), ((16, 17, 18), (5, 6, 7)), ((9, 10, 11), (12, 3, 4))]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("fname", ["correlate", "convolve"])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("shapes", CASES, ids=str)
+def test_fft_matches_scipy(shapes, mode, fname, dtype):
+    s1, s2 = shapes
+    if mode == "valid" and not (all(m >= n for m, n in zip(s1, s2)) or all(m <= n for m, n in zip(s1, s2))):
+        pytest.skip("valid needs one input at least as large in every axis")
+    rng = np.random.default_rng(abs(hash((s1, s2))) % 2**32)
+    a = rng.standard_normal(s1).astype(dtype)
+    b = rng.standard_normal(s2).astype(dtype)
+    ours, theirs = FNS[fname]
+    got = ours(a, b, mode, method="fft")
+    want = theirs(a.astype(np.float64), b.astype(np.float64), mode, method="direct")
+    assert got.dtype == dtype and got.shape == want.shape
+    assert np.max(np.abs(got - want)) <= _bound(a, b, dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("boundary", ["fill", "wrap", "symm"])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("flip", [False, True])
+def test_fft_2d_boundaries(boundary, mode, dtype, flip):
+    rng = np.random.default_rng(5)
+    for s1, s2 in (((40, 37), (9, 6)), ((33, 64), (16, 15)), ((7, 8), (5, 7))):
+        a = rng.standard_normal(s1).astype(dtype)
+        b = rng.standard_normal(s2).astype(dtype)
+        ours = fc.convolve2d if flip else fc.correlate2d
+        theirs = ss.convolve2d if flip else ss.correlate2d
+        got = ours(a, b, mode, boundary, fillvalue=1.5, method="fft")
+        want = theirs(a.astype(np.float64), b.astype(np.float64), mode, boundary, fillvalue=1.5)
+        scale = _bound(a, b, dtype) + (8 * np.finfo(dtype).eps * 1.5 * np.abs(b).sum() * 20)
+        assert np.max(np.abs(got - want)) <= scale, (s1, s2)
+
+
+def test_issue_accuracy_targets():
+    """1024^2 with 63x63: float64 within 1e-12 of max|direct|, float32 within 1e-4."""
+    rng = np.random.default_rng(6)
+    a = rng.standard_normal((1024, 1024))
+    b = rng.standard_normal((63, 63))
+    ref = fc.correlate2d(a, b, "same", method="direct")
+    got = fc.correlate2d(a, b, "same", method="fft")
+    assert np.max(np.abs(got - ref)) <= 1e-12 * np.max(np.abs(ref))
+    got32 = fc.correlate2d(a.astype(np.float32), b.astype(np.float32), "same", method="fft")
+    assert np.max(np.abs(got32 - ref)) <= 1e-4 * np.max(np.abs(ref))
+
+
+@pytest.mark.parametrize("shape,ks", [((300, 310), (31, 31)), ((20000,), (900,)), ((40, 41, 42), (9, 9, 9))])
+def test_threads_bit_identical(shape, ks):
+    rng = np.random.default_rng(7)
+    for dt in (np.float32, np.float64):
+        a = rng.standard_normal(shape).astype(dt)
+        b = rng.standard_normal(ks).astype(dt)
+        ref = fc.correlate(a, b, "same", method="fft", num_threads=1)
+        for t in (2, 3, 4):
+            assert np.array_equal(fc.correlate(a, b, "same", method="fft", num_threads=t), ref)
+
+
+def test_explain_and_auto():
+    big = np.ones((512, 512))
+    k = np.ones((45, 45))
+    assert fc.explain(fc.correlate2d, big, k, method="fft")["algorithm"] == "fft"
+    assert fc.explain(fc.correlate2d, big, k, method="direct")["algorithm"] == "direct"
+    assert fc.explain(fc.correlate2d, big, k, method="auto")["algorithm"] == "fft"
+    assert fc.choose_method(big, k) == "fft"
+    # tiny inputs and small kernels: direct
+    assert fc.choose_method(np.ones(10), np.ones(3)) == "direct"
+    assert fc.choose_method(np.ones((512, 512)), np.ones((3, 3))) == "direct"
+    assert fc.explain(fc.correlate, np.ones(8), np.ones(4))["algorithm"] == "direct"
+
+
+def test_direct_keeps_bits():
+    rng = np.random.default_rng(8)
+    a = rng.standard_normal((200, 200))
+    b = rng.standard_normal((5, 5))
+    assert np.array_equal(fc.correlate2d(a, b, method="direct"), fc.correlate2d(a, b))
+
+
+def test_auto_keeps_nonfinite_local():
+    a = np.random.default_rng(9).standard_normal((256, 256))
+    a[100, 100] = np.nan
+    b = np.ones((41, 41))
+    assert fc.choose_method(np.nan_to_num(a), b) == "fft"
+    got = fc.correlate2d(a, b, "same")       # auto: direct because of the NaN
+    ref = ss.correlate2d(np.nan_to_num(a, nan=0.0), b, "same")
+    nan = np.isnan(got)
+    assert nan.sum() == 41 * 41 and nan[100, 100] and not nan[0, 0]
+    assert np.allclose(got[~nan], ref[~nan])
+    assert fc.choose_method(a, b) == "direct"
+
+
+def test_integer_and_bool_rules():
+    big = np.full(4096, 2**40, dtype=np.int64)
+    with pytest.raises(ValueError, match="method='fft'"):
+        fc.correlate(big, big[:100], method="fft")
+    assert fc.choose_method(big, big[:100]) == "direct"
+    bools = np.ones(4096, bool)
+    assert fc.choose_method(bools, bools[:500]) == "direct"
+    small = np.arange(4096, dtype=np.int32) % 7
+    got = fc.correlate(small, small[:500], method="fft")
+    assert np.allclose(got, ss.correlate(small.astype(float), small[:500].astype(float)), atol=1e-6)
+
+
+def test_bad_method():
+    with pytest.raises(ValueError, match="method"):
+        fc.correlate(np.ones(5), np.ones(3), method="fast")
+    with pytest.raises(ValueError, match="method"):
+        fc.correlate2d(np.ones((5, 5)), np.ones((3, 3)), method=None)
