@@ -2,7 +2,7 @@
 faster of scipy.signal.fftconvolve / oaconvolve, and fastconv's FFT alone against
 scipy.fft.rfftn/irfftn on its tile sizes; 2 threads, same process, medians.
 
-    flock /work/bench.lock nice -n -20 python benchmarks/fft_bench.py [--quick]
+    flock /work/bench.lock nice -n -20 python benchmarks/fft_bench.py [--quick] [--threads 2]
 """
 import sys
 import time
@@ -79,5 +79,7 @@ def fft_rows():
 
 if __name__ == "__main__":
     quick = "--quick" in sys.argv
+    if "--threads" in sys.argv:
+        T = int(sys.argv[sys.argv.index("--threads") + 1])
     fft_rows()
     conv_rows(quick)

@@ -46,9 +46,14 @@ function for in-memory data); unknown (NaN) chunk sizes and batch chunks of `x` 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
+
+try:
+    import dask.array  # noqa: F401
+except ImportError as exc:   # the optional extra is not installed
+    raise ImportError("fastconv.dask needs dask: pip install \"fastconv[dask]\"") from exc
 
 from . import ndimage as _ndi
 from ._arrays import _threads

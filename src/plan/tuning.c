@@ -45,10 +45,14 @@ static const struct {
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
-    FIELD(fft_tile1d_bytes, 'i'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(fft_tile1d_bytes, 'i'), FIELD(fft_spill, 'd'), FIELD(fft_max_aspect, 'd'),
+    FIELD(fft_spill_max, 'd'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
+    FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
+    FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
+    FIELD(wg_transform_cost, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -114,17 +118,27 @@ static void table_init(void)
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
     t->fft_tile1d_bytes = (int64_t)8 << 20;
+    t->fft_spill = 0.3;
+    t->fft_max_aspect = 2.5;
+    t->fft_spill_max = 4.0;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
-     * AVX-512, one thread, shared noisy machine (runs differed by up to 1.7x) */
-    t->cm_direct_ns_per_mac_f32 = 0.029;
-    t->cm_direct_ns_per_mac_f64 = 0.051;
-    t->cm_fft_ns_per_nlogn_f32 = 0.20;
-    t->cm_fft_ns_per_nlogn_f64 = 0.46;
+     * AVX-512, one thread, shared noisy machine (the ratios it prints spread 0.8-4x) */
+    t->cm_direct_ns_per_mac_f32 = 0.031;
+    t->cm_direct_ns_per_mac_f64 = 0.158;
+    t->cm_fft_ns_per_nlogn_f32 = 0.51;
+    t->cm_fft_ns_per_nlogn_f64 = 0.90;
+    t->cm_fft_rank1_factor = 2.6;
+    t->cm_fft_rank3_factor = 1.5;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
     t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     t->wg_round_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     t->wg_rounds_per_thread = 4;
+    t->wg_auto_min_channels = 64;
+    t->wg_bw_round_bytes = (int64_t)16 << 20;
+    t->wg_auto_margin = 1.25;
+    t->wg_weight_cost = 32;
+    t->wg_transform_cost = 48;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
