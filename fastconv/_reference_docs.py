@@ -501,12 +501,11 @@ True
 
 
 def attach(namespace):
-    """Append SECTIONS[name] to the docstring of every name of ``namespace["__all__"]``;
-    a public name without sections is an error (a new reference function cannot ship
-    without them)."""
-    missing = [n for n in namespace["__all__"] if n not in SECTIONS]
-    if missing:
-        raise RuntimeError(f"fastconv._reference_docs: no numpydoc sections for {missing}")
+    """Append SECTIONS[name] to the docstring of every name of ``namespace["__all__"]``
+    that has sections here.  A public name without them keeps its own docstring and does
+    not break the import: tests/test_docs.py and the docs build (numpydoc's checks) fail
+    on it instead."""
     for name in namespace["__all__"]:
-        fn = namespace[name]
-        fn.__doc__ = inspect.cleandoc(fn.__doc__ or "") + "\n\n" + SECTIONS[name]
+        if name in SECTIONS:
+            fn = namespace[name]
+            fn.__doc__ = inspect.cleandoc(fn.__doc__ or "") + "\n\n" + SECTIONS[name]
