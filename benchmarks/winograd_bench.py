@@ -2,8 +2,9 @@
 
     flock /work/bench.lock nice -n -20 python benchmarks/winograd_bench.py [--threads 1 2] [--quick]
 
-Each row times fastconv's direct method, its Winograd path and torch's conv2d (forward)
-or torch.nn.grad.conv2d_input (backward-input) on the same arrays in this process,
+Each row times fastconv's direct method, its Winograd path and torch's conv2d (forward),
+torch.nn.grad.conv2d_input (backward-input) or conv2d_weight (backward-weight, --ops
+backward_weight) on the same arrays in this process,
 interleaved, and prints medians and ratios; the results are checked against each other
 first.  float32 unless --dtype float64.
 """
@@ -45,13 +46,20 @@ def _runners(op, x, w, g, nt, torch):
         if torch is not None:
             tx, tw = torch.from_numpy(x), torch.from_numpy(w)
             out["torch"] = lambda: torch.nn.functional.conv2d(tx, tw, padding=1)
-    else:
+    elif op == "backward_input":
         out = {a: (lambda a=a: fc.conv_backward_input(g, w, x.shape, padding=1, num_threads=nt,
                                                       algorithm=a))
                for a in ("direct", "winograd")}
         if torch is not None:
             tg, tw = torch.from_numpy(g), torch.from_numpy(w)
             out["torch"] = lambda: torch.nn.grad.conv2d_input(x.shape, tw, tg, padding=1)
+    else:
+        out = {a: (lambda a=a: fc.conv_backward_weight(x, g, w.shape, padding=1, num_threads=nt,
+                                                       algorithm=a))
+               for a in ("direct", "winograd")}
+        if torch is not None:
+            tx, tg = torch.from_numpy(x), torch.from_numpy(g)
+            out["torch"] = lambda: torch.nn.grad.conv2d_weight(tx, w.shape, tg, padding=1)
     return out
 
 

@@ -16,14 +16,13 @@ from ._params import ConvParams
 ALGORITHMS = {"auto": 0, "direct": 1, "winograd": 2}
 
 #: passes the Winograd path serves
-_WINOGRAD_OPS = ("conv_forward", "conv_backward_input")
+_WINOGRAD_OPS = ("conv_forward", "conv_backward_input", "conv_backward_weight")
 
 
 def _why_not_winograd(fname: str, kernel: Sequence[int], params: ConvParams) -> str:
     """'' when Winograd serves the layer, else the reason it does not."""
     if fname not in _WINOGRAD_OPS:
-        return (f"it is implemented for conv_forward and conv_backward_input only, not "
-                f"{fname}")
+        return f"it is implemented for conv_forward and its gradients only, not {fname}"
     if len(kernel) != 2:
         return f"it serves 2-D layers only, got {len(kernel)} spatial axes"
     if tuple(kernel) != (3, 3):

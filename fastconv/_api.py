@@ -328,9 +328,10 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
         As in :func:`conv_forward`, of ``weight_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct"}, default "auto"
-        "auto" and "direct" run the direct method; "winograd" raises ValueError (the
-        Winograd weight gradient is not implemented yet).
+    algorithm : {"auto", "direct", "winograd"}, default "auto"
+        As in :func:`conv_forward`; "winograd" sums ``G^T [(A g A^T) . (B^T d B)] G``
+        over the output tiles g and their input patches d (the adjoint of the forward
+        algorithm).  "auto" runs direct here (not yet measured).
 
     Returns
     -------

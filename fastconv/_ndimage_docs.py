@@ -318,13 +318,12 @@ DOCS = {
 
 
 def attach(namespace):
-    """Set the docstring of every name of ``namespace["__all__"]`` from DOCS and
-    _ndimage_docs_filters.DOCS; a public name without one is an error (so a new filter
-    cannot ship undocumented)."""
+    """Set the docstring of every name of ``namespace["__all__"]`` found in DOCS or
+    _ndimage_docs_filters.DOCS.  A public name without one keeps its own docstring and
+    does not break the import: tests/test_docs.py and the docs build (numpydoc's checks)
+    fail on it instead."""
     from ._ndimage_docs_filters import DOCS as FILTER_DOCS
     docs = {**DOCS, **FILTER_DOCS}
-    missing = [n for n in namespace["__all__"] if n not in docs]
-    if missing:
-        raise RuntimeError(f"fastconv._ndimage_docs: no docstring for {missing}")
     for name in namespace["__all__"]:
-        namespace[name].__doc__ = docs[name]
+        if name in docs:
+            namespace[name].__doc__ = docs[name]

@@ -196,8 +196,7 @@ class _ConvNd:
     dtype = property(lambda self: self._dtype,
                      doc="numpy dtype of the parameters, gradients and outputs.")
     algorithm = property(lambda self: self._algorithm,
-                         doc='"auto", "direct" or "winograd" (forward and input gradient; '
-                             'the weight gradient runs direct).')
+                         doc='"auto", "direct" or "winograd": how every pass computes.')
 
     # ------------------------------------------------------------ parameters
 
@@ -441,7 +440,8 @@ class _ConvNd:
         input_grad = _bool(cls, "input_grad", input_grad)
         ga = np.ascontiguousarray(ga, dtype=self._dtype)
         kw = self._conv_kwargs()
-        self._grad_weight += conv_backward_weight(self._x, ga, self._weight.shape, **kw)
+        self._grad_weight += conv_backward_weight(self._x, ga, self._weight.shape,
+                                                  algorithm=self._algorithm, **kw)
         if self._grad_bias is not None:
             self._grad_bias += conv_backward_bias(ga)
         if not input_grad:
@@ -496,9 +496,9 @@ _PARAMS_DOC = """
         Source of the He-initialised weights: ``N(0, 2 / fan_in)`` with
         ``fan_in = in_channels // groups * prod(kernel_size)``; the bias starts at 0.
     algorithm : "auto", "direct" or "winograd", keyword-only, default "auto"
-        How :meth:`forward` and the input gradient compute, as in
+        How :meth:`forward` and both gradients compute, as in
         :func:`fastconv.conv_forward` ("winograd": 2-D 3x3 layers with stride 1 and
-        dilation 1 only, else ValueError; the weight gradient runs direct).
+        dilation 1 only, else ValueError).
 
     Raises
     ------

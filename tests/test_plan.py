@@ -5,6 +5,7 @@ its tiles, whatever the thresholds that pick it in ordinary calls; each also che
 explain) that the forced mode is the one that ran.  test_typical_plans is the only test
 that knows the thresholds: it says which plan common shapes get.
 """
+import functools
 import os
 import subprocess
 import sys
@@ -288,6 +289,18 @@ def test_typical_plans():
     def plan(fn, *a, **k):
         return fastconv.explain(fn, *a, num_threads=2, **k)
 
+    # the ResNet 3x3 layers take Winograd under "auto" (cost model in wg_plan.c), but not
+    # a 512-channel 7x7 layer of one image (weights outweigh its 4 tiles) ...
+    for shape in ((8, 64, 56, 56), (8, 128, 28, 28), (8, 256, 14, 14), (8, 512, 7, 7)):
+        x, w = z(shape, f32), z((shape[1], shape[1], 3, 3), f32)
+        assert plan(fastconv.conv_forward, x, w, padding=1)["algorithm"] == "winograd"
+        assert plan(fastconv.conv_backward_input, x, w, shape, padding=1)["algorithm"] == "winograd"
+    assert plan(fastconv.conv_forward, z((1, 512, 7, 7), f32), z((512, 512, 3, 3), f32),
+                padding=1)["algorithm"] == "direct"
+    assert plan(fastconv.conv_forward, z((8, 32, 56, 56), f32), z((32, 32, 3, 3), f32),
+                padding=1)["algorithm"] == "direct"
+    # ... and these are their direct plans
+    plan = functools.partial(plan, algorithm="direct")
     # 256-channel 14x14 3x3: the channels-vectorised kernel (real pixels only)
     p = plan(fastconv.conv_forward, z((8, 256, 14, 14), f32), z((256, 256, 3, 3), f32), padding=1)
     assert p["mode"] == "kvec" and p["kernel"] == "fwdk"
@@ -305,6 +318,7 @@ def test_typical_plans():
     # one large image: bands
     p = plan(fastconv.conv_forward, z((1, 64, 224, 224), f32), z((64, 64, 3, 3), f32), padding=1)
     assert p["sched"] == "bands"
+    plan = functools.partial(fastconv.explain, num_threads=2)
     # backward-weight: few output channels -> dot; small accumulator -> chunks; large -> blocks
     assert plan(fastconv.conv_backward_weight, z((64, 1, 28, 28), f32), z((64, 8, 28, 28), f32),
                 (8, 1, 3, 3), padding=1)["mode"] == "dot"

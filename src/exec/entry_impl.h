@@ -12,18 +12,18 @@ static void FC_F(ktiles)(fc_ktiles *t)
                      .rb = k->rb, .rnr = k->rnr, .kw = k->kw, .kp = k->kp};
 }
 
-fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
-                                int num_threads)
+fc_status FC_F(fc_conv_forward_ex)(const fc_conv_desc *d, int algorithm, const FC_T *x, const FC_T *w,
+                                   const FC_T *bias, FC_T *y, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!x || !w || !y) return FC_EINVAL;
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, FC_OP_FORWARD, (int)sizeof(FC_T));
+    const int wg = fc_wg_use(&p, FC_OP_FORWARD, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
         if ((st = fc_plan_winograd(&p, FC_OP_FORWARD, &kt, num_threads, &pl))) return st;
@@ -37,18 +37,24 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     return st;
 }
 
-fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w, FC_T *gx,
-                                       int num_threads)
+fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
+                                int num_threads)
+{
+    return FC_F(fc_conv_forward_ex)(d, FC_ALGORITHM_AUTO, x, w, bias, y, num_threads);
+}
+
+fc_status FC_F(fc_conv_backward_input_ex)(const fc_conv_desc *d, int algorithm, const FC_T *go, const FC_T *w,
+                                          FC_T *gx, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!go || !w || !gx) return FC_EINVAL;
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, (int)sizeof(FC_T));
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
         if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads, &pl))) return st;
@@ -62,8 +68,15 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     return st;
 }
 
+fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w, FC_T *gx,
+                                       int num_threads)
+{
+    return FC_F(fc_conv_backward_input_ex)(d, FC_ALGORITHM_AUTO, go, w, gx, num_threads);
+}
+
 /* conv_transpose is the backward-input pass of the convolution d describes, with a bias
- * (see fastconv.h for how d is built from PyTorch's arguments). */
+ * (see fastconv.h for how d is built from PyTorch's arguments); the direct method only
+ * (the Winograd path adds no bias on backward-input). */
 fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
                                   int num_threads)
 {
@@ -81,21 +94,34 @@ fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC
     return st;
 }
 
-fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go, FC_T *gw,
-                                        int num_threads)
+fc_status FC_F(fc_conv_backward_weight_ex)(const fc_conv_desc *d, int algorithm, const FC_T *x, const FC_T *go,
+                                           FC_T *gw, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if (fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, (int)sizeof(FC_T)) < 0) return FC_EUNSUPPORTED;
+    const int wg = fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, &kt);
+    if (wg < 0) return FC_EUNSUPPORTED;
+    if (wg) {
+        if ((st = fc_plan_winograd(&p, FC_OP_BACKWARD_WEIGHT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fc_wg_exec_bw)(&pl, x, go, gw);
+        fc_plan_free(&pl);
+        return st;
+    }
     if ((st = fc_plan_backward_weight(&p, &kt, num_threads, &pl))) return st;
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);
     return st;
+}
+
+fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go, FC_T *gw,
+                                        int num_threads)
+{
+    return FC_F(fc_conv_backward_weight_ex)(d, FC_ALGORITHM_AUTO, x, go, gw, num_threads);
 }
 
 fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_T *gb, int num_threads)

@@ -51,6 +51,8 @@ static const struct {
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
+    FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
+    FIELD(wg_transform_cost, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -132,6 +134,11 @@ static void table_init(void)
     t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     t->wg_round_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
     t->wg_rounds_per_thread = 4;
+    t->wg_auto_min_channels = 64;
+    t->wg_bw_round_bytes = (int64_t)16 << 20;
+    t->wg_auto_margin = 1.25;
+    t->wg_weight_cost = 32;
+    t->wg_transform_cost = 48;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

@@ -109,6 +109,15 @@ typedef struct fc_tuning {
      * and the rounds a thread must get for private rounds (else the phases are split) */
     int64_t wg_round_bytes;
     int wg_rounds_per_thread;
+    /* algorithm "auto" (order: the algorithm): Winograd for at least this many reduction
+     * channels and outputs a group, where its modelled cost times wg_auto_margin is below
+     * the direct multiply-adds; the model's weight transform in tiles, and its input or
+     * output transform per element in multiply-adds (fitted to the measurements) */
+    int64_t wg_auto_min_channels;
+    /* weight gradient: a round's transformed inputs and grad_out tiles at most (no order:
+     * each sum continues across rounds) */
+    int64_t wg_bw_round_bytes;
+    double wg_auto_margin, wg_weight_cost, wg_transform_cost;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */

@@ -17,29 +17,37 @@
  *   3. output transform  A^T Mt A of each tile, + bias, copied into the output (cut at
  *      the plane's edges).
  * Every output element is reduced by one job of phase 2 over r in order, then
- * transformed by one job of phase 3: the bits do not depend on the thread count. */
+ * transformed by one job of phase 3: the bits do not depend on the thread count.
+ * The weight gradient (its adjoint, wg_bw_impl.h) reduces over the tiles instead. */
 #ifndef FASTCONV_WINOGRAD_WG_H
 #define FASTCONV_WINOGRAD_WG_H
 
 #include "internal.h"
 
 /* Per (ISA, element type): the batched product's register tile and the transforms.
- *   gemm(R, u, v, m, ldm):  m[i*ldm + j] = sum_{r < R} u[r*mr + i] * v[r*nr + j]
- *                           for i < mr, j < nr (nr = nv * lanes).
+ *   gemm(R, u, ldu, v, m, ldm, add):  m[i*ldm + j] (+)= sum_{r < R} u[r*ldu + i] *
+ *                           v[r*nr + j] for i < mr, j < nr (nr = nv * lanes); add: onto m.
  *   wtrans(f, n, k9, u, ldx): u + xi*ldx + c = (G k_c G^T)[xi] for the n kernels k_c
  *                           given element-major (k_c[e] at k9 + e*n + c).
  *   itrans[f](d, v, ldv):   d holds a*a rows of nr tiles (row i*a + j: patch element
  *                           (i, j)); writes row xi of B^T d B to v + xi*ldv (f = 0: m = 2,
  *                           a = 4; f = 1: m = 4, a = 6).
  *   otrans[f](mt, ldm, o):  mt + xi*ldm holds row xi (a*a of them); writes the m*m rows of
- *                           A^T Mt A to o (row i*m + j: output (i, j) of each tile). */
+ *                           A^T Mt A to o (row i*m + j: output (i, j) of each tile).
+ *   gtrans[f](d, out, ldo): d holds m*m rows of nr lanes (a grad_out tile); writes row xi
+ *                           of A g A^T to out + xi*ldo (the weight gradient's operand).
+ *   wback[f](mw, ldx, o):   mw + xi*ldx holds row xi; writes the 9 rows of G^T Mw G
+ *                           (a 3x3 weight gradient, row 3*i + j) to o. */
 #define FC_WG_TABLE(T, NAME)                                                        \
     typedef struct NAME {                                                          \
         int mr, nv, lanes;                                                         \
-        void (*gemm)(int64_t R, const T *u, const T *v, T *m, int64_t ldm);        \
+        void (*gemm)(int64_t R, const T *u, int64_t ldu, const T *v, T *m, int64_t ldm, \
+                     int add);                                                     \
         void (*wtrans)(int f, int64_t n, const T *k9, T *u, int64_t ldx);         \
         void (*itrans[2])(const T *d, T *v, int64_t ldv);                          \
         void (*otrans[2])(const T *mt, int64_t ldm, T *o);                         \
+        void (*gtrans[2])(const T *d, T *out, int64_t ldo);                        \
+        void (*wback[2])(const T *mw, int64_t ldx, T *o);                          \
     } NAME;
 FC_WG_TABLE(float, fc_wg_kernels_f32)
 FC_WG_TABLE(double, fc_wg_kernels_f64)
@@ -55,6 +63,7 @@ typedef struct fc_wg_plan {
     int mr, nr;                /* the product's register tile: outputs x tiles */
     int transposed, rot;       /* w' read as w[r][o] (backward-input); rotated 180 degrees */
     int64_t N, G, R, M, Mp;    /* images, groups, reduction channels and outputs a group, M to mr */
+    int64_t Rp;                /* weight gradient: R to nr (M to nr and mr: Mp) */
     int64_t H, W, OH, OW;      /* source and output planes */
     int64_t offy, offx;        /* source row = output row + i + offy (column likewise) */
     int64_t tx, tpi, ntot;     /* tiles a row, an image, in the batch */
@@ -79,8 +88,8 @@ struct fc_plan;
  * forward or backward-input). */
 int fc_wg_servable(const struct fc_prob *p, fc_op op);
 /* Whether a call runs it: 1 yes; 0 no (direct); -1 asked for (algorithm winograd) but
- * not servable.  elem: bytes per element. */
-int fc_wg_use(const struct fc_prob *p, fc_op op, int elem);
+ * not servable.  kt: the register tiles the call would run with. */
+int fc_wg_use(const struct fc_prob *p, fc_op op, const struct fc_ktiles *kt);
 /* The plan of a Winograd call (FC_EUNSUPPORTED where it is not servable). */
 fc_status fc_plan_winograd(const struct fc_prob *p, fc_op op, const struct fc_ktiles *kt, int num_threads,
                            struct fc_plan *pl);
@@ -89,5 +98,8 @@ fc_status fc_plan_winograd(const struct fc_prob *p, fc_op op, const struct fc_kt
 fc_status fc_wg_exec_f32(const struct fc_plan *pl, const float *src, const float *w, const float *bias, float *out);
 fc_status fc_wg_exec_f64(const struct fc_plan *pl, const double *src, const double *w, const double *bias,
                          double *out);
+/* The weight gradient (plan op FC_OP_BACKWARD_WEIGHT): gw from x and grad_out. */
+fc_status fc_wg_exec_bw_f32(const struct fc_plan *pl, const float *x, const float *go, float *gw);
+fc_status fc_wg_exec_bw_f64(const struct fc_plan *pl, const double *x, const double *go, double *gw);
 
 #endif

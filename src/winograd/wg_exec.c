@@ -12,6 +12,7 @@
 #define FC_S f32
 #define FC_KWG fc_wg_kernels_f32
 #include "winograd/wg_exec_impl.h"
+#include "winograd/wg_bw_impl.h"
 #undef FC_T
 #undef FC_S
 #undef FC_KWG
@@ -20,6 +21,7 @@
 #define FC_S f64
 #define FC_KWG fc_wg_kernels_f64
 #include "winograd/wg_exec_impl.h"
+#include "winograd/wg_bw_impl.h"
 #undef FC_T
 #undef FC_S
 #undef FC_KWG

@@ -137,7 +137,8 @@ static inline void FC_F(wg_products)(const fc_wg_plan *w, const FC_KWG *k, const
     const int64_t nob = w->Mp / mr;
     const FC_T *u = U + (gx * nob + ob) * w->R * mr;
     for (int64_t tb = 0; tb < nb; ++tb)
-        k->gemm(w->R, u, V + (gx * nb + tb) * w->R * nr, Mt + ((gx * w->Mp + ob * mr) * nb + tb) * nr, nb * nr);
+        k->gemm(w->R, u, mr, V + (gx * nb + tb) * w->R * nr, Mt + ((gx * w->Mp + ob * mr) * nb + tb) * nr, nb * nr,
+                0);
 }
 
 static inline int64_t FC_F(wg_blocks)(const fc_wg_plan *w, int64_t t0)

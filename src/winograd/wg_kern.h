@@ -19,17 +19,18 @@
 #  define FC_WG_UNROLL
 #endif
 
-/* The product: acc[i][j] over every reduction channel in registers, one store at the
- * end (each element of m is written by exactly one call: no read-modify-write). */
+/* The product: acc[i][j] over every reduction index in registers, one store at the end
+ * (add: acc starts from m, so that a sum split into calls is the same chain of adds). */
 #define FC_WG_GEMM(T, MR, NV, NAME)                                                         \
-    static void NAME(int64_t R, const T *u, const T *v, T *m, int64_t ldm)                  \
+    static void NAME(int64_t R, const T *u, int64_t ldu, const T *v, T *m, int64_t ldm, int add) \
     {                                                                                       \
         typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
         enum { L = FC_WG_VB / sizeof(T) };                                                  \
         V acc[MR][NV];                                                                      \
         FC_WG_UNROLL for (int i = 0; i < MR; ++i)                                           \
-            FC_WG_UNROLL for (int j = 0; j < NV; ++j) acc[i][j] = (V){0};                   \
-        for (int64_t r = 0; r < R; ++r, u += MR, v += NV * L) {                             \
+            FC_WG_UNROLL for (int j = 0; j < NV; ++j)                                       \
+                acc[i][j] = add ? *(const V *)(m + i * ldm + j * L) : (V){0};               \
+        for (int64_t r = 0; r < R; ++r, u += ldu, v += NV * L) {                            \
             V x[NV];                                                                        \
             FC_WG_UNROLL for (int j = 0; j < NV; ++j) x[j] = *(const V *)(v + j * L);       \
             FC_WG_UNROLL for (int i = 0; i < MR; ++i) {                                     \
@@ -180,7 +181,86 @@
         }                                                                                   \
     }
 
+/* Weight-gradient transforms (the adjoint of the forward algorithm: gw = G^T [(A go A^T)
+ * . (B^T d B)] G per tile).  A (a x m) on a length-m vector, the transpose of A^T:
+ *   F(4x4) g -> [g0, g0+g1+g2+g3, g0-g1+g2-g3, g0+2g1+4g2+8g3, g0-2g1+4g2-8g3, g3]
+ *   F(2x2) g -> [g0, g0+g1, g0-g1, -g1]
+ * G^T (3 x a) on a length-a vector (G's rows in wg_exec_impl.h):
+ *   F(4x4) u -> [u0/4 - (u1+u2)/6 + (u3+u4)/24, (u2-u1)/6 + (u3-u4)/12,
+ *                (u3+u4-u1-u2)/6 + u5]
+ *   F(2x2) u -> [u0 + (u1+u2)/2, (u1-u2)/2, (u1+u2)/2 + u3] */
+#define FC_WG_A4(T, V, in, si, out, so)                                                     \
+    do {                                                                                    \
+        const V g0 = in[0], g1 = in[si], g2 = in[2 * si], g3 = in[3 * si];                  \
+        const V ev_ = g0 + g2, od_ = g1 + g3, e4_ = g0 + (T)4 * g2, o8_ = (T)2 * g1 + (T)8 * g3; \
+        out[0] = g0;                                                                        \
+        out[so] = ev_ + od_;                                                                \
+        out[2 * so] = ev_ - od_;                                                            \
+        out[3 * so] = e4_ + o8_;                                                            \
+        out[4 * so] = e4_ - o8_;                                                            \
+        out[5 * so] = g3;                                                                   \
+    } while (0)
+#define FC_WG_A2(T, V, in, si, out, so)                                                     \
+    do {                                                                                    \
+        const V g0 = in[0], g1 = in[si];                                                    \
+        out[0] = g0;                                                                        \
+        out[so] = g0 + g1;                                                                  \
+        out[2 * so] = g0 - g1;                                                              \
+        out[3 * so] = -g1;                                                                  \
+    } while (0)
+#define FC_WG_GT6(T, V, in, si, out, so)                                                    \
+    do {                                                                                    \
+        const V u0 = in[0], u1 = in[si], u2 = in[2 * si], u3 = in[3 * si], u4 = in[4 * si], \
+                u5 = in[5 * si];                                                            \
+        const V s12 = u1 + u2, s34 = u3 + u4;                                               \
+        out[0] = u0 * (T)0.25 - s12 * (T)(1.0 / 6) + s34 * (T)(1.0 / 24);                   \
+        out[so] = (u2 - u1) * (T)(1.0 / 6) + (u3 - u4) * (T)(1.0 / 12);                     \
+        out[2 * so] = (s34 - s12) * (T)(1.0 / 6) + u5;                                      \
+    } while (0)
+#define FC_WG_GT4(T, V, in, si, out, so)                                                    \
+    do {                                                                                    \
+        const V u0 = in[0], u1 = in[si], u2 = in[2 * si], u3 = in[3 * si];                  \
+        const V h = (u1 + u2) * (T)0.5;                                                     \
+        out[0] = u0 + h;                                                                    \
+        out[so] = (u1 - u2) * (T)0.5;                                                       \
+        out[2 * so] = h + u3;                                                               \
+    } while (0)
+
+/* gtrans: m*m rows of nr lanes (row i*m + j) -> a*a rows at out + xi*ldo (A g A^T). */
+#define FC_WG_GTRANS(T, NV, A, AF, NAME)                                                    \
+    static void NAME(const T *d, T *out, int64_t ldo)                                       \
+    {                                                                                       \
+        typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
+        enum { L = FC_WG_VB / sizeof(T), NR = NV * L, M = A - 2 };                          \
+        for (int j = 0; j < NV; ++j) {                                                      \
+            V in[M * M], t[A * M], o[A * A];                                                \
+            FC_WG_UNROLL for (int e = 0; e < M * M; ++e) in[e] = *(const V *)(d + e * NR + j * L); \
+            FC_WG_UNROLL for (int c = 0; c < M; ++c) AF(T, V, (in + c), M, (t + c), M);     \
+            FC_WG_UNROLL for (int r = 0; r < A; ++r) AF(T, V, (t + r * M), 1, (o + r * A), 1); \
+            FC_WG_UNROLL for (int e = 0; e < A * A; ++e) *(V *)(out + e * ldo + j * L) = o[e]; \
+        }                                                                                   \
+    }
+
+/* wback: a*a rows at mw + xi*ldx (nr lanes) -> 9 rows of nr lanes at o (G^T M G). */
+#define FC_WG_WBACK(T, NV, A, GF, NAME)                                                     \
+    static void NAME(const T *mw, int64_t ldx, T *o)                                        \
+    {                                                                                       \
+        typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
+        enum { L = FC_WG_VB / sizeof(T), NR = NV * L };                                     \
+        for (int j = 0; j < NV; ++j) {                                                      \
+            V in[A * A], t[3 * A], r_[9];                                                   \
+            FC_WG_UNROLL for (int e = 0; e < A * A; ++e) in[e] = *(const V *)(mw + e * ldx + j * L); \
+            FC_WG_UNROLL for (int c = 0; c < A; ++c) GF(T, V, (in + c), A, (t + c), A);     \
+            FC_WG_UNROLL for (int r = 0; r < 3; ++r) GF(T, V, (t + r * A), 1, (r_ + r * 3), 1); \
+            FC_WG_UNROLL for (int e = 0; e < 9; ++e) *(V *)(o + e * NR + j * L) = r_[e];    \
+        }                                                                                   \
+    }
+
 #define FC_WG_INSTANCE(T, SUF, MR, NV)                                                      \
+    FC_WG_GTRANS(T, NV, 4, FC_WG_A2, FC_WG_CAT(wg_gt2, SUF, FC_WG_ISA))                     \
+    FC_WG_GTRANS(T, NV, 6, FC_WG_A4, FC_WG_CAT(wg_gt4, SUF, FC_WG_ISA))                     \
+    FC_WG_WBACK(T, NV, 4, FC_WG_GT4, FC_WG_CAT(wg_wb2, SUF, FC_WG_ISA))                     \
+    FC_WG_WBACK(T, NV, 6, FC_WG_GT6, FC_WG_CAT(wg_wb4, SUF, FC_WG_ISA))                     \
     FC_WG_GEMM(T, MR, NV, FC_WG_CAT(wg_gemm, SUF, FC_WG_ISA))                               \
     FC_WG_WTRANS(T, FC_WG_CAT(wg_wt, SUF, FC_WG_ISA))                                       \
     FC_WG_ITRANS(T, NV, 4, FC_WG_BT4, FC_WG_CAT(wg_it2, SUF, FC_WG_ISA))                    \
@@ -193,6 +273,8 @@
         .wtrans = FC_WG_CAT(wg_wt, SUF, FC_WG_ISA),                                         \
         .itrans = {FC_WG_CAT(wg_it2, SUF, FC_WG_ISA), FC_WG_CAT(wg_it4, SUF, FC_WG_ISA)},   \
         .otrans = {FC_WG_CAT(wg_ot2, SUF, FC_WG_ISA), FC_WG_CAT(wg_ot4, SUF, FC_WG_ISA)},   \
+        .gtrans = {FC_WG_CAT(wg_gt2, SUF, FC_WG_ISA), FC_WG_CAT(wg_gt4, SUF, FC_WG_ISA)},   \
+        .wback = {FC_WG_CAT(wg_wb2, SUF, FC_WG_ISA), FC_WG_CAT(wg_wb4, SUF, FC_WG_ISA)},    \
     };
 
 FC_WG_INSTANCE(float, f32, FC_WG_MR4, FC_WG_NV4)

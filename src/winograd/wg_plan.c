@@ -31,7 +31,7 @@ const fc_wg_kernels_f64 *fc_wg_for_f64(int isa)
  * with a unit leading axis). */
 int fc_wg_servable(const fc_prob *p, fc_op op)
 {
-    if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT) return 0;
+    if (op != FC_OP_FORWARD && op != FC_OP_BACKWARD_INPUT && op != FC_OP_BACKWARD_WEIGHT) return 0;
     if (p->in[0] != 1 || p->ker[0] != 1 || p->plo[0] || p->phi[0]) return 0;
     /* phi < 0 (an input cropped at its high end, as fc_conv_transpose's output_padding
      * describes it) is left to the direct passes */
@@ -40,36 +40,11 @@ int fc_wg_servable(const fc_prob *p, fc_op op)
     return 1;
 }
 
-int fc_wg_use(const fc_prob *p, fc_op op, int elem)
+/* Everything of the plan but the tile and the rounds: which operand is which. */
+static void wg_geometry(const fc_prob *p, fc_op op, const fc_ktiles *kt, fc_wg_plan *w)
 {
-    (void)elem;
-    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
-    const int ok = fc_wg_servable(p, op);
-    if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
-    /* auto: not measured faster than direct anywhere yet (benchmarks/ANALYSIS.md,
-     * "Winograd"): direct */
-    return 0;
-}
-
-/* F(4x4) unless F(2x2) computes fewer transformed products (tiles x a^2): small planes,
- * where 4x4 tiles overhang the edge (5x5 output: 4 tiles x 36 = 144 against 9 x 16). */
-static int pick_m(int64_t OH, int64_t OW)
-{
-    const int64_t c4 = fc_ceil_div(OH, 4) * fc_ceil_div(OW, 4) * 36, c2 = fc_ceil_div(OH, 2) * fc_ceil_div(OW, 2) * 16;
-    const int f = fc_force_get()->wgtile;
-    if (f == 0) return 2;
-    if (f == 1) return 4;
-    return c2 < c4 ? 2 : 4;
-}
-
-fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
-{
-    if (!fc_wg_servable(p, op)) return FC_EUNSUPPORTED;
-    fc_status st = fc_plan_init(pl, op, p, kt, num_threads, 0);
-    if (st) return st;
-    pl->algo = FC_ALGO_WINOGRAD;
-    fc_wg_plan *w = &pl->wg;
-    const int fwd = op == FC_OP_FORWARD;
+    const int fwd = op != FC_OP_BACKWARD_INPUT; /* the weight gradient reads x as forward does */
+    memset(w, 0, sizeof *w);
     if (kt->elem == 4) {
         const fc_wg_kernels_f32 *k = fc_wg_for_f32(kt->isa);
         w->mr = k->mr;
@@ -80,7 +55,7 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
         w->nr = k->nv * k->lanes;
     }
     w->transposed = !fwd;
-    w->rot = fwd ? p->flip : !p->flip;
+    w->rot = fwd ? p->flip : !p->flip; /* weight gradient: stored rotated for flip */
     w->N = p->N;
     w->G = p->G;
     w->R = fwd ? p->Cg : p->Kg;
@@ -95,12 +70,105 @@ fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int 
      * = grad_out[y + (plo - 2) + i'] with i' = 2 - i (the rotation) */
     w->offy = fwd ? -p->plo[1] : p->plo[1] - 2;
     w->offx = fwd ? -p->plo[2] : p->plo[2] - 2;
-    w->m = pick_m(w->OH, w->OW);
+}
+
+/* The modelled cost of F(m x m), in multiply-adds of the direct method's kind: the a^2
+ * products over the tiles padded to the register tile, plus the weight transform (worth
+ * wg_weight_cost tiles: its U is written and read once), plus the input and output
+ * transforms (wg_transform_cost each per transformed element of a source or output
+ * channel).  Per group. */
+static double wg_cost(const fc_wg_plan *w, int m)
+{
+    const fc_tuning *tu = fc_tuning_get();
+    const double a2 = (double)(m + 2) * (m + 2);
+    const double tiles = (double)(fc_ceil_div(w->OH, m) * fc_ceil_div(w->OW, m) * w->N);
+    const double padded = (double)fc_round_up((int64_t)tiles, w->nr);
+    return a2 * ((padded + tu->wg_weight_cost) * (double)w->R * (double)w->M +
+                 tu->wg_transform_cost * tiles * (double)(w->R + w->M));
+}
+
+/* F(4x4) unless F(2x2) costs less (small planes: 4x4 tiles overhang the edge, and few
+ * tiles leave the register tile's lanes empty); forced by wgtile in tests. */
+static int pick_m(const fc_wg_plan *w)
+{
+    const int f = fc_force_get()->wgtile;
+    if (f >= 0) return f ? 4 : 2;
+    return wg_cost(w, 2) < wg_cost(w, 4) ? 2 : 4;
+}
+
+int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
+{
+    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
+    const int ok = fc_wg_servable(p, op);
+    if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
+    if (!ok || op == FC_OP_BACKWARD_WEIGHT) return 0; /* weight gradient: not measured yet */
+    /* auto: Winograd where its modelled cost, wg_auto_margin times over, is below the
+     * direct method's multiply-adds, with at least wg_auto_min_channels reduction
+     * channels and outputs a group (fewer: its transforms outweigh the products it
+     * saves; measurements in benchmarks/ANALYSIS.md, "Winograd") */
+    const fc_tuning *tu = fc_tuning_get();
+    fc_wg_plan w;
+    wg_geometry(p, op, kt, &w);
+    if (w.R < tu->wg_auto_min_channels || w.M < tu->wg_auto_min_channels) return 0;
+    const double direct = 9.0 * (double)(w.N * w.OH * w.OW) * (double)w.R * (double)w.M;
+    return tu->wg_auto_margin * wg_cost(&w, pick_m(&w)) < direct;
+}
+
+static int64_t lcm(int64_t a, int64_t b)
+{
+    int64_t x = a, y = b;
+    while (y) {
+        const int64_t r = x % y;
+        x = y;
+        y = r;
+    }
+    return a / x * b;
+}
+
+/* The weight gradient's rounds: a round's transformed inputs and grad_out tiles
+ * (a^2 x G x (Rp + Mp) x nt elements) within wg_bw_round_bytes; nt a multiple of nr
+ * (the places are computed in blocks of nr).  The round size changes no bit. */
+static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
+{
+    fc_wg_plan *w = &pl->wg;
+    const fc_tuning *tu = fc_tuning_get();
+    const int64_t a2 = (int64_t)w->a * w->a;
+    w->Rp = fc_round_up(w->R, w->nr);
+    w->Mp = fc_round_up(w->M, lcm(w->nr, w->mr));
+    int64_t nt = tu->wg_bw_round_bytes / (a2 * w->G * (w->Rp + w->Mp) * kt->elem) / w->nr * w->nr;
+    const int64_t all = fc_round_up(w->ntot, w->nr);
+    nt = nt < w->nr ? w->nr : nt > all ? all : nt;
+    w->nround = fc_ceil_div(w->ntot, nt);
+    w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
+    w->ntb = w->nt / w->nr;
+    w->private_rounds = 0;
+    const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt}};
+    int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
+    int64_t t;
+    for (int i = 0; i < 3; ++i)
+        if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
+            return FC_EOVERFLOW;
+    pl->workspace_bytes = (w->u_elems + w->v_elems + w->m_elems + a2 * w->nr * pl->nthreads) * kt->elem +
+                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
+    return FC_OK;
+}
+
+fc_status fc_plan_winograd(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl)
+{
+    if (!fc_wg_servable(p, op)) return FC_EUNSUPPORTED;
+    fc_status st = fc_plan_init(pl, op, p, kt, num_threads, 0);
+    if (st) return st;
+    pl->algo = FC_ALGO_WINOGRAD;
+    fc_wg_plan *w = &pl->wg;
+    wg_geometry(p, op, kt, w);
+    w->m = pick_m(w);
     w->a = w->m + 2;
     w->tx = fc_ceil_div(w->OW, w->m);
     w->tpi = fc_ceil_div(w->OH, w->m) * w->tx;
     int64_t t;
     if (fc_mul_ovf(w->tpi, w->N, &w->ntot)) return FC_EOVERFLOW;
+    if (op == FC_OP_BACKWARD_WEIGHT) return wg_plan_bw(pl, kt);
     /* private rounds: a round's transformed inputs and products (a^2 x (R + Mp) x nt a
      * group) stay within wg_round_bytes of this core's L2, and there are rounds enough
      * for every thread.  Else (few tiles) shared rounds: one xi's slice of the inputs
