@@ -2,9 +2,10 @@
 
 ``"direct"`` is fastconv's direct method (the bits of every release before the keyword);
 ``"winograd"`` is Winograd F(4x4, 3x3) / F(2x2, 3x3), which serves 2-D 3x3 layers with
-stride 1 and dilation 1 (any padding, groups, flip), forward and backward-input;
-``"auto"`` lets the library choose (today: direct everywhere, since Winograd has not yet
-been measured faster than direct on this machine's layers; see benchmarks/ANALYSIS.md).
+stride 1 and dilation 1 (any padding, groups, flip), in all three passes; ``"auto"`` lets
+the library choose (the C planner's cost model, src/winograd/wg_plan.c: Winograd for the
+forward and input-gradient passes of layers with >= 64 channels a group where it is
+clearly cheaper, direct elsewhere and for the weight gradient; benchmarks/ANALYSIS.md).
 """
 from __future__ import annotations
 

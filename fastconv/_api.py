@@ -142,8 +142,10 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         "direct" is the direct method; "winograd" is Winograd F(4x4, 3x3) (F(2x2, 3x3)
         on small images) for 2-D 3x3 layers with stride 1 and dilation 1: fewer
         multiplications, float32 error up to about 1e-4 of ``max|y|``, and a NaN or Inf
-        in x spreads to the whole output tile that reads it.  "auto" chooses; today
-        it chooses "direct" everywhere (Winograd is not yet measured faster).
+        in x spreads to the whole output tile that reads it.  "auto" (the default)
+        takes Winograd where a cost model says it is clearly faster (at least 64
+        input and output channels a group and tiles enough, e.g. the ResNet 3x3
+        layers), "direct" elsewhere; :func:`fastconv.explain` shows which.
 
     Returns
     -------

@@ -64,11 +64,12 @@ typedef struct fc_conv_desc {
 /* How a batched call computes (the algorithm argument of the *_ex entry points; the
  * entry points without it take AUTO).  It is an argument, not a field of fc_conv_desc,
  * so that code which fills the descriptor field by field keeps its meaning:
- *   AUTO      the library chooses (today: DIRECT everywhere; WINOGRAD only where it has
- *             been measured faster, see the README)
+ *   AUTO      the library chooses: WINOGRAD for forward and backward-input where a cost
+ *             model says it is clearly faster (>= 64 channels a group, tiles enough:
+ *             the ResNet 3x3 layers), DIRECT elsewhere and for backward-weight (README)
  *   DIRECT    the direct method (one multiply-add per weight, tap and output)
  *   WINOGRAD  Winograd F(4x4,3x3) or F(2x2,3x3): 2-D 3x3 layers with stride 1 and
- *             dilation 1, forward and backward-input; FC_EUNSUPPORTED elsewhere.  Fewer
+ *             dilation 1, every pass; FC_EUNSUPPORTED elsewhere.  Fewer
  *             multiplications, float32 error up to ~1e-4 of max|y| (README, Accuracy);
  *             a NaN or Inf in the input spreads to the whole output tile (4x4 pixels)
  *             that reads it. */

@@ -45,7 +45,8 @@ fc_status fc_plan_force(const char *spec)
     char buf[256];
     if (spec && strlen(spec) >= sizeof buf) return FC_EINVAL;
     strcpy(buf, spec ? spec : "");
-    for (char *item = strtok(buf, ","); item; item = strtok(NULL, ",")) {
+    char *save = NULL; /* strtok_r: a caller's own strtok loop survives this call */
+    for (char *item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
         char *eq = strchr(item, '=');
         if (!eq) return FC_EINVAL;
         *eq = '\0';

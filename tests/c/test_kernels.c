@@ -97,6 +97,7 @@ static void build_widths(void)
 }
 
 static char name_buf[256];
+static int case_algorithm; /* fc_algorithm of the cases conv_at makes */
 
 /* a 1-D or 2-D conv case with output width `ow` (input width solved for), K output
  * channels, C input channels, G groups, and a variant v: 0 plain, 1 stride 2, 2 dilation 2,
@@ -130,6 +131,7 @@ static void conv_at(int ndim, int64_t N, int64_t C, int64_t K, int64_t G, int64_
     }
     c.flip = v == 4 || v == 5;
     c.bias = v != 2;
+    c.algorithm = case_algorithm;
     snprintf(name_buf, sizeof name_buf,
              "conv%dd N%lld C%lld K%lld G%lld out %lldx%lld ker %lldx%lld variant %d", ndim,
              (long long)N, (long long)C, (long long)K, (long long)G, (long long)(ndim == 2 ? oh : 1),
@@ -223,6 +225,27 @@ static void test_conv_tiles(void)
     conv_case c3 = {"conv3d tile edge", 3, 1, 2, 9, 1, {3, 7, 17}, {2, 2, 2}, {1, 1, 1}, {1, 1, 1},
                     {0, 1, 0}, {1, 0, 0}, 1, 1};
     run_conv_case(&c3);
+}
+
+/* Winograd (algorithm forced, F(2x2) and F(4x4) forced): 2-D 3x3 stride-1 layers at the
+ * tile edges (outputs of 1..9 and 13 pixels, not multiples of 2 or 4), channel counts
+ * around the product's register tiles (mr 4/6/8, nr 8..32 lanes), groups, padding 0 and
+ * asymmetric, flip + bias; every pass, both types, against the naive loops. */
+static void test_winograd_tiles(void)
+{
+    static const int64_t sz[] = {1, 2, 3, 4, 5, 7, 8, 9, 13};
+    static const int64_t ch[][3] = {{1, 1, 1}, {3, 5, 1}, {8, 9, 1}, {7, 33, 1}, {33, 16, 1}, {12, 18, 3}};
+    static const int vs[] = {0, 3, 4};
+    case_algorithm = FC_ALGORITHM_WINOGRAD;
+    for (int f = 0; f < 2; ++f) {
+        EXPECT_ST(fc_plan_force(f ? "wgtile=4" : "wgtile=2"), FC_OK);
+        for (size_t a = 0; a < sizeof sz / sizeof sz[0]; ++a)
+            for (size_t c = 0; c < sizeof ch / sizeof ch[0]; ++c)
+                conv_at(2, 1 + (int64_t)((a + c) % 2), ch[c][0], ch[c][1], ch[c][2], sz[a], sz[(a + c) % 9], 3, 3,
+                        vs[(a + c + (size_t)f) % 3]);
+    }
+    EXPECT_ST(fc_plan_force(NULL), FC_OK);
+    case_algorithm = FC_ALGORITHM_AUTO;
 }
 
 /* correlate / convolve (n-d) and correlate2d / convolve2d (every boundary) */
@@ -378,6 +401,7 @@ int main(void)
         cur_isa = fc_isa();
         EXPECT(strcmp(cur_isa, tok) == 0, "fc_set_isa(%s) left fc_isa() = %s", tok, cur_isa);
         test_conv_tiles();
+        test_winograd_tiles();
         test_single_tiles();
         test_movement_tiles();
         fc_release_workspace();
