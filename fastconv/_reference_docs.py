@@ -55,6 +55,12 @@ ValueError
     Ranks, channel counts or shapes that do not fit together (the message names the
     argument), a hyper-parameter out of its domain{extra}."""
 
+_P_TRANSPOSE = """\
+stride, padding, output_padding, dilation, groups
+    As in :func:`fastconv.conv_transpose`: ints or one int per spatial axis (`groups` an
+    int); `padding` removes output rows from both ends, `output_padding` adds rows at
+    the high end (smaller than the stride or the dilation)."""
+
 SECTIONS = {
     "correlate": f"""\
 Parameters
@@ -384,6 +390,106 @@ Examples
 >>> all(np.allclose(reference.ndimage_correlate(a, w, m, 1.5, (1, -2)),
 ...                 scipy.ndimage.correlate(a, w, mode=m, cval=1.5, origin=(1, -2)))
 ...     for m in ("reflect", "constant", "nearest", "mirror", "wrap"))
+True
+""",
+    "conv_transpose": f"""\
+Parameters
+----------
+x : array_like
+    ``(N, C_in, *spatial)`` with 1, 2 or 3 spatial axes, real.
+w : array_like
+    ``(C_in, C_out // groups, *kernel)`` (PyTorch's layout for transposed convolutions).
+bias : array_like, optional
+    ``(C_out,)``.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 ``(N, C_out, *out)``, ``out = (in-1)*stride - 2*padding + dilation*(k-1) +
+    output_padding + 1`` per axis.
+
+{_R_CONV.format(extra=", an `output_padding` not smaller than the stride or the dilation, "
+                      "an empty output, a bias of the wrong shape")}
+
+Examples
+--------
+>>> import numpy as np
+>>> import fastconv
+>>> from fastconv import reference
+>>> reference.conv_transpose(np.ones((1, 1, 2)), np.array([[[1.0, 2.0, 3.0]]]), stride=2)
+array([[[1., 2., 4., 2., 3.]]])
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((2, 4, 5, 6)), rng.standard_normal((4, 3, 3, 3))
+>>> kw = dict(stride=2, padding=1, output_padding=1, groups=2)
+>>> np.allclose(reference.conv_transpose(x, w, **kw), fastconv.conv_transpose(x, w, **kw))
+True
+""",
+    "conv_transpose_backward_input": f"""\
+Parameters
+----------
+grad_out : array_like
+    ``(N, C_out, *out)``: the gradient of the loss with respect to the output of
+    :func:`conv_transpose`.
+w : array_like
+    ``(C_in, C_out // groups, *kernel)``.
+input_shape : sequence of int
+    ``(N, C_in, *spatial)``, the shape of the transposed convolution's ``x``.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 of `input_shape`.
+
+{_R_CONV.format(extra=", an `output_padding` not smaller than the stride or the dilation, "
+                      "a `grad_out` whose shape is not the output's")}
+
+Examples
+--------
+>>> import numpy as np
+>>> from fastconv import reference
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((2, 4, 5, 6)), rng.standard_normal((4, 3, 3, 3))
+>>> y = reference.conv_transpose(x, w, stride=2, padding=1)
+>>> g = rng.standard_normal(y.shape)
+>>> gx = reference.conv_transpose_backward_input(g, w, x.shape, stride=2, padding=1)
+>>> d = rng.standard_normal(x.shape)          # the adjoint: <g, T(d)> == <T^T(g), d>
+>>> bool(np.isclose(np.sum(g * reference.conv_transpose(d, w, stride=2, padding=1)),
+...                 np.sum(gx * d)))
+True
+>>> np.allclose(gx, reference.conv_forward(g, w, stride=2, padding=1))   # a convolution
+True
+""",
+    "conv_transpose_backward_weight": f"""\
+Parameters
+----------
+x : array_like
+    ``(N, C_in, *spatial)``, the transposed convolution's input.
+grad_out : array_like
+    ``(N, C_out, *out)``: the gradient of the loss with respect to its output.
+weight_shape : sequence of int
+    ``(C_in, C_out // groups, *kernel)``, the shape of its ``w``.
+{_P_TRANSPOSE}
+
+Returns
+-------
+numpy.ndarray
+    float64 of `weight_shape`.
+
+{_R_CONV.format(extra=", an `output_padding` not smaller than the stride or the dilation, "
+                      "a `grad_out` whose shape is not the output's")}
+
+Examples
+--------
+>>> import numpy as np
+>>> from fastconv import reference
+>>> rng = np.random.default_rng(0)
+>>> x, w = rng.standard_normal((2, 4, 5, 6)), rng.standard_normal((4, 3, 3, 3))
+>>> g = rng.standard_normal(reference.conv_transpose(x, w, stride=2).shape)
+>>> gw = reference.conv_transpose_backward_weight(x, g, w.shape, stride=2)
+>>> d = rng.standard_normal(w.shape)          # the output is linear in w
+>>> bool(np.isclose(np.sum(g * reference.conv_transpose(x, d, stride=2)), np.sum(gw * d)))
 True
 """,
 }
