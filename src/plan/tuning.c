@@ -122,13 +122,13 @@ static void table_init(void)
     t->fft_max_aspect = 2.5;
     t->fft_spill_max = 4.0;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
-     * AVX-512, one thread, shared noisy machine (the ratios it prints spread 0.8-4x) */
-    t->cm_direct_ns_per_mac_f32 = 0.031;
-    t->cm_direct_ns_per_mac_f64 = 0.158;
-    t->cm_fft_ns_per_nlogn_f32 = 0.51;
-    t->cm_fft_ns_per_nlogn_f64 = 0.90;
-    t->cm_fft_rank1_factor = 2.6;
-    t->cm_fft_rank3_factor = 1.5;
+     * AVX-512, one thread, CPU time (the machine was shared: wall time was not usable) */
+    t->cm_direct_ns_per_mac_f32 = 0.0255;
+    t->cm_direct_ns_per_mac_f64 = 0.063;
+    t->cm_fft_ns_per_nlogn_f32 = 0.24;
+    t->cm_fft_ns_per_nlogn_f64 = 0.37;
+    t->cm_fft_rank1_factor = 2.2;
+    t->cm_fft_rank3_factor = 1.35;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
     t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;

@@ -27,8 +27,14 @@ static void FC_F(wgb_input)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *x,
             continue;
         }
         const FC_T *s = x + (t->n * w->G * w->R + g * w->R + c) * plane + iy * W + ix;
-        if (!t->interior)
-            for (int e = 0; e < a * a; ++e) d[e * nr + l] = 0;
+        if (t->interior) { /* constant trip counts, as in the forward gather */
+            if (a == 6)
+                FC_F(wg_patch)(s, W, 6, d + l, nr);
+            else
+                FC_F(wg_patch)(s, W, 4, d + l, nr);
+            continue;
+        }
+        for (int e = 0; e < a * a; ++e) d[e * nr + l] = 0;
         for (int i = i0; i < i1; ++i)
             for (int j = j0; j < j1; ++j) d[(i * a + j) * nr + l] = s[i * W + j];
     }
@@ -44,9 +50,19 @@ static void FC_F(wgb_gout)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *go,
     const int64_t oplane = w->OH * w->OW, a2 = (int64_t)w->a * w->a;
     for (int l = 0; l < nr; ++l) {
         const int64_t kc = kb * nr + l;
-        for (int e = 0; e < m * m; ++e) d[e * nr + l] = 0;
-        if (kc >= w->M) continue;
+        if (kc >= w->M) {
+            for (int e = 0; e < m * m; ++e) d[e * nr + l] = 0;
+            continue;
+        }
         const FC_T *s = go + (g * w->M + kc) * oplane + t->dst; /* dst: image n's offset included */
+        if (t->ni == m && t->nj == m) { /* a whole tile: constant trip counts */
+            if (m == 4)
+                FC_F(wg_patch)(s, w->OW, 4, d + l, nr);
+            else
+                FC_F(wg_patch)(s, w->OW, 2, d + l, nr);
+            continue;
+        }
+        for (int e = 0; e < m * m; ++e) d[e * nr + l] = 0;
         for (int i = 0; i < t->ni; ++i)
             for (int j = 0; j < t->nj; ++j) d[(i * m + j) * nr + l] = s[i * w->OW + j];
     }
