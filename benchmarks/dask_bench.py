@@ -11,7 +11,8 @@ gathered): a SIZE^2 float32 image on 2 workers x 1 thread, chunks CHUNK^2,
 * gaussian_filter sigma 3 (fastconv.dask) against dask_image.ndfilters.gaussian_filter
   on the same cluster and chunks (target >= 5x), with in-memory fastconv.ndimage and
   scipy.ndimage for reference.
-``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
+``--sync`` times the windows' own cost without a cluster (synchronous scheduler, one
+thread for every library, CPU seconds).  ``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
 1 worker x 1 thread and 2 workers x 1 thread, each with num_threads 1 and 2.
 Every time is the median of --repeat runs, interleaved case by case.
 """
@@ -24,19 +25,28 @@ import time
 import numpy as np
 
 import dask.array as da
-from distributed import Client, LocalCluster, wait
+from distributed import Client, LocalCluster, get_client, get_task_stream, wait
+from threadpoolctl import threadpool_limits
 
 import fastconv
 from fastconv import dask as fcd
 from fastconv import ndimage
 
 
+def _cpu():
+    """CPU seconds used so far by this process and every worker process: on this shared
+    machine the wall time of a run depends on the others' load, its CPU time much less."""
+    return time.process_time() + sum(get_client().run(time.process_time).values())
+
+
 def _timed(fn, repeat):
+    """[(wall, cpu)] of repeat runs."""
     out = []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        c0, t0 = _cpu(), time.perf_counter()
         fn()
-        out.append(time.perf_counter() - t0)
+        t1 = time.perf_counter()
+        out.append((t1 - t0, _cpu() - c0))
     return out
 
 
@@ -69,7 +79,7 @@ def rows(args):
             "fastconv.dask.gaussian_filter s3 (2 workers x 1 thread)":
                 _persist(lambda: fcd.gaussian_filter(x, 3.0)),
             "fastconv.ndimage.gaussian_filter s3 in memory (2 threads)":
-                lambda: ndimage.gaussian_filter(a, 3.0),
+                lambda: _with_threads(2, ndimage.gaussian_filter, a, 3.0),
         }
         if not args.no_dask_image:
             from dask_image import ndfilters
@@ -83,7 +93,46 @@ def rows(args):
         for _ in range(args.repeat):                 # interleaved
             for name, fn in cases.items():
                 times[name] += _timed(fn, 1)
-        return {name: statistics.median(t) for name, t in times.items()}, times
+        if args.task_stream:
+            for name, fn in cases.items():
+                if "workers" in name:
+                    _task_stream(name, fn)
+        return _medians(times), times
+
+
+def _medians(times):
+    return {name: (statistics.median(w for w, _ in t), statistics.median(c for _, c in t))
+            for name, t in times.items()}
+
+
+def _with_threads(n, f, *a):
+    # LocalCluster sets OMP_NUM_THREADS=1 for its workers; the in-memory call gets n
+    with threadpool_limits(n, user_api="openmp"):
+        return f(*a)
+
+
+def _task_stream(name, fn):
+    """Where the time of one run goes: per kind of task, the seconds workers spent
+    computing and transferring, against 2 workers x the wall time."""
+    client = get_client()
+    cpu0 = sum(client.run(time.process_time).values())
+    with get_task_stream() as ts:
+        t0 = time.perf_counter()
+        fn()
+        wall = time.perf_counter() - t0
+    cpu = sum(client.run(time.process_time).values()) - cpu0
+    agg = {}
+    for t in ts.data:
+        key = t["key"][0] if isinstance(t["key"], tuple) else t["key"]
+        kind = key.rsplit("-", 1)[0][:40]
+        for s in t["startstops"]:
+            k = (kind, s["action"])
+            n, sec = agg.get(k, (0, 0.0))
+            agg[k] = (n + 1, sec + s["stop"] - s["start"])
+    print(f"# task stream of {name}: wall {wall:.2f} s (2 workers: {2 * wall:.2f} worker-s), "
+          f"the workers' processes used {cpu:.2f} s of CPU")
+    for (kind, action), (n, sec) in sorted(agg.items(), key=lambda kv: -kv[1][1]):
+        print(f"#   {kind:40s} {action:9s} {n:5d} tasks {sec:7.2f} s")
 
 
 def rule(args):
@@ -102,7 +151,40 @@ def rule(args):
             for _ in range(args.repeat):
                 for name, fn in cases.items():
                     times[name] += _timed(fn, 1)
-            res.update({name: statistics.median(t) for name, t in times.items()})
+            res.update(_medians(times))
+    return res, None
+
+
+def sync(args):
+    """No cluster: the windows' own cost, CPU seconds on the synchronous scheduler with
+    1 thread for every library (min of --repeat)."""
+    import dask
+    from dask_image import ndfilters
+    from scipy import ndimage as sn
+    n, c = args.size, args.chunk
+    a = np.random.default_rng(0).random((n, n), dtype=np.float32)
+    x = da.from_array(a, chunks=c)
+    k15 = np.random.default_rng(1).random((15, 15)).astype(np.float32)
+    cases = {
+        "correlate2d 15x15 in memory": lambda: fastconv.correlate2d(a, k15, "same", "symm"),
+        "fastconv.dask.correlate2d 15x15": lambda: dask.persist(
+            fcd.correlate2d(x, k15, "same", "symm", num_threads=1), scheduler="sync"),
+        "gaussian s3 in memory": lambda: ndimage.gaussian_filter(a, 3.0),
+        "fastconv.dask.gaussian_filter s3": lambda: dask.persist(
+            fcd.gaussian_filter(x, 3.0, num_threads=1), scheduler="sync"),
+        "dask_image gaussian_filter s3": lambda: dask.persist(
+            ndfilters.gaussian_filter(x, 3.0), scheduler="sync"),
+        "scipy gaussian s3 in memory": lambda: sn.gaussian_filter(a, 3.0),
+    }
+    res = {}
+    with threadpool_limits(1, user_api="openmp"):
+        for name, fn in cases.items():
+            runs = []
+            for _ in range(args.repeat):
+                c0, t0 = time.process_time(), time.perf_counter()
+                fn()
+                runs.append((time.perf_counter() - t0, time.process_time() - c0))
+            res[name] = (min(w for w, _ in runs), min(c for _, c in runs))
     return res, None
 
 
@@ -113,22 +195,32 @@ def main():
     p.add_argument("--repeat", type=int, default=3)
     p.add_argument("--rule", action="store_true", help="measure the per-task thread rule")
     p.add_argument("--scipy", action="store_true", help="add scipy.ndimage in memory")
+    p.add_argument("--sync", action="store_true", help="no cluster: the synchronous "
+                   "scheduler, 1 thread, CPU seconds (min of --repeat)")
     p.add_argument("--no-dask-image", action="store_true")
+    p.add_argument("--task-stream", action="store_true",
+                   help="print where the dask rows' time goes (dask's task stream)")
     args = p.parse_args()
-    med, _ = (rule if args.rule else rows)(args)
+    med, _ = (rule if args.rule else sync if args.sync else rows)(args)
     mpix = args.size * args.size / 1e6
-    print(f"# {args.size}^2 float32, chunks {args.chunk}^2, median of {args.repeat}; "
+    stat = "min" if args.sync else "median"
+    print(f"# {args.size}^2 float32, chunks {args.chunk}^2, {stat} of {args.repeat}; "
           f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
           f"fastconv {fastconv.__version__}")
-    for name, t in med.items():
-        print(f"{name:70s} {t:7.3f} s  {mpix / t:8.1f} Mpixel/s")
-    if not args.rule:
+    print(f"# load average before: {os.getloadavg()[0]:.1f}; wall and CPU seconds (this "
+          f"process + the workers)")
+    for name, (t, c) in med.items():
+        print(f"{name:64s} {t:7.3f} s wall {c:7.3f} s CPU {mpix / t:7.1f} Mpixel/s")
+    if not args.rule and not args.sync:
         names = list(med)
-        print(f"dask correlate2d / in-memory throughput: {med[names[1]] / med[names[0]]:.2f}x")
+        for what, i, j in (("dask correlate2d / in-memory throughput", 1, 0),
+                           ("dask gaussian / in-memory throughput", 3, 2)):
+            print(f"{what}: {med[names[i]][0] / med[names[j]][0]:.2f}x wall, "
+                  f"{med[names[i]][1] / med[names[j]][1]:.2f}x CPU")
         dimg = [n for n in names if n.startswith("dask_image")]
         if dimg:
-            print(f"fastconv.dask gaussian / dask-image: {med[dimg[0]] / med[names[2]]:.2f}x "
-                  f"faster")
+            print(f"fastconv.dask gaussian vs dask-image: {med[dimg[0]][0] / med[names[2]][0]:.2f}x "
+                  f"faster (wall), {med[dimg[0]][1] / med[names[2]][1]:.2f}x less CPU")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Measure the constants of method="auto"'s cost model (src/plan/tuning.c, cm_* fields).
 
-One thread, this machine's ISA.  Direct: ns per multiply-add of correlate2d "valid"
-over a few kernel sizes (median).  FFT: time of method="fft" on 2-D and 3-D shapes, fitted
-as a = time / (tiles * n * log2(n)), n the points of a tile (read from fastconv.explain),
-median over the shapes (a least-squares fit with a per-point term b degenerated on this
-noisy machine: b is left at a small floor, 0.05 ns f32, 0.1 ns f64).  Prints the fields as FASTCONV_TUNING would take them.
+One thread, this machine's ISA.  For each shape, fastconv.explain(method="fft") gives the
+model's estimates with the constants in force (cost_fft_ns, cost_direct_ns); the script
+times method="fft" and method="direct" and scales each constant by the median ratio of
+measured to estimated time (2-D cases: the constant; 3-D and 1-D: their rank factors,
+printed per dtype: tuning.c takes one value for both).  Prints the new fields as FASTCONV_TUNING takes them
+(copy them into tuning.c).  The per-point term cm_fft_ns_per_point is left as it is.
 
     flock /work/bench.lock nice -n -20 python benchmarks/fft_costs.py
 """
@@ -16,43 +17,43 @@ import numpy as np
 import fastconv as fc
 
 
-def best(f, reps=5):
+def med(f, reps=5):
+    """Median CPU time of one-thread calls, ns (on a shared machine the time slices
+    other processes take do not count)."""
+    f()
     ts = []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         f()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts))
+        ts.append(time.process_time() - t0)
+    return float(np.median(ts)) * 1e9
+
+
+CASES = (((1024, 1024), (31, 31)), ((1024, 1024), (63, 63)), ((600, 600), (101, 101)),
+         ((64, 64, 64), (9, 9, 9)), ((96, 96, 96), (15, 15, 15)), ((1000000,), (1000,)))
+DIRECT = (((512, 512), (7, 7)), ((512, 512), (15, 15)), ((384, 384), (31, 31)), ((100000,), (500,)))
 
 
 def main():
     rng = np.random.default_rng(0)
+    tu = fc.config()["tuning"]
     out = {}
     for dt, sfx in ((np.float32, "f32"), (np.float64, "f64")):
-        per_mac = []
-        for n, k in ((512, 7), (512, 15), (384, 31)):
-            a = rng.standard_normal((n, n)).astype(dt)
-            w = rng.standard_normal((k, k)).astype(dt)
-            t = best(lambda: fc.correlate2d(a, w, "valid", method="direct", num_threads=1))
-            per_mac.append(t * 1e9 / ((n - k + 1) ** 2 * k * k))
-        rows, ys = [], []
-        for shape, ks in (((1024, 1024), (31, 31)), ((1024, 1024), (63, 63)), ((512, 512), (101, 101)),
-                          ((64, 64, 64), (9, 9, 9)), ((96, 96, 96), (15, 15, 15))):
-            a = rng.standard_normal(shape).astype(dt)
-            w = rng.standard_normal(ks).astype(dt)
-            plan = fc.explain(fc.correlate, a, w, "same", method="fft", num_threads=1)
-            tile = [int(x) for x in str(plan["tile"]).split("x")]
-            npts = float(np.prod(tile))
-            tiles = 1.0
-            for s, t_, k in zip(shape, tile, ks):
-                tiles *= -(-s // (t_ - k + 1))
-            t = best(lambda: fc.correlate(a, w, "same", method="fft", num_threads=1))
-            rows.append([tiles * npts * np.log2(npts + 1), tiles * npts])
-            ys.append(t * 1e9)
-        out[f"cm_direct_ns_per_mac_{sfx}"] = float(np.median(per_mac))
-        out[f"cm_fft_ns_per_nlogn_{sfx}"] = float(np.median([y / r[0] for r, y in zip(rows, ys)]))
-        out[f"cm_fft_ns_per_point_{sfx}"] = 0.05 if sfx == "f32" else 0.1
-    print(f"# {platform.processor() or platform.machine()}, isa={fc.config()['isa']}, 1 thread")
+        rf, rd = [], []
+        for cases, meth, acc in ((CASES, "fft", rf), (DIRECT, "direct", rd)):
+            for shape, ks in cases:
+                a = rng.standard_normal(shape).astype(dt)
+                w = rng.standard_normal(ks).astype(dt)
+                plan = fc.explain(fc.correlate, a, w, "valid", method="fft", num_threads=1)
+                t = med(lambda: fc.correlate(a, w, "valid", method=meth, num_threads=1))
+                acc.append(t / plan["cost_fft_ns" if meth == "fft" else "cost_direct_ns"])
+        r2 = float(np.median(rf[:3]))  # the 2-D cases set the constant, 3-D and 1-D their factors
+        out[f"cm_fft_ns_per_nlogn_{sfx}"] = tu[f"cm_fft_ns_per_nlogn_{sfx}"] * r2
+        out[f"cm_fft_rank3_factor ({sfx})"] = tu["cm_fft_rank3_factor"] * float(np.median(rf[3:5])) / r2
+        out[f"cm_fft_rank1_factor ({sfx})"] = tu["cm_fft_rank1_factor"] * rf[5] / r2
+        out[f"cm_direct_ns_per_mac_{sfx}"] = tu[f"cm_direct_ns_per_mac_{sfx}"] * float(np.median(rd))
+        print(f"# {sfx}: fft measured/model {np.round(rf, 2)}, direct {np.round(rd, 2)}")
+    print(f"# {platform.machine()}, isa={fc.config()['isa']}, 1 thread")
     print(",".join(f"{k}={v:.4g}" for k, v in out.items()))
 
 

@@ -4,8 +4,9 @@
 
 Rows (issue 15): correlate on 2048^2 images with kernels 3..11 and on 160^3 volumes with
 5^3 kernels; gaussian_filter sigma 1..8 on 3000^2 float32 and on a 200^3 volume;
-uniform_filter sizes 5..21; sobel.  Each cell is the median of --repeat timed calls
-after one warm-up call; ratios are other / fastconv (above 1: fastconv is faster).
+uniform_filter sizes 5..21; sobel.  Each cell is the median (or --stat min) of --repeat
+timed calls after one warm-up call, the three libraries taking turns call by call;
+ratios are other / fastconv (above 1: fastconv is faster).
 OpenCV (opencv-python-headless, optional) runs with the same thread count and
 BORDER_REFLECT (= ndimage's 'reflect'); SciPy is single-threaded by construction.
 Every row also checks fastconv's result against SciPy's (max |difference| / max |ref|).
@@ -26,14 +27,21 @@ except ImportError:  # OpenCV is a benchmark extra, never a dependency
     cv2 = None
 
 
-def median_time(f, repeat):
-    f()
-    ts = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t0)
-    return statistics.median(ts)
+def interleaved_times(fs, repeats):
+    """Times of each callable in fs (None: skipped), the libraries taking turns call by
+    call after one warm-up call each, so that a drift of the shared machine's speed falls
+    on all of them alike; fs[i] runs repeats[i] times."""
+    for f in fs:
+        if f is not None:
+            f()
+    ts = [[] for _ in fs]
+    for r in range(max(repeats)):
+        for i, f in enumerate(fs):
+            if f is not None and r < repeats[i]:
+                t0 = time.perf_counter()
+                f()
+                ts[i].append(time.perf_counter() - t0)
+    return ts
 
 
 def rows(quick):
@@ -85,12 +93,14 @@ def main():
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--quick", action="store_true", help="quarter-size problems, for development")
     ap.add_argument("--only", default="", help="run rows whose name contains this text")
+    ap.add_argument("--stat", choices=("median", "min"), default="median",
+                    help="statistic of the timed calls (min: the least disturbed call)")
     a = ap.parse_args()
     fastconv.set_num_threads(a.threads)
     if cv2 is not None:
         cv2.setNumThreads(a.threads)
     print(f"# fastconv {fastconv.__version__} isa {fastconv.config()['isa']}, {a.threads} threads, "
-          f"median of {a.repeat}; OpenCV {cv2.__version__ if cv2 else 'absent'}")
+          f"{a.stat} of {a.repeat} interleaved; OpenCV {cv2.__version__ if cv2 else 'absent'}")
     head = f"{'row':44s} {'fastconv':>10s} {'scipy':>10s} {'x scipy':>8s} {'opencv':>10s} " \
            f"{'x opencv':>8s} {'rel.err':>9s}"
     print(head)
@@ -99,11 +109,12 @@ def main():
             continue
         got, want = f_fc(), f_sp()
         err = float(np.abs(got.astype(np.float64) - want).max() / max(np.abs(want).max(), 1e-300))
-        t_fc = median_time(f_fc, a.repeat)
-        t_sp = median_time(f_sp, max(1, min(a.repeat, 3)))
+        stat = statistics.median if a.stat == "median" else min
+        ts = interleaved_times([f_fc, f_sp, f_cv], [a.repeat, max(1, min(a.repeat, 3)), a.repeat])
+        t_fc, t_sp = stat(ts[0]), stat(ts[1])
         cv_cells = f"{'-':>10s} {'-':>8s}"
         if f_cv is not None:
-            t_cv = median_time(f_cv, a.repeat)
+            t_cv = stat(ts[2])
             cv_cells = f"{t_cv * 1e3:9.2f}m {t_cv / t_fc:8.2f}"
         print(f"{name:44s} {t_fc * 1e3:9.2f}m {t_sp * 1e3:9.2f}m {t_sp / t_fc:8.1f} {cv_cells} "
               f"{err:9.1e}", flush=True)

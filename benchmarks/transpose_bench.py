@@ -1,7 +1,8 @@
 """fastconv.conv_transpose and its gradients against PyTorch's conv_transpose2d, same
 process, side by side, on a few decoder layers (float32).
 
-    flock /work/bench.lock nice -n -20 python benchmarks/transpose_bench.py [--threads 2] [--repeat 7]
+    flock /work/bench.lock nice -n -20 python benchmarks/transpose_bench.py \
+        [--threads 2] [--repeat 7]
 
 Per layer and pass: both results checked against each other first, then the two
 libraries timed alternately (one fastconv call, one torch call, ``--repeat`` times after a
@@ -56,7 +57,8 @@ def main():
     print(f"{'layer':34s} {'pass':8s} {'fastconv':>9s} {'torch':>9s} {'x torch':>8s}")
     for name, n, cin, cout, hw, k, s, p, op in LAYERS:
         x = rng.standard_normal((n, cin, hw, hw)).astype(np.float32)
-        w = (rng.standard_normal((cin, cout, k, k)) / np.sqrt(cin * k * k / (s * s))).astype(np.float32)
+        scale = np.sqrt(cin * k * k / (s * s))
+        w = (rng.standard_normal((cin, cout, k, k)) / scale).astype(np.float32)
         b = rng.standard_normal(cout).astype(np.float32)
         kw = dict(stride=s, padding=p, output_padding=op)
         tx, tw, tb = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(b)
@@ -72,9 +74,11 @@ def main():
         passes = [
             ("forward", lambda: fc.conv_transpose(x, w, b, num_threads=nt, **kw),
              lambda: torch.nn.functional.conv_transpose2d(tx, tw, tb, **kw), ty),
-            ("input", lambda: fc.conv_transpose_backward_input(g, w, x.shape, num_threads=nt, **kw),
+            ("input",
+             lambda: fc.conv_transpose_backward_input(g, w, x.shape, num_threads=nt, **kw),
              lambda: t_bw([True, False, False])[0], None),
-            ("weight", lambda: fc.conv_transpose_backward_weight(x, g, w.shape, num_threads=nt, **kw),
+            ("weight",
+             lambda: fc.conv_transpose_backward_weight(x, g, w.shape, num_threads=nt, **kw),
              lambda: t_bw([False, True, False])[1], None),
         ]
         for pname, f_fc, f_t, _ in passes:
@@ -85,7 +89,8 @@ def main():
             assert err < 1e-4, (name, pname, err)
             with torch.no_grad():
                 tf, tt = _median_pair(f_fc, f_t, args.repeat)
-            print(f"{name:34s} {pname:8s} {tf * 1e3:9.2f} {tt * 1e3:9.2f} {tt / tf:8.2f}", flush=True)
+            print(f"{name:34s} {pname:8s} {tf * 1e3:9.2f} {tt * 1e3:9.2f} {tt / tf:8.2f}",
+                  flush=True)
 
 
 if __name__ == "__main__":

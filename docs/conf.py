@@ -47,7 +47,7 @@ numpydoc_class_members_toctree = False
 # numpydoc's own checks, as warnings (errors under -W): every public docstring must say
 # what it takes, returns and shows
 numpydoc_validation_checks = {"PR01", "PR02", "PR03", "PR10", "RT01", "EX01"}
-numpydoc_validation_exclude = {r"\.__repr__$", r"^fastconv\.reference\.", r"\.__init__$",
+numpydoc_validation_exclude = {r"\.__repr__$", r"\.__init__$",
                                r"\.(in_channels|out_channels|kernel_size|stride|padding|"
                                r"dilation|groups|flip_filters|dtype|weight|bias|grad_weight|"
                                r"grad_bias)$"}

@@ -27,7 +27,8 @@ cdef int _check(fc_status st) except -1:
 
 cdef fc_conv_desc _desc(tuple d) except *:
     """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip[,
-    algorithm]), algorithm 0 auto, 1 direct, 2 winograd (fc_algorithm)."""
+    algorithm]); the algorithm (0 auto, 1 direct, 2 winograd: fc_algorithm) is read by
+    _algorithm."""
     cdef fc_conv_desc c
     cdef int i
     c.ndim = d[0]
@@ -43,8 +44,13 @@ cdef fc_conv_desc _desc(tuple d) except *:
         c.pad_low[i] = d[9][i]
         c.pad_high[i] = d[10][i]
     c.flip = 1 if d[11] else 0
-    c.algorithm = d[12] if len(d) > 12 else 0
     return c
+
+
+cdef int _algorithm(tuple d):
+    """The tuple's algorithm (its 13th element; 0, auto, when absent): an argument of the
+    *_ex entry points, not a field of fc_conv_desc."""
+    return d[12] if len(d) > 12 else 0
 
 
 cdef inline real* _ptr(real[::1] a) noexcept nogil:
@@ -94,27 +100,29 @@ def conv_output_shape(tuple desc):
 def conv_forward(tuple desc, const real[::1] x, const real[::1] w, const real[::1] bias, real[::1] y,
                  int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    cdef int algo = _algorithm(desc)
     _check_lengths(&d, x.shape[0], w.shape[0], y.shape[0], bias.shape[0] if bias is not None else -1)
     cdef const real *b = _cptr(bias) if bias is not None else NULL
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_forward_f32(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+            st = fc_conv_forward_ex_f32(&d, algo, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
         else:
-            st = fc_conv_forward_f64(&d, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
+            st = fc_conv_forward_ex_f64(&d, algo, _cptr(x), _cptr(w), b, _ptr(y), nthreads)
     _check(st)
 
 
 def conv_backward_input(tuple desc, const real[::1] grad_out, const real[::1] w, real[::1] grad_in,
                         int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    cdef int algo = _algorithm(desc)
     _check_lengths(&d, grad_in.shape[0], w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_backward_input_f32(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
+            st = fc_conv_backward_input_ex_f32(&d, algo, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
         else:
-            st = fc_conv_backward_input_f64(&d, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
+            st = fc_conv_backward_input_ex_f64(&d, algo, _cptr(grad_out), _cptr(w), _ptr(grad_in), nthreads)
     _check(st)
 
 
@@ -139,13 +147,14 @@ def conv_transpose(tuple desc, const real[::1] x, const real[::1] w, const real[
 def conv_backward_weight(tuple desc, const real[::1] x, const real[::1] grad_out, real[::1] grad_w,
                          int nthreads):
     cdef fc_conv_desc d = _desc(desc)
+    cdef int algo = _algorithm(desc)
     _check_lengths(&d, x.shape[0], grad_w.shape[0], grad_out.shape[0], -1)
     cdef fc_status st
     with nogil:
         if real is float:
-            st = fc_conv_backward_weight_f32(&d, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
+            st = fc_conv_backward_weight_ex_f32(&d, algo, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
         else:
-            st = fc_conv_backward_weight_f64(&d, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
+            st = fc_conv_backward_weight_ex_f64(&d, algo, _cptr(x), _cptr(grad_out), _ptr(grad_w), nthreads)
     _check(st)
 
 
@@ -361,8 +370,9 @@ def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, in
 
 
 def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[::1] w, tuple wshape,
-                      tuple pad_low, int boundary, double fill, real[::1] out, int nthreads):
-    """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes)."""
+                      tuple pad_low, int boundary, double fill, real[::1] out, int nthreads, int method=1):
+    """scipy.ndimage.correlate of `batch` contiguous images of `shape` (1 to 3 axes);
+    method 0 auto, 1 direct, 2 fft."""
     cdef int nd = len(shape), i
     cdef int64_t s[3]
     cdef int64_t k[3]
@@ -382,11 +392,11 @@ def ndimage_correlate(const real[::1] x, tuple shape, int64_t batch, const real[
     cdef fc_boundary bd = <fc_boundary>boundary
     with nogil:
         if real is float:
-            st = fc_correlate_nd_f32(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, <float>fill,
-                                     _ptr(out), nthreads)
+            st = fc_correlate_nd_method_f32(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, <float>fill,
+                                            <fc_method>method, _ptr(out), nthreads)
         else:
-            st = fc_correlate_nd_f64(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, fill, _ptr(out),
-                                     nthreads)
+            st = fc_correlate_nd_method_f64(nd, batch, s, _cptr(x), k, _cptr(w), lo, bd, fill,
+                                            <fc_method>method, _ptr(out), nthreads)
     _check(st)
 
 
@@ -452,11 +462,13 @@ cdef str _plan_text(char *buf, fc_status st):
 def describe_conv(str fn, tuple desc, bint float32, bint has_bias, int nthreads):
     """The plan fc_conv_<fn> would run for these arguments, as "key=value" text."""
     cdef fc_conv_desc d = _desc(desc)
+    cdef int algo = _algorithm(desc)
     cdef char buf[2048]
     cdef fc_op op = _OPS[fn]
     cdef fc_status st
     with nogil:
-        st = fc_conv_describe(op, &d, FC_FLOAT32 if float32 else FC_FLOAT64, has_bias, nthreads, buf, 2048)
+        st = fc_conv_describe_ex(op, &d, algo, FC_FLOAT32 if float32 else FC_FLOAT64, has_bias, nthreads,
+                                 buf, 2048)
     return _plan_text(buf, st)
 
 

@@ -55,6 +55,10 @@ PARAMS: Dict[str, str] = {
     Threads each task gives fastconv.  Default: ``max(1, CPU_COUNT // slots)``, where
     slots is the number of tasks that can run at once on the same cores (see
     :mod:`fastconv.dask`).""",
+    "method": """method : {"auto", "direct", "fft"}, default "auto"
+    As in :func:`fastconv.correlate`, chosen per block ("auto" may pick differently for a
+    block than for the whole array; "direct" gives the in-memory call's bits).  The
+    overlap is the kernel's either way.""",
     "x": f"""x : {_IN}, shape ``(N, C, *spatial)``
     Chunked along the batch axis N (other axes are made one chunk).""",
     "w": """w : array_like, shape ``(K, C // groups, *kernel)``

@@ -105,41 +105,43 @@ True"""
 
 @docstring("N-d correlation of a dask array with an in-memory kernel, as "
            ":func:`fastconv.correlate`.",
-           ["in1", "in2", "smode", "num_threads"], _RET, _RAISES,
+           ["in1", "in2", "smode", "num_threads", "method"], _RET, _RAISES,
            _ex("fcd.signal_correlate(x, k, 'full')", "fastconv.correlate(a, k, 'full')",
                "(33, 22), (8, 8, 8, 9)"))
 def signal_correlate(in1: Any, in2: Any, mode: str = "full", *,
-                     num_threads: Optional[int] = None) -> Any:
-    return _run("signal_correlate", in1, in2, mode, {}, False, num_threads)
+                     num_threads: Optional[int] = None, method: str = "auto") -> Any:
+    return _run("signal_correlate", in1, in2, mode, dict(method=method), False, num_threads)
 
 
 @docstring("N-d convolution of a dask array with an in-memory kernel, as "
            ":func:`fastconv.convolve`.",
-           ["in1", "in2", "smode", "num_threads"], _RET, _RAISES,
+           ["in1", "in2", "smode", "num_threads", "method"], _RET, _RAISES,
            _ex("fcd.signal_convolve(x, k, 'valid')", "fastconv.convolve(a, k, 'valid')",
                "(27, 18), (8, 8, 8, 3)"))
 def signal_convolve(in1: Any, in2: Any, mode: str = "full", *,
-                    num_threads: Optional[int] = None) -> Any:
-    return _run("signal_convolve", in1, in2, mode, {}, False, num_threads)
+                    num_threads: Optional[int] = None, method: str = "auto") -> Any:
+    return _run("signal_convolve", in1, in2, mode, dict(method=method), False, num_threads)
 
 
 @docstring("2-D correlation of a dask array with an in-memory kernel, as "
            ":func:`fastconv.correlate2d`.",
-           ["in1", "in2", "smode", "boundary", "fillvalue", "num_threads"], _RET, _RAISES,
+           ["in1", "in2", "smode", "boundary", "fillvalue", "num_threads", "method"], _RET, _RAISES,
            _ex("fcd.correlate2d(x, k, 'same', boundary='wrap')",
                "fastconv.correlate2d(a, k, 'same', boundary='wrap')", "(30, 20), (8, 8, 8, 6)"))
 def correlate2d(in1: Any, in2: Any, mode: str = "full", boundary: str = "fill",
-                fillvalue: float = 0, *, num_threads: Optional[int] = None) -> Any:
-    return _run("correlate2d", in1, in2, mode, dict(boundary=boundary, fillvalue=fillvalue),
-                True, num_threads)
+                fillvalue: float = 0, *, num_threads: Optional[int] = None,
+                method: str = "auto") -> Any:
+    return _run("correlate2d", in1, in2, mode,
+                dict(boundary=boundary, fillvalue=fillvalue, method=method), True, num_threads)
 
 
 @docstring("2-D convolution of a dask array with an in-memory kernel, as "
            ":func:`fastconv.convolve2d`.",
-           ["in1", "in2", "smode", "boundary", "fillvalue", "num_threads"], _RET, _RAISES,
+           ["in1", "in2", "smode", "boundary", "fillvalue", "num_threads", "method"], _RET, _RAISES,
            _ex("fcd.convolve2d(x, k, 'full', boundary='symm')",
                "fastconv.convolve2d(a, k, 'full', boundary='symm')", "(33, 22), (8, 8, 8, 9)"))
 def convolve2d(in1: Any, in2: Any, mode: str = "full", boundary: str = "fill",
-               fillvalue: float = 0, *, num_threads: Optional[int] = None) -> Any:
-    return _run("convolve2d", in1, in2, mode, dict(boundary=boundary, fillvalue=fillvalue),
-                True, num_threads)
+               fillvalue: float = 0, *, num_threads: Optional[int] = None,
+               method: str = "auto") -> Any:
+    return _run("convolve2d", in1, in2, mode,
+                dict(boundary=boundary, fillvalue=fillvalue, method=method), True, num_threads)

@@ -74,6 +74,7 @@ class _ConvTransposeNd(_ConvNd):
                                                    else None)
         self._x: Optional[NDArray[Any]] = None
         self._out_shape: Optional[Tuple[int, ...]] = None
+        self._call_kw: dict = self._conv_kwargs()
 
     padding = property(lambda self: self._padding, doc="Padding, one int per axis.")
     output_padding = property(lambda self: self._output_padding,
@@ -131,7 +132,30 @@ class _ConvTransposeNd(_ConvNd):
                                       **{k: v for k, v in self._conv_kwargs().items()
                                          if k != "groups"})[1]
 
-    def forward(self, x: ArrayLike) -> NDArray[Any]:
+    def _output_padding_for(self, x_shape: Tuple[int, ...], output_size: Any) -> Tuple[int, ...]:
+        """The output padding that gives ``output_size`` (PyTorch's rule: the last
+        ``nd`` entries are the spatial size; each must lie in [smallest, smallest +
+        max(stride, dilation) - 1], the smallest being the size with no output padding)."""
+        cls = type(self).__name__
+        nd = self._nd
+        if not hasattr(output_size, "__len__") or len(output_size) < nd:
+            raise ValueError(f"{cls}: output_size must be a sequence of at least {nd} ints (the "
+                             f"spatial size, optionally after N and C), got {output_size!r}")
+        size = as_int_tuple(cls, "output_size", tuple(output_size)[-nd:], nd, minimum=1)
+        ops = []
+        for axis, (n, want) in enumerate(zip(x_shape[2:], size)):
+            k, s, d, p = (self._kernel_size[axis], self._stride[axis], self._dilation[axis],
+                          self._padding[axis])
+            low = (n - 1) * s - 2 * p + d * (k - 1) + 1
+            high = low + max(s, d) - 1
+            if not low <= want <= high:
+                raise ValueError(f"{cls}: output_size must be between {low} and {high} on "
+                                 f"spatial axis {axis} for an input of size {n}, got {want} "
+                                 f"(output_size={output_size!r})")
+            ops.append(want - low)
+        return tuple(ops)
+
+    def forward(self, x: ArrayLike, output_size: Optional[Any] = None) -> NDArray[Any]:
         """Compute the layer's output and keep ``x`` for :meth:`backward`.
 
         Parameters
@@ -139,6 +163,10 @@ class _ConvTransposeNd(_ConvNd):
         x : array_like, shape ``(N, in_channels, *spatial)``
             Cast to the layer's dtype; kept by reference (do not modify it in place
             before :meth:`backward`).
+        output_size : sequence of ints, optional
+            As in PyTorch: the spatial size of the output (the last ``nd`` entries are
+            used), which picks the output padding for this call in place of the layer's
+            ``output_padding`` (a decoder matching the size of its encoder's input).
 
         Returns
         -------
@@ -150,7 +178,8 @@ class _ConvTransposeNd(_ConvNd):
         TypeError
             ``x`` of a non-real dtype.
         ValueError
-            ``x`` of the wrong rank or channel count.
+            ``x`` of the wrong rank or channel count; an ``output_size`` no output
+            padding reaches.
 
         Examples
         --------
@@ -159,6 +188,8 @@ class _ConvTransposeNd(_ConvNd):
         >>> up = ConvTranspose2d(3, 8, 3, stride=2, padding=1, output_padding=1, seed=0)
         >>> up.forward(np.zeros((2, 3, 10, 10))).shape
         (2, 8, 20, 20)
+        >>> up.forward(np.zeros((2, 3, 10, 10)), output_size=(19, 20)).shape
+        (2, 8, 19, 20)
         """
         cls = type(self).__name__
         xa = _real_array(cls, "x", x)
@@ -169,9 +200,13 @@ class _ConvTransposeNd(_ConvNd):
             raise ValueError(f"{cls}: x must have in_channels = {self._in_channels} channels "
                              f"(x.shape[1]), got shape {xa.shape}")
         xa = np.ascontiguousarray(xa, dtype=self._dtype)
-        y = conv_transpose(xa, self._weight, self._bias, **self._conv_kwargs())
+        kw = self._conv_kwargs()
+        if output_size is not None:
+            kw["output_padding"] = self._output_padding_for(xa.shape, output_size)
+        y = conv_transpose(xa, self._weight, self._bias, **kw)
         self._x = xa
         self._out_shape = y.shape
+        self._call_kw = kw  # backward differentiates this call
         return y
 
     __call__ = forward
@@ -224,7 +259,7 @@ class _ConvTransposeNd(_ConvNd):
                              f"{self._out_shape}, got {ga.shape}")
         input_grad = _bool(cls, "input_grad", input_grad)
         ga = np.ascontiguousarray(ga, dtype=self._dtype)
-        kw = self._conv_kwargs()
+        kw = self._call_kw
         self._grad_weight += conv_transpose_backward_weight(self._x, ga, self._weight.shape, **kw)
         if self._grad_bias is not None:
             self._grad_bias += conv_backward_bias(ga)

@@ -65,6 +65,14 @@ axes : None, int or sequence of int, optional
         counting from the end.  Sequence arguments give one value per entry of
         `axes`, in its order."""
 
+_P_METHOD = """\
+method : {'auto', 'direct', 'fft'}, optional
+        fastconv's extension (default 'auto'): 'direct' sums the products (the results
+        above); 'fft' uses overlap-save FFT tiles (error relative to the norms of the
+        input and weights; a NaN or Inf spreads over its tile); 'auto' lets the plan's
+        cost model choose, and keeps 'direct' for integer or non-finite input and for
+        many lines under 1-D weights."""
+
 _RET = """\
     Returns
     -------
@@ -112,6 +120,7 @@ _CORRELATE = f"""Multidimensional correlation, as :func:`scipy.ndimage.correlate
     {_P_CVAL}
     {_P_ORIGIN}
     {_P_AXES}
+    {_P_METHOD}
 
 {_RET}
 
@@ -181,6 +190,7 @@ _CONVOLVE = f"""Multidimensional convolution, as :func:`scipy.ndimage.convolve`.
     {_P_CVAL}
     {_P_ORIGIN}
     {_P_AXES}
+    {_P_METHOD}
 
 {_RET}
 
@@ -232,6 +242,7 @@ _CORRELATE1D = f"""1-D correlation along one axis, as :func:`scipy.ndimage.corre
     {_P_MODE}
     {_P_CVAL}
     {_P_ORIGIN1}
+    {_P_METHOD}
 
 {_RET}
 
@@ -275,6 +286,7 @@ _CONVOLVE1D = f"""1-D convolution along one axis, as :func:`scipy.ndimage.convol
     {_P_MODE}
     {_P_CVAL}
     {_P_ORIGIN1}
+    {_P_METHOD}
 
 {_RET}
 
@@ -306,13 +318,12 @@ DOCS = {
 
 
 def attach(namespace):
-    """Set the docstring of every name of ``namespace["__all__"]`` from DOCS and
-    _ndimage_docs_filters.DOCS; a public name without one is an error (so a new filter
-    cannot ship undocumented)."""
+    """Set the docstring of every name of ``namespace["__all__"]`` found in DOCS or
+    _ndimage_docs_filters.DOCS.  A public name without one keeps its own docstring and
+    does not break the import: tests/test_docs.py and the docs build (numpydoc's checks)
+    fail on it instead."""
     from ._ndimage_docs_filters import DOCS as FILTER_DOCS
     docs = {**DOCS, **FILTER_DOCS}
-    missing = [n for n in namespace["__all__"] if n not in docs]
-    if missing:
-        raise RuntimeError(f"fastconv._ndimage_docs: no docstring for {missing}")
     for name in namespace["__all__"]:
-        namespace[name].__doc__ = docs[name]
+        if name in docs:
+            namespace[name].__doc__ = docs[name]

@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
 from ._arrays import _as_array, _compute_dtype, _contig, _empty, _output, _threads
+from ._method import _auto_finite, _exactness, _method, choose_method  # noqa: F401
 from ._params import as_int_tuple, check_size, normalize_shape
 
 __all__ = ["correlate", "convolve", "correlate2d", "convolve2d", "choose_method", "rot180", "pad_full"]
@@ -30,40 +31,6 @@ def _mode(fname: str, mode: str) -> str:
     if mode not in _MODES:
         raise ValueError(f"{fname}: mode must be one of 'full', 'same', 'valid', got {mode!r}")
     return mode
-
-
-_METHODS = {"auto": 0, "direct": 1, "fft": 2}
-
-
-def _method(fname: str, method: str) -> int:
-    if not isinstance(method, str) or method not in _METHODS:
-        raise ValueError(f"{fname}: method must be one of 'auto', 'direct', 'fft', got {method!r}")
-    return _METHODS[method]
-
-
-def _exactness(fname: str, a: NDArray[Any], b: NDArray[Any], method: int) -> int:
-    """The method after the exactness rules: auto keeps direct for booleans, for
-    integers whose products could pass 2^52 (as scipy.signal.choose_conv_method does) and
-    for non-finite values (direct keeps a NaN or Inf local to the outputs it touches; an
-    FFT spreads it over its tile); fft with such integers raises."""
-    ints = a.dtype.kind in "biu" or b.dtype.kind in "biu"
-    if ints:
-        if a.dtype.kind == "b" and b.dtype.kind == "b" and method == 0:
-            return 1
-        amax = float(np.max(np.abs(a), initial=0)) if a.size else 0.0
-        bmax = float(np.max(np.abs(b), initial=0)) if b.size else 0.0
-        big = amax * bmax * min(a.size, b.size) > 2.0 ** 52
-        if big and method == 2:
-            raise ValueError(f"{fname}: method='fft' cannot give exact results for integer inputs "
-                             f"whose products may exceed 2**52 (max|in1| = {amax:g}, max|in2| = "
-                             f"{bmax:g}); use method='direct'")
-        if big or a.dtype.kind == "b" or b.dtype.kind == "b":
-            return 1 if method == 0 else method
-    if method == 0 and a.dtype.kind == "f" and b.dtype.kind == "f":
-        # cheap next to the FFT itself (one pass over each input)
-        if not (np.isfinite(a).all() and np.isfinite(b).all()):
-            return 1
-    return method
 
 
 def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str, fillvalue: Any,
@@ -125,6 +92,9 @@ def _single(fname: str, in1: ArrayLike, in2: ArrayLike, mode: str, boundary: str
     meth = _exactness(fname, a, b, meth)
     out = _output(fname, out, shape, dtype, (("in1", a), ("in2", b)))
     a32 = dtype == np.float32
+    if meth == 0:
+        meth = _auto_finite(a, b, lambda: _core.describe_correlate(a.shape, b.shape, mode, boundary, flip,
+                                                                   two_d, a32, nt, 0))
     ca, cb, co = _contig(a, dtype), _contig(b, dtype), out.ravel()
     if _plan.tracing:
         _plan.run(fname, lambda: _core.correlate(a.shape, ca, b.shape, cb, mode, boundary, fill, flip, two_d,
@@ -556,43 +526,3 @@ def pad_full(a: ArrayLike, kernel_shape: Union[int, Sequence[int]],
                   arr.itemsize, out.reshape(-1).view(np.uint8))
     return out
 
-
-def choose_method(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> str:
-    """The method ``correlate``/``convolve(in1, in2, mode)`` would use with ``"auto"``.
-
-    Like ``scipy.signal.choose_conv_method``: ``"direct"`` or ``"fft"``, from the plan's
-    cost model (estimated time of direct sums against overlap-save FFT tiles, for the
-    shapes, dtype, instruction set and threads of this machine; its constants come from
-    ``benchmarks/fft_costs.py``), after the exactness rules: booleans, integers whose
-    products could exceed 2**52, and non-finite values always get ``"direct"``.
-
-    Parameters
-    ----------
-    in1, in2 : array_like
-        The inputs of the call (same rank, 1 to 3).
-    mode : {"full", "same", "valid"}, default "full"
-        The mode of the call.
-
-    Returns
-    -------
-    str
-        ``"direct"`` or ``"fft"``.
-
-    Raises
-    ------
-    ValueError
-        As :func:`correlate` would for these arguments.
-    TypeError
-        As :func:`correlate` would for these arguments.
-
-    Examples
-    --------
-    >>> import numpy as np, fastconv
-    >>> fastconv.choose_method(np.ones(1000), np.ones(3))
-    'direct'
-    >>> fastconv.choose_method(np.ones((1024, 1024)), np.ones((63, 63)))
-    'fft'
-    """
-    from . import _plan
-    plan = _plan.explain(correlate, in1, in2, mode, method="auto")
-    return "fft" if plan.get("algorithm") == "fft" else "direct"

@@ -48,12 +48,13 @@ IntOrTuple = Union[int, Sequence[int]]
 
 
 def _desc(y_shape: Sequence[int], x_shape: Sequence[int], w_shape: Sequence[int],
-          params: ConvParams) -> tuple:
+          params: ConvParams, algorithm: int = 0) -> tuple:
     """The fc_conv_desc of the matching convolution: input of y's shape (C_out
-    channels), output of x's (C_in channels)."""
+    channels), output of x's (C_in channels); algorithm an fc_algorithm code (0 auto,
+    1 direct: fc_conv_transpose is direct only, and its plan is described as such)."""
     return (len(y_shape) - 2, y_shape[0], y_shape[1], x_shape[1], params.groups,
             tuple(y_shape[2:]), tuple(w_shape[2:]), params.stride, params.dilation,
-            params.pad_low, params.pad_high, False)
+            params.pad_low, params.pad_high, False, algorithm)
 
 
 def _call(fname: str, call: Any, desc: tuple, dtype: Any, has_bias: bool, nt: int,
@@ -171,7 +172,7 @@ def conv_transpose(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None,
         arrays.append(ba)
     dtype = _compute_dtype(*arrays)
     y = _output(fname, out, y_shape, dtype, [("x", xa), ("w", wa), ("bias", ba)])
-    desc = _desc(y_shape, xa.shape, wa.shape, params)
+    desc = _desc(y_shape, xa.shape, wa.shape, params, 1)
     cx, cw, cy = _contig(xa, dtype), _contig(wa, dtype), y.reshape(-1)
     cb = None if ba is None else _contig(ba, dtype)
     _call(fname, lambda: _core.conv_transpose(desc, cx, cw, cb, cy, nt), desc, dtype,

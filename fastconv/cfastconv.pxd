@@ -31,7 +31,6 @@ cdef extern from "fastconv.h" nogil:
         int64_t pad_low[3]
         int64_t pad_high[3]
         int flip
-        int algorithm
 
     fc_status fc_conv_output_shape(const fc_conv_desc *d, int64_t *out)
     fc_status fc_conv_forward_f32(const fc_conv_desc *d, const float *x, const float *w,
@@ -46,6 +45,18 @@ cdef extern from "fastconv.h" nogil:
                                           const float *grad_out, float *grad_w, int num_threads)
     fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                           const double *grad_out, double *grad_w, int num_threads)
+    fc_status fc_conv_forward_ex_f32(const fc_conv_desc *d, int algorithm, const float *x,
+                                     const float *w, const float *bias, float *y, int num_threads)
+    fc_status fc_conv_forward_ex_f64(const fc_conv_desc *d, int algorithm, const double *x,
+                                     const double *w, const double *bias, double *y, int num_threads)
+    fc_status fc_conv_backward_input_ex_f32(const fc_conv_desc *d, int algorithm, const float *grad_out,
+                                            const float *w, float *grad_in, int num_threads)
+    fc_status fc_conv_backward_input_ex_f64(const fc_conv_desc *d, int algorithm, const double *grad_out,
+                                            const double *w, double *grad_in, int num_threads)
+    fc_status fc_conv_backward_weight_ex_f32(const fc_conv_desc *d, int algorithm, const float *x,
+                                             const float *grad_out, float *grad_w, int num_threads)
+    fc_status fc_conv_backward_weight_ex_f64(const fc_conv_desc *d, int algorithm, const double *x,
+                                             const double *grad_out, double *grad_w, int num_threads)
     fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
                                     const float *bias, float *y, int num_threads)
     fc_status fc_conv_transpose_f64(const fc_conv_desc *d, const double *x, const double *w,
@@ -140,6 +151,8 @@ cdef extern from "fastconv.h" nogil:
         FC_FN_CONVOLVE2D
     fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
                                int num_threads, char *buf, size_t n)
+    fc_status fc_conv_describe_ex(fc_op op, const fc_conv_desc *d, int algorithm, fc_dtype dtype,
+                                  int has_bias, int num_threads, char *buf, size_t n)
     fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape,
                                     const int64_t *in2_shape, fc_mode mode, fc_boundary boundary,
                                     fc_dtype dtype, int num_threads, char *buf, size_t n)
@@ -178,3 +191,11 @@ cdef extern from "fastconv.h" nogil:
     fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
                                  fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
                                  int num_threads, char *buf, size_t n)
+    fc_status fc_correlate_nd_method_f32(int ndim, int64_t batch, const int64_t *in_shape, const float *inp,
+                                         const int64_t *w_shape, const float *w, const int64_t *pad_low,
+                                         fc_boundary boundary, float fill, fc_method method, float *out,
+                                         int num_threads)
+    fc_status fc_correlate_nd_method_f64(int ndim, int64_t batch, const int64_t *in_shape, const double *inp,
+                                         const int64_t *w_shape, const double *w, const int64_t *pad_low,
+                                         fc_boundary boundary, double fill, fc_method method, double *out,
+                                         int num_threads)

@@ -24,19 +24,24 @@ fastconv function on one block; dask's scheduler (threaded, synchronous or
   :func:`conv_backward_input`, :func:`conv_backward_bias`, :func:`conv_backward_weight`
   (the last two sum per-chunk results along a fixed binary tree, in float64).
 
-**Results.** Equal to the in-memory call on the whole array to rounding; each output
-element is computed by the same kernel from the same inputs, and where the window's
-position changes the vector/tail split of a row the last bit may differ (float64 within
-1e-15 relative; ``tests/test_dask.py`` says which calls it finds bit-identical).  The
-reductions add the chunks' partial sums in a fixed tree: the same bits for a given
-chunking whatever the workers, scheduler or task order, not the in-memory call's bits.
+**Results.** Equal to the in-memory call on the whole array: each output element is
+computed by the same kernel from the same inputs in the same order, and
+``tests/test_dask.py`` finds the bits identical for every filter and mode, except
+:func:`uniform_filter` and :func:`uniform_filter1d` (their running sums start at each
+window's edge: float64 within 1e-12 relative) and the signal functions with
+``method="auto"`` or ``"fft"`` (a block may take the FFT path where the whole array does
+not; ``method="direct"`` keeps the bits).  The reductions add the chunks' partial sums
+in a fixed tree: the same bits for a given chunking whatever the workers, scheduler or
+task order, not the in-memory call's bits.
 
 **Threads.** A task gives fastconv ``num_threads`` threads if given, else
 ``max(1, CPU_COUNT // slots)``: slots is the number of tasks that can run at once on
 the same cores (under dask.distributed the threads of all workers on the host, asked of
-the scheduler; under the threaded scheduler its pool size; 1 under the synchronous
-one).  So a worker running k tasks at once on k cores gives each one thread, and a
-single one-slot worker gets every core.  The ndimage filters get it through OpenMP's
+the scheduler; under the threaded scheduler its configured pool size, the ``pool`` or
+``num_workers`` of ``dask.config`` else CPU_COUNT, since a ``num_workers=`` given to
+``compute()`` is not visible from a task; 1 under the synchronous one).  So a worker
+running k tasks at once on k cores gives each one thread, and a single one-slot worker
+gets every core.  The ndimage filters get it through OpenMP's
 per-thread limit (threadpoolctl), which ``fastconv.set_num_threads`` overrides.
 
 **Bad input.** A non-dask `input`/`in1`/`x` raises TypeError (use the in-memory
@@ -46,9 +51,14 @@ function for in-memory data); unknown (NaN) chunk sizes and batch chunks of `x` 
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Optional, Sequence, Tuple
+from typing import Any, Optional, Tuple
 
 import numpy as np
+
+try:
+    import dask.array  # noqa: F401
+except ImportError as exc:   # the optional extra is not installed
+    raise ImportError("fastconv.dask needs dask: pip install \"fastconv[dask]\"") from exc
 
 from . import ndimage as _ndi
 from ._arrays import _threads

@@ -49,8 +49,24 @@ __all__ = [
 
 # ---------------------------------------------------------------- correlate / convolve
 
-def _correlate_nd(input, weights, output, mode, cval, origins):
-    """Real N-d correlation (weights.ndim == input.ndim, origins validated) into output."""
+_METHODS = {"auto": 0, "direct": 1, "fft": 2}
+
+
+def _method(fname, method, input, weights):
+    """method= as the C code (0 auto, 1 direct, 2 fft); auto takes direct where an input
+    has a NaN or Inf (direct keeps it local to the outputs it touches) or for integers."""
+    if not isinstance(method, str) or method not in _METHODS:
+        raise ValueError(f"{fname}: method must be one of 'auto', 'direct', 'fft', got {method!r}")
+    code = _METHODS[method]
+    if code == 0 and np.size(weights) > 8:
+        if input.dtype.kind != "f" or not (np.isfinite(input).all() and np.isfinite(weights).all()):
+            return 1
+    return code
+
+
+def _correlate_nd(input, weights, output, mode, cval, origins, method=1):
+    """Real N-d correlation (weights.ndim == input.ndim, origins validated) into output;
+    method 0 auto, 1 direct, 2 fft (fastconv's FFT tiles, any mode)."""
     if input.size == 0:
         return output
     code = _MODES[mode]
@@ -58,7 +74,12 @@ def _correlate_nd(input, weights, output, mode, cval, origins):
     w[np.abs(w) <= _EPS] = 0.0  # SciPy drops these weights
     longs = [i for i in range(w.ndim) if w.shape[i] > 1]
     pads = [w.shape[i] // 2 + origins[i] for i in range(w.ndim)]
-    if len(longs) <= 1:
+    if len(longs) == 1 and method == 0 and input.size == input.shape[longs[0]]:
+        # one line: the FFT where the plan's cost model prefers it
+        from ._signal import choose_method
+        x1 = np.zeros(input.shape[longs[0]], _ct(input, output))
+        method = 2 if choose_method(x1, w.ravel().astype(x1.dtype), "same") == "fft" else 1
+    if len(longs) <= 1 and method != 2:
         axis = longs[0] if longs else input.ndim - 1
         _line(input, output, axis, w.ravel(), 0, pads[axis], mode, cval)
         return output
@@ -77,18 +98,20 @@ def _correlate_nd(input, weights, output, mode, cval, origins):
     if len(longs) == 2 and B > 1:
         # the batch as a third axis of a weight of length 1: one call, one thread team
         _core.ndimage_correlate(x.ravel(), (B,) + lshape, 1, wl, (1,) + wshape, (0,) + lpads,
-                                code, float(cval), res.reshape(-1), 0)
+                                code, float(cval), res.reshape(-1), 0, method)
     else:
         _core.ndimage_correlate(x.ravel(), lshape, B, wl, wshape, lpads, code, float(cval),
-                                res.reshape(-1), 0)
+                                res.reshape(-1), 0, method)
     if not direct:
         _store(output, res.transpose(np.argsort(perm)))
     return output
 
 
-def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, convolution, axes):
+def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, convolution, axes,
+                           method="auto"):
     input = _input(fname, input)
     weights = _weights(fname, weights)
+    meth = _method(fname, method, input, weights)
     ci, cw = input.dtype.kind == "c", weights.dtype.kind == "c"
     _mode_name(fname, mode)
     _cval(fname, cval, ci)
@@ -98,7 +121,7 @@ def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, co
         out = _output(fname, output, input, complex_output=True)
         return _complex_parts(
             lambda i, w, output, cval, **kw: _correlate_or_convolve(
-                fname, i, w, output, mode, cval, origin, convolution, axes),
+                fname, i, w, output, mode, cval, origin, convolution, axes, method),
             input, weights, out, cval)
     axes = _axes(fname, axes, input.ndim)
     if weights.ndim != len(axes):
@@ -126,10 +149,11 @@ def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, co
         w = w[(slice(None, None, -1),) * w.ndim]
         ofull = [-o - (0 if w.shape[i] & 1 else 1) for i, o in enumerate(ofull)]
     out = _output(fname, output, input)
-    return _correlate_nd(input, w, out, mode, cval, ofull)
+    return _correlate_nd(input, w, out, mode, cval, ofull, meth)
 
 
-def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):
+def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None,
+              method="auto"):
     """Multidimensional correlation, as :func:`scipy.ndimage.correlate`.
 
     ``output[i] = sum_j weights[j] * ext(input)[i + j - weights.shape // 2 - origin]``,
@@ -152,6 +176,12 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
         Shift of the filter, per filtered axis, in ``[-(w // 2), (w - 1) // 2]``.
     axes : None, int or sequence of int
         The axes to filter (default all).
+    method : {'auto', 'direct', 'fft'}
+        fastconv's extension: ``'direct'`` sums the products (SciPy's results to
+        rounding); ``'fft'`` uses overlap-save FFT tiles (error relative to the norms of
+        input and weights; a NaN or Inf spreads over its tile); ``'auto'`` lets the
+        plan's cost model choose (direct for integer or non-finite input, and for several
+        lines filtered by 1-D weights).
 
     Returns
     -------
@@ -159,15 +189,16 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
         The result, of the input's shape.
     """
     return _correlate_or_convolve("correlate", input, weights, output, mode, cval, origin, False,
-                                  axes)
+                                  axes, method)
 
 
-def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):
+def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None,
+             method="auto"):
     """Multidimensional convolution, as :func:`scipy.ndimage.convolve`: correlation with
     the weights reversed on every axis and each origin mirrored (``-origin``, and one less
     for even widths).  Parameters as :func:`correlate` (complex weights not conjugated)."""
     return _correlate_or_convolve("convolve", input, weights, output, mode, cval, origin, True,
-                                  axes)
+                                  axes, method)
 
 
 # ---------------------------------------------------------------- 1-D filters
@@ -180,26 +211,33 @@ def _weights1d(fname, weights):
     return w
 
 
-def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
+def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *,
+                method="auto"):
     """1-D correlation along `axis`, as :func:`scipy.ndimage.correlate1d`.
 
     ``output[..., i, ...] = sum_j weights[j] * ext(input)[..., i + j - len(weights) // 2 - origin, ...]``
     computed by a C pass along the axis (vectorised across the contiguous axis, threaded
     over lines, no transpose).  Complex weights are conjugated.  Other parameters as
-    :func:`correlate`.
+    :func:`correlate` (``method``: FFT tiles along the axis, forced or where ``'auto'``
+    finds them faster for a single line).
     """
-    return _correlate1d("correlate1d", input, weights, axis, output, mode, cval, origin, False)
+    return _correlate1d("correlate1d", input, weights, axis, output, mode, cval, origin, False,
+                        method)
 
 
-def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
+def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *,
+               method="auto"):
     """1-D convolution along `axis`, as :func:`scipy.ndimage.convolve1d`: correlate1d with
     the weights reversed and the origin mirrored (``-origin``, one less for even widths)."""
-    return _correlate1d("convolve1d", input, weights, axis, output, mode, cval, origin, True)
+    return _correlate1d("convolve1d", input, weights, axis, output, mode, cval, origin, True,
+                        method)
 
 
-def _correlate1d(fname, input, weights, axis, output, mode, cval, origin, convolution):
+def _correlate1d(fname, input, weights, axis, output, mode, cval, origin, convolution,
+                 method="auto"):
     input = _input(fname, input)
     w = _weights1d(fname, weights)
+    meth = _method(fname, method, input, w)
     if input.ndim == 0:
         raise ValueError(f"{fname}: input must have at least one axis, got a 0-d array")
     ax = _axis(fname, axis, input.ndim)
@@ -216,9 +254,14 @@ def _correlate1d(fname, input, weights, axis, output, mode, cval, origin, convol
         out = _output(fname, output, input, complex_output=True)
         return _complex_parts(
             lambda i, ww, output, cval: _correlate1d(fname, i, ww, ax, output, mode, cval, origin,
-                                                     False),
+                                                     False, method),
             input, w, out, cval)
     out = _output(fname, output, input)
+    if meth != 1 and input.size:
+        # the N-d path with weights long on `ax` only: FFT tiles where chosen, else _line
+        wfull = w.astype(np.float64).reshape([-1 if i == ax else 1 for i in range(input.ndim)])
+        return _correlate_nd(input, wfull, out, mode, cval,
+                             [origin if i == ax else 0 for i in range(input.ndim)], meth)
     _line(input, out, ax, w.astype(np.float64), 0, w.shape[0] // 2 + origin, mode, cval)
     return out
 

@@ -16,6 +16,8 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import fastconv as fc
 from fastconv import _plan
@@ -150,6 +152,54 @@ def test_output_padding_past_padding_gets_bias_only(torch, rng):
             b[None, :, None], y[:, :, last + 1:].shape))
 
 
+@st.composite
+def transpose_cases(draw):
+    """Random rank, batch, groups, channels a group (up to 20, past the channel tiles of
+    float64 AVX-512), kernel, stride, dilation, padding and output_padding per axis (the
+    latter below max(stride, dilation), also above the padding), input sizes up to 30
+    (past the pixel tiles after the stride), bias or not, dtype."""
+    nd = draw(st.integers(1, 3))
+    smax, kmax = {1: (30, 5), 2: (12, 4), 3: (5, 3)}[nd]
+    g = draw(st.sampled_from([1, 1, 2, 3]))
+    kernel = tuple(draw(st.integers(1, kmax)) for _ in range(nd))
+    stride = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    dilation = tuple(draw(st.integers(1, 3)) for _ in range(nd))
+    opad = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation))
+    spatial = tuple(draw(st.integers(1, smax)) for _ in range(nd))
+    # padding up to what leaves a non-empty output: 2p <= (n-1)s + d(k-1) + op
+    pad = tuple(draw(st.integers(0, ((n - 1) * s + d * (k - 1) + o) // 2)) for n, s, d, k, o in
+                zip(spatial, stride, dilation, kernel, opad))
+    return dict(x_shape=(draw(st.integers(1, 3)), g * draw(st.integers(1, 20))) + spatial,
+                cog=draw(st.integers(1, 20)), kernel=kernel, groups=g,
+                kw=dict(stride=stride, padding=pad, output_padding=opad, dilation=dilation,
+                        groups=g),
+                bias=draw(st.booleans()), dtype=draw(st.sampled_from(DTYPES)),
+                seed=draw(st.integers(0, 2**31)))
+
+
+@settings(max_examples=60)
+@given(case=transpose_cases())
+def test_hypothesis_matches_reference(isa, case):
+    """Random problems: conv_transpose (with and without bias) and both gradients ==
+    the reference, in the input dtype."""
+    rng = np.random.default_rng(case["seed"])
+    dt, kw, xs = case["dtype"], case["kw"], case["x_shape"]
+    ws = (xs[1], case["cog"]) + case["kernel"]
+    x, w = rand(rng, xs, dt), rand(rng, ws, dt)
+    b = rand(rng, (case["cog"] * case["groups"],), dt) if case["bias"] else None
+    y = fc.conv_transpose(x, w, b, **kw)
+    taps = math.prod(case["kernel"])
+    assert_close(y, R.conv_transpose(x, w, b, **kw), n=xs[1] // case["groups"] * taps + 1,
+                 dtype=dt, err_msg=f"forward {case}")
+    G = rand(rng, y.shape, dt)
+    assert_close(fc.conv_transpose_backward_input(G, w, xs, **kw),
+                 R.conv_transpose_backward_input(G, w, xs, **kw), n=case["cog"] * taps,
+                 dtype=dt, err_msg=f"input {case}")
+    assert_close(fc.conv_transpose_backward_weight(x, G, ws, **kw),
+                 R.conv_transpose_backward_weight(x, G, ws, **kw), n=xs[0] * math.prod(xs[2:]),
+                 dtype=dt, err_msg=f"weight {case}")
+
+
 # ---------------------------------------------------------------- identities
 
 
@@ -169,7 +219,8 @@ def test_is_backward_input_of_matching_convolution(isa, rng, dtype):
             except ValueError:
                 continue
             conv = dict(stride=s, padding=[(p, p - op)] * nd, dilation=d, groups=g)
-            np.testing.assert_array_equal(y, fc.conv_backward_input(x, w, y.shape, **conv))
+            np.testing.assert_array_equal(y, fc.conv_backward_input(x, w, y.shape, algorithm="direct",
+                                                                    **conv))
             G = rand(rng, y.shape, dtype)
             np.testing.assert_array_equal(fc.conv_transpose_backward_input(G, w, x.shape, **kw),
                                           fc.conv_forward(G, w, **conv))
@@ -436,3 +487,25 @@ def test_layer_repr_and_errors():
         up.backward(np.zeros((1, 4, 2, 2)))
     with pytest.raises(ValueError, match=r"x must have in_channels = 8"):
         up.forward(np.zeros((1, 3, 4, 4)))
+
+
+def test_layer_output_size_matches_torch(torch, rng):
+    """forward(x, output_size=...) picks the output padding as PyTorch's layer does, and
+    backward differentiates that call; sizes no output padding reaches raise."""
+    up = ConvTranspose2d(3, 4, 3, stride=(2, 3), padding=1, dtype="float64", seed=0)
+    tl = torch.nn.ConvTranspose2d(3, 4, 3, stride=(2, 3), padding=1).double()
+    with torch.no_grad():
+        tl.weight.copy_(torch.tensor(up.weight))
+        tl.bias.zero_()
+    x = rand(rng, (2, 3, 5, 4))
+    for size in ((9, 10), (10, 12), (2, 4, 10, 11)):
+        tx = torch.tensor(x, requires_grad=True)
+        ty = tl(tx, output_size=list(size))
+        y = up.forward(x, output_size=size)
+        np.testing.assert_allclose(y, ty.detach().numpy(), atol=1e-12)
+        g = rand(rng, y.shape)
+        ty.backward(torch.tensor(g))
+        np.testing.assert_allclose(up.backward(g), tx.grad.numpy(), atol=1e-12)
+    for bad in ((11, 10), (9, 13), (9,)):
+        with pytest.raises(ValueError, match=r"ConvTranspose2d: output_size must be"):
+            up.forward(x, output_size=bad)

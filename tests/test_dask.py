@@ -162,9 +162,10 @@ def test_signal_functions_equal_in_memory(name, nd, kshape, chunkings):
     for dtype in (np.float64, np.float32):
         a, k = _data(SHAPES[nd], dtype), _data(kshape, dtype, 3)
         for mode in ("full", "same", "valid"):
-            ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode)
+            ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode, method="direct")
             for chunks in chunkings:
-                y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode)
+                y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode,
+                                       method="direct")
                 assert y.shape == ref.shape
                 cases.append((y, ref, (mode, chunks, dtype)))
     got = dask.compute(*[c[0] for c in cases], scheduler="sync")
@@ -183,15 +184,32 @@ def test_2d_functions_equal_in_memory(name, boundary):
         for kshape in ((4, 3), (5, 6), (1, 2)):
             k = _data(kshape, dtype, 4)
             for mode in ("full", "same", "valid"):
-                ref = getattr(fastconv, name)(a, k, mode, boundary, fillvalue=1.5)
+                ref = getattr(fastconv, name)(a, k, mode, boundary, fillvalue=1.5,
+                                              method="direct")
                 for chunks in chunks_list:
                     y = getattr(fcd, name)(da.from_array(a, chunks=chunks), k, mode, boundary,
-                                           1.5)
+                                           1.5, method="direct")
                     cases.append((y, ref, (mode, kshape, chunks, dtype)))
     got = dask.compute(*[c[0] for c in cases], scheduler="sync")
     for g, (_, ref, what) in zip(got, cases):
         _check(g, ref, what[-1])
         assert np.array_equal(g, ref), what
+
+
+@pytest.mark.parametrize("method", ["fft", "auto"])
+def test_signal_fft_and_auto(method):
+    """The FFT path (forced, or chosen per block by auto) on windows of the same depth,
+    against the in-memory direct result to the FFT's tolerance."""
+    for dtype, tol in ((np.float64, 1e-12), (np.float32, 1e-4)):
+        a, k = _data((60, 47), dtype), _data((13, 17), dtype, 3)
+        x = da.from_array(a, chunks=(16, (5, 20, 22)))
+        for name, kw in (("signal_correlate", {}), ("correlate2d", dict(boundary="wrap")),
+                         ("convolve2d", dict(boundary="symm"))):
+            for mode in ("full", "same", "valid"):
+                ref = getattr(fastconv, name.replace("signal_", ""))(a, k, mode, method="direct",
+                                                                     **kw)
+                got = getattr(fcd, name)(x, k, mode, method=method, **kw).compute()
+                np.testing.assert_allclose(got, ref, rtol=0, atol=tol * np.abs(ref).max())
 
 
 def test_signal_output_chunks():
@@ -263,6 +281,32 @@ def test_tree_reduction_same_bits_under_every_scheduler():
     tree = ((parts[0] + parts[1]) + (parts[2] + parts[3])) + parts[4]
     assert np.array_equal(ref_w, tree.astype(np.float32))
     _check(ref_w, fastconv.conv_backward_weight(xa, g, w.shape, padding=1), np.float32)
+
+
+def test_on_a_cluster_of_two_worker_processes():
+    """The tasks pickle and run in other processes: filters, signal functions and the
+    batched passes on a LocalCluster of 2 worker processes equal the in-memory calls,
+    and the trees give the synchronous scheduler's bits."""
+    distributed = pytest.importorskip("distributed")
+    a = _data((40, 33), np.float32)
+    x = da.from_array(a, chunks=(9, 7))
+    gw, gb, _ = _reductions((3, 3, 5))
+    lazy = [fcd.gaussian_filter(x, 1.5, mode="wrap"), fcd.correlate(x, np.ones((3, 4)),
+                                                                     mode="mirror"),
+            fcd.correlate2d(x, np.ones((5, 2)), "full", "wrap"), gw, gb]
+    refs = [ndimage.gaussian_filter(a, 1.5, mode="wrap"),
+            ndimage.correlate(a, np.ones((3, 4)), mode="mirror"),
+            fastconv.correlate2d(a, np.ones((5, 2)), "full", "wrap"),
+            gw.compute(scheduler="sync"), gb.compute(scheduler="sync")]
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        got = client.gather(client.compute(lazy))
+        slots = client.gather(client.compute(
+            dask.delayed(_dask_support.task_threads, pure=False)(None)))
+    for g, r in zip(got, refs):
+        assert np.array_equal(g, r)
+    assert slots == max(1, int(dask.system.CPU_COUNT) // 2)
 
 
 # ---------------------------------------------------------------- threads, laziness, zarr

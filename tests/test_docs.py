@@ -4,8 +4,9 @@ more; see docs/conf.py):
 * the C API page is generated from the header by docs/_ext/fastconv_capi.py: every
   function the header exports with FC_API must come out of its parser, so that the
   page cannot silently lose one;
-* every public function, layer class and ndimage filter has a numpydoc docstring with Parameters (when
-  it takes any), Returns, Raises and Examples sections;
+* every public function and layer class (fastconv, fastconv.layers, fastconv.ndimage and
+  fastconv.reference) has a numpydoc docstring with Parameters (when it takes any),
+  Returns, Raises and Examples sections;
 * every name of ``fastconv.__all__`` and ``fastconv.ndimage.__all__`` is listed in the
   API reference page.
 """
@@ -18,7 +19,7 @@ import sys
 import pytest
 
 import fastconv
-from fastconv import layers, ndimage
+from fastconv import layers, ndimage, reference
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HEADER = os.path.join(ROOT, "src", "include", "fastconv.h")
@@ -77,8 +78,9 @@ def _public_callables():
         out.append((f"fastconv.layers.{name}", cls))
         for meth in ("forward", "backward", "zero_grad", "parameters", "output_shape"):
             out.append((f"fastconv.layers.{name}.{meth}", getattr(cls, meth)))
-    for name in ndimage.__all__:
-        out.append((f"fastconv.ndimage.{name}", getattr(ndimage, name)))
+    for mod in (ndimage, reference):
+        for name in mod.__all__:
+            out.append((f"{mod.__name__}.{name}", getattr(mod, name)))
     return out
 
 

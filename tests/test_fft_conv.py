@@ -136,3 +136,47 @@ def test_bad_method():
         fc.correlate(np.ones(5), np.ones(3), method="fast")
     with pytest.raises(ValueError, match="method"):
         fc.correlate2d(np.ones((5, 5)), np.ones((3, 3)), method=None)
+
+
+@pytest.mark.parametrize("mode", ["reflect", "constant", "nearest", "mirror", "wrap"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_ndimage_methods(mode, dtype):
+    """fastconv.ndimage's method=: every mode and origins against scipy.ndimage."""
+    import scipy.ndimage as snd
+    from fastconv import ndimage as fnd
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((60, 70)).astype(dtype)
+    w = rng.standard_normal((13, 12)).astype(dtype)
+    tol = _bound(x, w, dtype) * 2
+    for meth in ("fft", "auto", "direct"):
+        got = fnd.correlate(x, w, mode=mode, cval=0.5, origin=(2, -3), method=meth)
+        want = snd.correlate(x.astype(np.float64), w.astype(np.float64), mode=mode, cval=0.5, origin=(2, -3))
+        assert np.max(np.abs(got - want)) <= tol + 1e-5 * (dtype == np.float32), meth
+        got = fnd.convolve(x, w, mode=mode, cval=0.5, method=meth)
+        want = snd.convolve(x.astype(np.float64), w.astype(np.float64), mode=mode, cval=0.5)
+        assert np.max(np.abs(got - want)) <= tol + 1e-5 * (dtype == np.float32), meth
+    x1 = rng.standard_normal(5000).astype(dtype)
+    w1 = rng.standard_normal(700).astype(dtype)
+    for fn, sfn in ((fnd.correlate1d, snd.correlate1d), (fnd.convolve1d, snd.convolve1d)):
+        got = fn(x1, w1, mode=mode, cval=0.5, origin=3, method="fft")
+        want = sfn(x1.astype(np.float64), w1.astype(np.float64), mode=mode, cval=0.5, origin=3)
+        assert np.max(np.abs(got - want)) <= _bound(x1, w1, dtype) * 2
+    x3 = rng.standard_normal((8, 30, 9)).astype(dtype)
+    got = fnd.correlate1d(x3, w1[:11], axis=1, mode=mode, method="fft")
+    want = snd.correlate1d(x3.astype(np.float64), w1[:11].astype(np.float64), axis=1, mode=mode)
+    assert np.max(np.abs(got - want)) <= _bound(x3, w1[:11], dtype) * 2
+
+
+def test_ndimage_plans_and_bad_method():
+    from fastconv import ndimage as fnd
+    x = np.random.default_rng(11).standard_normal((300, 300))
+    with pytest.raises(ValueError, match="method"):
+        fnd.correlate(x, np.ones((3, 3)), method="fast")
+    with pytest.raises(ValueError, match="method"):
+        fnd.correlate1d(x, np.ones(3), method=1)
+    # direct keeps the module's bits
+    w = np.random.default_rng(12).standard_normal((5, 5))
+    assert np.array_equal(fnd.correlate(x, w, method="direct"), fnd.correlate(x, w))
+    x[100, 100] = np.nan  # auto stays direct: the NaN reaches only its 41x41 neighbours
+    got = fnd.correlate(x, np.ones((41, 41)), mode="constant")
+    assert np.isnan(got).sum() == 41 * 41

@@ -35,7 +35,7 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SRC = os.path.join(ROOT, "src")
 DRIVERS = {name: os.path.join(ROOT, "tests", "c", name + ".c")
-           for name in ("test_kernels", "test_microkernels", "test_fft")}
+           for name in ("test_kernels", "test_microkernels", "test_fft", "test_ndimage")}
 TIMEOUT = 240
 
 X86 = platform.machine().lower() in ("x86_64", "amd64", "i386", "i486", "i586", "i686")
@@ -190,3 +190,11 @@ def test_fft_sanitized(asan_build, tmp_path):
 
 def test_fft_optimized(o2_build):
     _run_optimized(o2_build["test_fft"])
+
+
+def test_ndimage_sanitized(asan_build, tmp_path):
+    _run_sanitized(asan_build["test_ndimage"], tmp_path)
+
+
+def test_ndimage_optimized(o2_build):
+    _run_optimized(o2_build["test_ndimage"])

@@ -44,7 +44,6 @@ def conv2d_forward(const double[:, :, :, ::1] x, const double[:, :, :, ::1] w,
     d.ndim = 2
     d.batch, d.in_channels, d.out_channels, d.groups = x.shape[0], x.shape[1], w.shape[0], groups
     d.flip = 0
-    d.algorithm = 0  # FC_ALGORITHM_AUTO (every field must be set: the struct is not zeroed)
     for i in range(3):
         d.input[i] = d.kernel[i] = d.stride[i] = d.dilation[i] = 1
         d.pad_low[i] = d.pad_high[i] = 0

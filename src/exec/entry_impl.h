@@ -12,11 +12,11 @@ static void FC_F(ktiles)(fc_ktiles *t)
                      .rb = k->rb, .rnr = k->rnr, .kw = k->kw, .kp = k->kp};
 }
 
-fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
-                                int num_threads)
+fc_status FC_F(fc_conv_forward_ex)(const fc_conv_desc *d, int algorithm, const FC_T *x, const FC_T *w,
+                                   const FC_T *bias, FC_T *y, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!x || !w || !y) return FC_EINVAL;
@@ -37,11 +37,17 @@ fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T
     return st;
 }
 
-fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w, FC_T *gx,
-                                       int num_threads)
+fc_status FC_F(fc_conv_forward)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
+                                int num_threads)
+{
+    return FC_F(fc_conv_forward_ex)(d, FC_ALGORITHM_AUTO, x, w, bias, y, num_threads);
+}
+
+fc_status FC_F(fc_conv_backward_input_ex)(const fc_conv_desc *d, int algorithm, const FC_T *go, const FC_T *w,
+                                          FC_T *gx, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (p.N == 0) return FC_OK;
     if (!go || !w || !gx) return FC_EINVAL;
@@ -62,8 +68,15 @@ fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, co
     return st;
 }
 
+fc_status FC_F(fc_conv_backward_input)(const fc_conv_desc *d, const FC_T *go, const FC_T *w, FC_T *gx,
+                                       int num_threads)
+{
+    return FC_F(fc_conv_backward_input_ex)(d, FC_ALGORITHM_AUTO, go, w, gx, num_threads);
+}
+
 /* conv_transpose is the backward-input pass of the convolution d describes, with a bias
- * (see fastconv.h for how d is built from PyTorch's arguments). */
+ * (see fastconv.h for how d is built from PyTorch's arguments); the direct method only
+ * (the Winograd path adds no bias on backward-input). */
 fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC_T *w, const FC_T *bias, FC_T *y,
                                   int num_threads)
 {
@@ -81,11 +94,11 @@ fc_status FC_F(fc_conv_transpose)(const fc_conv_desc *d, const FC_T *x, const FC
     return st;
 }
 
-fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go, FC_T *gw,
-                                        int num_threads)
+fc_status FC_F(fc_conv_backward_weight_ex)(const fc_conv_desc *d, int algorithm, const FC_T *x, const FC_T *go,
+                                           FC_T *gw, int num_threads)
 {
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (!gw || (p.N > 0 && (!x || !go))) return FC_EINVAL;
     fc_ktiles kt;
@@ -103,6 +116,12 @@ fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, co
     st = FC_F(backward_weight_exec)(&pl, x, go, gw);
     fc_plan_free(&pl);
     return st;
+}
+
+fc_status FC_F(fc_conv_backward_weight)(const fc_conv_desc *d, const FC_T *x, const FC_T *go, FC_T *gw,
+                                        int num_threads)
+{
+    return FC_F(fc_conv_backward_weight_ex)(d, FC_ALGORITHM_AUTO, x, go, gw, num_threads);
 }
 
 fc_status FC_F(fc_conv_backward_bias)(const fc_conv_desc *d, const FC_T *go, FC_T *gb, int num_threads)
@@ -182,11 +201,23 @@ fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape
                                 const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
                                 fc_boundary boundary, FC_T fill, FC_T *out, int num_threads)
 {
+    return FC_F(fc_correlate_nd_method)(ndim, batch, in_shape, in, w_shape, w, pad_low, boundary, fill,
+                                        FC_METHOD_DIRECT, out, num_threads);
+}
+
+/* The same by `method`: the direct plan runs a 1-D input as 2-D rows of one (its
+ * multi-row kernels); the FFT plan keeps 1-D inputs 1-D (tiles batched as lanes). */
+fc_status FC_F(fc_correlate_nd_method)(int ndim, int64_t batch, const int64_t *in_shape, const FC_T *in,
+                                       const int64_t *w_shape, const FC_T *w, const int64_t *pad_low,
+                                       fc_boundary boundary, FC_T fill, fc_method method, FC_T *out,
+                                       int num_threads)
+{
     if (ndim < 1 || ndim > 3 || batch < 0 || !in_shape || !w_shape || !pad_low) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
     fc_conv_desc d;
     memset(&d, 0, sizeof d);
-    d.ndim = ndim < 2 ? 2 : ndim;
+    if (method < FC_METHOD_AUTO || method > FC_METHOD_FFT) return FC_EINVAL;
+    d.ndim = ndim < 2 && method == FC_METHOD_DIRECT ? 2 : ndim;
     d.batch = d.in_channels = d.out_channels = d.groups = 1;
     int64_t img = 1;
     for (int i = 0; i < d.ndim; ++i) {
@@ -209,7 +240,7 @@ fc_status FC_F(fc_correlate_nd)(int ndim, int64_t batch, const int64_t *in_shape
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
-    if ((st = fc_plan_single(&p, &kt, d.ndim, boundary, 0, num_threads, &pl))) return st;
+    if ((st = fc_plan_single_method(&p, &kt, d.ndim, boundary, 0, (int)method, num_threads, &pl))) return st;
     for (int64_t b = 0; b < batch && !st; ++b) st = FC_F(single_exec)(&pl, in + b * img, w, fill, out + b * img);
     fc_plan_free(&pl);
     return st;

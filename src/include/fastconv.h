@@ -59,12 +59,11 @@ typedef struct fc_conv_desc {
     int64_t input[3], kernel[3];              /* spatial sizes; the first ndim are used */
     int64_t stride[3], dilation[3], pad_low[3], pad_high[3];
     int flip;                                 /* nonzero: true convolution (kernel rotated 180 degrees) */
-    int algorithm;                            /* fc_algorithm; 0 (auto) in a zero-initialised
-                                                 struct ({0} in C, {} in C++): set it when
-                                                 filling the fields one by one */
 } fc_conv_desc;
 
-/* How a batched call computes (fc_conv_desc.algorithm):
+/* How a batched call computes (the algorithm argument of the *_ex entry points; the
+ * entry points without it take AUTO).  It is an argument, not a field of fc_conv_desc,
+ * so that code which fills the descriptor field by field keeps its meaning:
  *   AUTO      the library chooses: WINOGRAD for forward and backward-input where a cost
  *             model says it is clearly faster (>= 64 channels a group, tiles enough:
  *             the ResNet 3x3 layers), DIRECT elsewhere and for backward-weight (README)
@@ -105,6 +104,22 @@ FC_API fc_status fc_conv_backward_weight_f32(const fc_conv_desc *d, const float 
 FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double *x,
                                              const double *grad_out, double *grad_w, int num_threads);
 
+/* The three passes above with the algorithm chosen by the caller (fc_algorithm);
+ * FC_EINVAL for a value outside the enum, FC_EUNSUPPORTED for WINOGRAD on a layer it
+ * cannot serve. */
+FC_API fc_status fc_conv_forward_ex_f32(const fc_conv_desc *d, int algorithm, const float *x, const float *w,
+                                        const float *bias, float *y, int num_threads);
+FC_API fc_status fc_conv_forward_ex_f64(const fc_conv_desc *d, int algorithm, const double *x, const double *w,
+                                        const double *bias, double *y, int num_threads);
+FC_API fc_status fc_conv_backward_input_ex_f32(const fc_conv_desc *d, int algorithm, const float *grad_out,
+                                               const float *w, float *grad_in, int num_threads);
+FC_API fc_status fc_conv_backward_input_ex_f64(const fc_conv_desc *d, int algorithm, const double *grad_out,
+                                               const double *w, double *grad_in, int num_threads);
+FC_API fc_status fc_conv_backward_weight_ex_f32(const fc_conv_desc *d, int algorithm, const float *x,
+                                                const float *grad_out, float *grad_w, int num_threads);
+FC_API fc_status fc_conv_backward_weight_ex_f64(const fc_conv_desc *d, int algorithm, const double *x,
+                                                const double *grad_out, double *grad_w, int num_threads);
+
 /* PyTorch's conv_transpose1d/2d/3d: y = the transpose of the convolution d describes,
  * applied to x, plus bias (may be NULL): exactly fc_conv_backward_input(d, x, w, y) with
  * the bias added to every pixel of each of y's channels.  d is the convolution being
@@ -113,7 +128,8 @@ FC_API fc_status fc_conv_backward_weight_f64(const fc_conv_desc *d, const double
  *   batch N, in_channels C_out, out_channels C_in, groups g, kernel *kernel,
  *   input[i] = (in[i]-1)*s - 2*p + dl*(kernel[i]-1) + op + 1 (y's spatial shape),
  *   stride s, dilation dl, pad_low p, pad_high p - op (negative when op > p);
- * then the convolution's output shape is x's spatial shape.  Its gradients are
+ * then the convolution's output shape is x's spatial shape; computed by the direct
+ * method (there is no _ex variant).  Its gradients are
  * fc_conv_forward(d, grad_y, w) (input) and fc_conv_backward_weight(d, grad_y, x)
  * (weight: grad_y as the input, x as the output gradient). */
 FC_API fc_status fc_conv_transpose_f32(const fc_conv_desc *d, const float *x, const float *w,
@@ -299,6 +315,9 @@ typedef enum fc_single_fn {
  * FC_OP_BACKWARD_INPUT, fc_conv_transpose) passes a bias (the plan differs). */
 FC_API fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias,
                                   int num_threads, char *buf, size_t n);
+/* fc_conv_describe of the call made with an algorithm (the *_ex entry points). */
+FC_API fc_status fc_conv_describe_ex(fc_op op, const fc_conv_desc *d, int algorithm, fc_dtype dtype,
+                                     int has_bias, int num_threads, char *buf, size_t n);
 /* fn with ndim, shapes and mode as the function takes them (ndim 2 for the 2-D ones);
  * boundary is FC_BOUNDARY_FILL for fc_correlate / fc_convolve. */
 FC_API fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape,
@@ -368,6 +387,16 @@ FC_API fc_status fc_single_f64(fc_single_fn fn, int ndim, const int64_t *in1_sha
 FC_API fc_status fc_single_describe(fc_single_fn fn, int ndim, const int64_t *in1_shape, const int64_t *in2_shape,
                                     fc_mode mode, fc_boundary boundary, fc_dtype dtype, fc_method method,
                                     int num_threads, char *buf, size_t n);
+
+/* fc_correlate_nd computed by `method` (FC_METHOD_DIRECT: fc_correlate_nd's bits). */
+FC_API fc_status fc_correlate_nd_method_f32(int ndim, int64_t batch, const int64_t *in_shape, const float *in,
+                                            const int64_t *w_shape, const float *w, const int64_t *pad_low,
+                                            fc_boundary boundary, float fill, fc_method method, float *out,
+                                            int num_threads);
+FC_API fc_status fc_correlate_nd_method_f64(int ndim, int64_t batch, const int64_t *in_shape, const double *in,
+                                            const int64_t *w_shape, const double *w, const int64_t *pad_low,
+                                            fc_boundary boundary, double fill, fc_method method, double *out,
+                                            int num_threads);
 
 #ifdef __cplusplus
 }

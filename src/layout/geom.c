@@ -21,9 +21,7 @@ fc_status fc_prob_from_desc(const fc_conv_desc *d, fc_prob *p)
     if (d->ndim < 1 || d->ndim > 3) return FC_EINVAL;
     if (d->batch < 0 || d->in_channels < 1 || d->out_channels < 1 || d->groups < 1) return FC_EINVAL;
     if (d->in_channels % d->groups || d->out_channels % d->groups) return FC_EINVAL;
-    if (d->algorithm < FC_ALGORITHM_AUTO || d->algorithm > FC_ALGORITHM_WINOGRAD) return FC_EINVAL;
     memset(p, 0, sizeof *p);
-    p->algo = d->algorithm;
     p->N = d->batch;
     p->C = d->in_channels;
     p->K = d->out_channels;
@@ -255,5 +253,14 @@ fc_status fc_correlate_output_shape(int ndim, const int64_t *s1, const int64_t *
         default: return FC_EINVAL;
         }
     }
+    return FC_OK;
+}
+
+fc_status fc_prob_from_desc_algo(const fc_conv_desc *d, int algorithm, fc_prob *p)
+{
+    if (algorithm < FC_ALGORITHM_AUTO || algorithm > FC_ALGORITHM_WINOGRAD) return FC_EINVAL;
+    fc_status st = fc_prob_from_desc(d, p);
+    if (st) return st;
+    p->algo = algorithm;
     return FC_OK;
 }

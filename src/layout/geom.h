@@ -89,6 +89,8 @@ static inline int64_t fc_scatter_index(const fc_scatter *sc, int64_t o0, int64_t
 }
 
 fc_status fc_prob_from_desc(const fc_conv_desc *d, fc_prob *p);
+/* fc_prob_from_desc, then the algorithm asked for (fc_algorithm; FC_EINVAL outside it). */
+fc_status fc_prob_from_desc_algo(const fc_conv_desc *d, int algorithm, fc_prob *p);
 void fc_geom_free(fc_geom *g);
 /* Geometry of the forward pass (input x, phases = stride), tiles of `tile` pixels. */
 fc_status fc_geom_forward(const fc_prob *p, int64_t tile, fc_geom *g);

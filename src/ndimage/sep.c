@@ -43,7 +43,7 @@ const fc_sep_tuning *fc_sep_tuning_get(void)
         u.line_group = 16;
         u.line_piece = 128;
         u.box_group = 8;
-        u.box_bands_per_thread = 2;
+        u.box_prefix_pct = 25;
         t = u;     /* racing first calls write the same values */
         ready = 1;
     }
@@ -117,7 +117,16 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
     } else {
         p->kind = FC_SEP_LINES;
         const int64_t lines = p->outer * p->inner;
-        if (uniform) {
+        const int64_t ldx = fc_round_up(ext, 16);
+        if (uniform && p->inner == 1 && in_strides[1] == 1 && out_strides[1] == 1 &&
+            t->line_group * ldx * elem <= t->l2_bytes) {
+            /* whole extended lines side by side (in L2), the row kernel over them */
+            p->rowk = 1;
+            p->lanes = t->line_group;
+            p->units = fc_ceil_div(lines, p->lanes);
+            plan_bands(t, p);
+            p->scratch_bytes = al(elem * p->lanes * ldx) + al(8 * 8 * FC_SEP_BOXROW_CHUNK);
+        } else if (uniform) {
             p->lanes = t->line_group;
             p->units = fc_ceil_div(lines, p->lanes);
             plan_bands(t, p);

@@ -38,8 +38,9 @@ typedef struct fc_sep_tuning {
                                 copy in, sums and copy out stay in L1 */
     int64_t box_group;       /* rows per group of the fused uniform pass: the row kernel
                                 interleaves eight lines' sums to cover the adder's latency */
-    int64_t box_bands_per_thread; /* bands of the fused uniform pass per thread: each band
-                                but the first costs its rows above once more in the pre-pass */
+    int64_t box_prefix_pct;  /* cost of a row of the fused uniform pass's column-sum prefix
+                                (boxacc: two rows read, four operations a pixel), in percent
+                                of a full row's (two quotients, the row kernel); sizes bands */
 } fc_sep_tuning;
 
 const fc_sep_tuning *fc_sep_tuning_get(void);
@@ -79,6 +80,9 @@ typedef enum fc_sep_kind { FC_SEP_LANES = 0, FC_SEP_LINES = 1 } fc_sep_kind;
 typedef struct fc_sep_plan {
     int kind;              /* fc_sep_kind */
     int uniform;           /* running sums (no bands: SciPy's sums run the whole line) */
+    int rowk;              /* uniform LINES along contiguous lines (axis stride 1 in and out,
+                              inner 1): `lanes` whole lines extended side by side and the row
+                              kernel (boxrow) over them, instead of interleaving them */
     int64_t outer, n, inner, K, pad_low;
     int64_t lanes;         /* LANES: inner elements per block; LINES: lines per group */
     int64_t units;         /* LANES: outer * blocks per outer; LINES: line groups */

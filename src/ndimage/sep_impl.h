@@ -142,6 +142,21 @@ static void FC_F(sep_box_lines_job)(const FC_F(sep_args) *a, int64_t job, char *
     }
 }
 
+/* One rowk job (plan.rowk): lines [job*lanes, ..) (inner 1: line q is outer index q),
+ * each copied with its boundary extension into a row of ext, then the row kernel. */
+static void FC_F(sep_boxrow_lines_job)(const FC_F(sep_args) *a, int64_t job, char *scratch)
+{
+    const fc_sep_plan *p = a->p;
+    const int64_t G = p->lanes, n = p->n, K = p->K, ldx = fc_round_up(n + K - 1, 16);
+    const int64_t g0 = job * G, ng = p->outer - g0 < G ? p->outer - g0 : G;
+    FC_T *ext = (FC_T *)scratch;
+    double *s = (double *)(scratch + fc_round_up((int64_t)sizeof(FC_T) * G * ldx, FC_ALIGN));
+    for (int64_t g = 0; g < ng; ++g)
+        FC_F(sep_extend)(a->in + (g0 + g) * a->is[0], n, 1, -p->pad_low, n + K - 1, a->boundary,
+                         a->fill, ext + g * ldx, 1);
+    a->k->FC_F(boxrow)(K, ext, ldx, ng, n, s, a->out + g0 * a->os[0], a->os[0]);
+}
+
 static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int64_t is[3],
                                const FC_T *w, int64_t K, int64_t pad_low, fc_boundary boundary,
                                FC_T fill, FC_T *out, const int64_t os[3], int num_threads)
@@ -179,6 +194,8 @@ static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int
         for (int64_t job = 0; job < p.njobs; ++job) {
             if (p.kind == FC_SEP_LANES)
                 FC_F(sep_lanes_job)(&a, job, mine);
+            else if (p.rowk)
+                FC_F(sep_boxrow_lines_job)(&a, job, mine);
             else if (p.uniform)
                 FC_F(sep_box_lines_job)(&a, job, mine);
             else

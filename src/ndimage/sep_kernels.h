@@ -9,37 +9,6 @@
 #define FC_SK_CAT_(a, b, c) a##_##b##_##c
 #define FC_SK_CAT(a, b, c) FC_SK_CAT_(a, b, c)
 
-/* float32 multiply-adds of the correlation: fused (one rounding) where the ISA has FMA,
- * in the vector body and the scalar remainder alike, so a lane's result does not depend
- * on where the blocks fall (LANES blocks depend on the thread count).  float64 keeps
- * SciPy's separate product and sum, whose bits it matches.  FC_SK_MA(T, a, x, w) = a +
- * x*w for vectors of T, FC_SK_MAS the same for scalars. */
-#if FC_SEP_VB >= 32
-#include <immintrin.h>
-#if FC_SEP_VB == 64
-#define FC_SK_FMA32(a, x, w) _mm512_fmadd_ps((__m512)(x), (__m512)(w), (__m512)(a))
-#else
-#define FC_SK_FMA32(a, x, w) _mm256_fmadd_ps((__m256)(x), (__m256)(w), (__m256)(a))
-#endif
-#define FC_SK_MA(T, a, x, w)                                                                     \
-    do {                                                                                         \
-        if (sizeof(T) == 4)                                                                      \
-            a = (__typeof__(a))FC_SK_FMA32(a, x, w);                                             \
-        else                                                                                     \
-            a += (x) * (w);                                                                      \
-    } while (0)
-#define FC_SK_MAS(T, a, x, w)                                                                    \
-    do {                                                                                         \
-        if (sizeof(T) == 4)                                                                      \
-            a = (T)__builtin_fmaf((float)(x), (float)(w), (float)(a));                           \
-        else                                                                                     \
-            a += (x) * (w);                                                                      \
-    } while (0)
-#else
-#define FC_SK_MA(T, a, x, w) (a += (x) * (w))
-#define FC_SK_MAS(T, a, x, w) (a += (x) * (w))
-#endif
-
 /* out[b] = sum_j w[j] * r[j][b] for b < nb, in SciPy's order: odd symmetric kernels
  * (sym 1) add mirrored pairs, (r[j] + r[K-1-j]) * w[j] after the centre tap; antisymmetric
  * ones (sym -1) subtract; others start from the last tap and add taps 0..K-2.  Four
@@ -65,15 +34,15 @@
                     const T *lo = r[j] + b, *hi = r[K - 1 - j] + b;                              \
                     const V wj = (V){0} + w[j];                                                  \
                     if (sym > 0) {                                                               \
-                        FC_SK_MA(T, a0, *(const V *)lo + *(const V *)hi, wj);               \
-                        FC_SK_MA(T, a1, *(const V *)(lo + L) + *(const V *)(hi + L), wj);   \
-                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L), wj); \
-                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L), wj); \
+                        a0 += (*(const V *)lo + *(const V *)hi) * wj;                            \
+                        a1 += (*(const V *)(lo + L) + *(const V *)(hi + L)) * wj;                \
+                        a2 += (*(const V *)(lo + 2 * L) + *(const V *)(hi + 2 * L)) * wj;        \
+                        a3 += (*(const V *)(lo + 3 * L) + *(const V *)(hi + 3 * L)) * wj;        \
                     } else {                                                                     \
-                        FC_SK_MA(T, a0, *(const V *)lo - *(const V *)hi, wj);               \
-                        FC_SK_MA(T, a1, *(const V *)(lo + L) - *(const V *)(hi + L), wj);   \
-                        FC_SK_MA(T, a2, *(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L), wj); \
-                        FC_SK_MA(T, a3, *(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L), wj); \
+                        a0 += (*(const V *)lo - *(const V *)hi) * wj;                            \
+                        a1 += (*(const V *)(lo + L) - *(const V *)(hi + L)) * wj;                \
+                        a2 += (*(const V *)(lo + 2 * L) - *(const V *)(hi + 2 * L)) * wj;        \
+                        a3 += (*(const V *)(lo + 3 * L) - *(const V *)(hi + 3 * L)) * wj;        \
                     }                                                                            \
                 }                                                                                \
             } else {                                                                             \
@@ -86,10 +55,10 @@
                 for (int64_t j = 0; j < K - 1; ++j) {                                            \
                     const T *y = r[j] + b;                                                       \
                     const V wj = (V){0} + w[j];                                                  \
-                    FC_SK_MA(T, a0, *(const V *)y, wj);                                     \
-                    FC_SK_MA(T, a1, *(const V *)(y + L), wj);                               \
-                    FC_SK_MA(T, a2, *(const V *)(y + 2 * L), wj);                           \
-                    FC_SK_MA(T, a3, *(const V *)(y + 3 * L), wj);                           \
+                    a0 += *(const V *)y * wj;                                                    \
+                    a1 += *(const V *)(y + L) * wj;                                              \
+                    a2 += *(const V *)(y + 2 * L) * wj;                                          \
+                    a3 += *(const V *)(y + 3 * L) * wj;                                          \
                 }                                                                                \
             }                                                                                    \
             *(V *)(out + b) = a0;                                                                \
@@ -102,11 +71,10 @@
             if (sym) {                                                                           \
                 s = r[c][b] * w[c];                                                              \
                 for (int64_t j = 0; j < c; ++j)                                                  \
-                    FC_SK_MAS(T, s, sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b], \
-                                  w[j]);                                                         \
+                    s += (sym > 0 ? r[j][b] + r[K - 1 - j][b] : r[j][b] - r[K - 1 - j][b]) * w[j]; \
             } else {                                                                             \
                 s = r[K - 1][b] * w[K - 1];                                                      \
-                for (int64_t j = 0; j < K - 1; ++j) FC_SK_MAS(T, s, r[j][b], w[j]);          \
+                for (int64_t j = 0; j < K - 1; ++j) s += r[j][b] * w[j];                         \
             }                                                                                    \
             out[b] = s;                                                                          \
         }                                                                                        \
@@ -133,6 +101,55 @@
 #define FC_SK_FNMA(a, b, c) ((VD)_mm256_fnmadd_pd((__m256d)(a), (__m256d)(b), (__m256d)(c)))
 #endif
 #ifdef FC_SK_FNMA
+/* lanes of q = RN(x * rk) that need the division (the test above); VU, VI, vk in scope */
+#define FC_SK_QBAD(q, x)                                                                         \
+    (((VI)((((VU)(q) & 0x1FFFFFFF) - (0x10000000 - 8)) <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |  \
+     (VI)((((VU)(q) & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000) <                               \
+          0x3810000000000000 - 0x0010000000000000))
+/* One step of FC_SK_BOX for floats, the sums' update and their quotients in one pass:
+ * acc[b] += (double)add[b] - (double)sub[b]; out[b] = (float)(acc[b] / dk), bit for bit
+ * (the quotients as in FC_SK_QUOT, the divisions redone for the row where flagged). */
+#define FC_SK_STEPQ(VB, NAME)                                                                    \
+    static void NAME(const float *restrict add, const float *restrict sub, int64_t nb,           \
+                     double *restrict acc, float *restrict out, double dk)                       \
+    {                                                                                            \
+        typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
+        typedef int64_t VI __attribute__((vector_size(VB)));                                     \
+        typedef uint64_t VU __attribute__((vector_size(VB)));                                    \
+        typedef float VF __attribute__((vector_size(VB / 2), aligned(4), may_alias));            \
+        enum { L = VB / 8 };                                                                     \
+        const double rk = 1.0 / dk;                                                              \
+        const VD vk = (VD){0} + dk;                                                              \
+        VI bad = {0};                                                                            \
+        int64_t b = 0;                                                                           \
+        for (; b + L <= nb; b += L) {                                                            \
+            const VD x = *(const VD *)(acc + b) + (__builtin_convertvector(*(const VF *)(add + b), VD) - \
+                                                   __builtin_convertvector(*(const VF *)(sub + b), VD)); \
+            *(VD *)(acc + b) = x;                                                                \
+            const VD q = x * rk;                                                                 \
+            *(VF *)(out + b) = __builtin_convertvector(q, VF);                                   \
+            bad |= FC_SK_QBAD(q, x);                                                             \
+        }                                                                                        \
+        for (; b < nb; ++b) {                                                                    \
+            acc[b] += (double)add[b] - (double)sub[b];                                           \
+            out[b] = (float)(acc[b] / dk);                                                       \
+        }                                                                                        \
+        int any = 0;                                                                             \
+        for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
+        if (any)                                                                                 \
+            for (b = 0; b < nb; ++b) out[b] = (float)(acc[b] / dk);                              \
+    }
+FC_SK_STEPQ(FC_SEP_VB, FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA))
+#define FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                           \
+    if (sizeof(T) == 4) {                                                                        \
+        FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA)((const float *)(add), (const float *)(sub), nb, acc, \
+                                              (float *)(out), dk);                               \
+        continue;                                                                                \
+    }
+#else
+#define FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)
+#endif
+#ifdef FC_SK_FNMA
 #define FC_SK_QUOT_FAST(T, VB)                                                                   \
     if (sizeof(T) == 4) {                                                                        \
         typedef double VD __attribute__((vector_size(VB), aligned(8), may_alias));               \
@@ -146,11 +163,7 @@
         for (; i + L <= n; i += L) {                                                             \
             const VD x = *(const VD *)(s + i), q = x * rk;                                       \
             *(VF *)((float *)o + i) = __builtin_convertvector(q, VF);                            \
-            const VU b = (VU)q;                                                                  \
-            const VU mid = (b & 0x1FFFFFFF) - (0x10000000 - 8);                                  \
-            const VU tiny = (b & 0x7FFFFFFFFFFFFFFF) - 0x0010000000000000;                       \
-            bad |= ((VI)(mid <= 16) & (FC_SK_FNMA(q, vk, x) != 0)) |                             \
-                   (VI)(tiny < 0x3810000000000000 - 0x0010000000000000);                         \
+            bad |= FC_SK_QBAD(q, x);                                                             \
         }                                                                                        \
         int any = 0;                                                                             \
         for (int l = 0; l < L; ++l) any |= bad[l] != 0;                                          \
@@ -189,6 +202,7 @@
         }                                                                                        \
         for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
             const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                      \
+            FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                       \
             double *restrict a = acc;                                                            \
             for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];            \
             QUOT(acc, nb, dk, out);                                                              \

@@ -4,23 +4,25 @@
  * sep.c after sep_impl.h).
  *
  * SciPy's sums run from the start of each line, so a band of rows cannot start its
- * column sums from nothing: a pre-pass over column strips (threaded over strips) runs the
- * column recurrence down to the start of every band and stores the sums there (the
- * checkpoints, one row of W doubles a band, equal to what the whole-column recurrence
- * holds at that row, whatever the strips and threads).  Each band then carries its column
- * sums from its checkpoint: a group of `group` rows of column means goes into extended
- * rows (rounded to FC_T, as SciPy's intermediate array), and the row kernel (boxrow) takes
- * the running means along them while they are in L1/L2. */
+ * column sums from nothing: a band that starts at row r0 > 0 first runs the column
+ * recurrence over rows 0 .. r0 - 1 without outputs (boxacc: a read of two rows and four
+ * vector operations a pixel, `box_prefix_pct` percent of a full row's cost), which gives
+ * the sums the whole-column recurrence holds there, whatever the bands and threads.  The
+ * bands are sized so that prefix plus band costs the same in each (one band per thread;
+ * no barrier between phases, which a loaded machine punishes).  Within a band, a group of
+ * `group` rows of column means goes into extended rows (rounded to FC_T, as SciPy's
+ * intermediate array), and the row kernel (boxrow) takes the running means along them
+ * while they are in L1/L2. */
 
 typedef struct FC_F(uni2d_args) {
     const FC_T *in;
     const int64_t *is, *os;
     FC_T *out;
     int64_t outer, H, W, k0, k1, pad0, pad1;
-    int64_t band, nband, strip, nstrip, group, ldx;
+    int64_t nband, group, ldx;
+    const int64_t *start; /* nband + 1 band starts along H, the same for every image */
     int b0, b1;
     FC_T fill;
-    double *ckpt;                 /* (outer, nband, W): column sums before each band's first row */
     const fc_sep_kernels *k;
 } FC_F(uni2d_args);
 
@@ -32,26 +34,15 @@ static const FC_T *FC_F(uni2d_src)(const FC_F(uni2d_args) *a, const FC_T *img, i
     return m < 0 ? fillrow : img + m * a->is[1];
 }
 
-/* Pre-pass job: column strip s of image o, down to the last band's start; the checkpoint
- * of band b (row r0 = b*band) holds the sums of output row r0 - 1. */
-static void FC_F(uni2d_ckpt_job)(const FC_F(uni2d_args) *a, int64_t job, char *scratch,
-                                 const FC_T *fillrow)
+/* The column sums of output row r0 - 1 (r0 >= 1) into acc: SciPy's recurrence from row 0. */
+static void FC_F(uni2d_prefix)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t r0, double *acc,
+                               const FC_T *fillrow)
 {
-    const int64_t o = job / a->nstrip, c0 = (job % a->nstrip) * a->strip;
-    const int64_t nb = a->W - c0 < a->strip ? a->W - c0 : a->strip;
-    const FC_T *img = a->in + o * a->is[0] + c0;
-    const FC_T *fr = fillrow + c0;
-    double *acc = (double *)scratch;
-    for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;
-    for (int64_t j = 0; j < a->k0; ++j) a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, j, fr), NULL, nb, acc);
-    const int64_t last = (a->nband - 1) * a->band;
-    for (int64_t i = 1; i <= last; ++i) {
-        if (i % a->band == 0)
-            memcpy(a->ckpt + (o * a->nband + i / a->band) * a->W + c0, acc, sizeof(double) * (size_t)nb);
-        if (i == last) break;
-        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, i + a->k0 - 1, fr), FC_F(uni2d_src)(a, img, i - 1, fr),
-                           nb, acc);
-    }
+    for (int64_t b = 0; b < a->W; ++b) acc[b] = 0.0;
+    for (int64_t j = 0; j < a->k0; ++j) a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, j, fillrow), NULL, a->W, acc);
+    for (int64_t i = 1; i < r0; ++i)
+        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, i + a->k0 - 1, fillrow),
+                           FC_F(uni2d_src)(a, img, i - 1, fillrow), a->W, acc);
 }
 
 /* Band job: rows [r0, r1) of image o, `group` rows at a time: column means into the
@@ -60,7 +51,8 @@ static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *s
                                  const FC_T *fillrow)
 {
     const int64_t o = job / a->nband, b = job % a->nband, W = a->W, ldx = a->ldx;
-    const int64_t r0 = b * a->band, r1 = r0 + a->band < a->H ? r0 + a->band : a->H;
+    const int64_t r0 = a->start[b], r1 = a->start[b + 1];
+    if (r1 <= r0) return;
     double *acc = (double *)scratch;
     double *s = acc + fc_round_up(W, 8);
     FC_T *ext = (FC_T *)(s + fc_round_up(a->group, 8) * FC_SEP_BOXROW_CHUNK);
@@ -69,7 +61,7 @@ static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *s
     /* rows[t] = extended row t, for the t this band reads: r0 - 1 .. r1 + k0 - 2 */
     const int64_t t0 = r0 > 0 ? r0 - 1 : 0, t1 = r1 + a->k0 - 1;
     for (int64_t t = t0; t < t1; ++t) rows[t] = FC_F(uni2d_src)(a, img, t, fillrow);
-    if (r0 > 0) memcpy(acc, a->ckpt + (o * a->nband + b) * W, sizeof(double) * (size_t)W);
+    if (r0 > 0) FC_F(uni2d_prefix)(a, img, r0, acc, fillrow);
     FC_T *dst = a->out + o * a->os[0];
     for (int64_t i = r0; i < r1; i += a->group) {
         const int64_t g = r1 - i < a->group ? r1 - i : a->group;
@@ -115,30 +107,40 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
     if (fc_add_ovf(a.W, k1, &a.ldx) || fc_add_ovf(a.H, k0, &t)) return FC_EOVERFLOW;
     a.ldx = fc_round_up(a.ldx, 16);
     const int nt = fc_resolve_threads(num_threads, (double)total * 8.0);
-    /* bands: box_bands_per_thread per thread over all images (each band but an image's
-     * first needs its checkpoint, whose pre-pass reads the rows above it once more) */
-    const int64_t want = nt > 1 ? fc_ceil_div(tu->box_bands_per_thread * nt, a.outer) : 1;
-    a.band = fc_ceil_div(a.H, want);
-    if (a.band < tu->min_band) a.band = tu->min_band;
-    if (a.band > a.H) a.band = a.H;
-    a.nband = fc_ceil_div(a.H, a.band);
-    /* pre-pass strips: jobs_per_thread jobs per thread, at least min_lanes columns */
-    a.strip = fc_round_up(fc_ceil_div(a.W, fc_ceil_div(tu->jobs_per_thread * nt, a.outer)), 16);
-    if (a.strip < tu->min_lanes) a.strip = tu->min_lanes;
-    a.nstrip = fc_ceil_div(a.W, a.strip);
+    /* bands: one per thread over all images (none below an image's height of min_band
+     * rows); band b's prefix costs c = box_prefix_pct/100 of its rows above, so with the
+     * same cost C in every band, r(b+1) = C + (1 - c) r(b): r(b) = C (1 - (1-c)^b) / c, and
+     * r(nband) = H sets C.  2 bands, c = 0.25: 57% of the rows, then 43% after a prefix. */
+    a.nband = a.outer >= nt ? 1 : fc_ceil_div(nt, a.outer);
+    if (a.nband > a.H / tu->min_band) a.nband = a.H / tu->min_band > 1 ? a.H / tu->min_band : 1;
+    int64_t *start = fc_malloc(sizeof(int64_t) * (size_t)(a.nband + 1));
+    if (!start) return FC_ENOMEM;
+    const double c = (double)tu->box_prefix_pct / 100.0, keep = 1.0 - c;
+    double kb = 1.0; /* (1 - c)^b */
+    for (int64_t b = 0; b < a.nband; ++b, kb *= keep) {
+        const double f = c > 0.0 ? (1.0 - kb) / (1.0 - pow(keep, (double)a.nband)) /* r(b) / H */
+                                 : (double)b / (double)a.nband;
+        start[b] = (int64_t)(f * (double)a.H + 0.5);
+    }
+    start[a.nband] = a.H;
+    a.start = start;
     /* per thread: column sums (W), boxrow scratch, extended rows, row pointers (H + k0) */
-    int64_t per = 0, n_ckpt = 0;
-    if (fc_mul_ovf(a.group, a.ldx, &per)) return FC_EOVERFLOW;
+    int64_t per = 0;
+    if (fc_mul_ovf(a.group, a.ldx, &per)) {
+        fc_free(start);
+        return FC_EOVERFLOW;
+    }
     per = 8 * (fc_round_up(a.W, 8) + fc_round_up(a.group, 8) * FC_SEP_BOXROW_CHUNK) +
           (int64_t)sizeof(FC_T) * fc_round_up(a.group * a.ldx, 16) + (int64_t)sizeof(void *) * t;
     per = fc_round_up(per, FC_ALIGN);
-    if (a.nband > 1 && fc_mul_ovf(a.outer * a.nband, a.W, &n_ckpt)) return FC_EOVERFLOW;
-    const int64_t njobs = a.outer * a.nband, npre = a.nband > 1 ? a.outer * a.nstrip : 0;
+    const int64_t njobs = a.outer * a.nband;
     const int nthreads = nt < njobs ? nt : (int)njobs;
-    char *scratch = fc_malloc((size_t)(per * nthreads + 8 * n_ckpt + (int64_t)sizeof(FC_T) * a.W));
-    if (!scratch) return FC_ENOMEM;
-    a.ckpt = (double *)(scratch + per * nthreads);
-    FC_T *fillrow = (FC_T *)(a.ckpt + n_ckpt);
+    char *scratch = fc_malloc((size_t)(per * nthreads + (int64_t)sizeof(FC_T) * a.W));
+    if (!scratch) {
+        fc_free(start);
+        return FC_ENOMEM;
+    }
+    FC_T *fillrow = (FC_T *)(scratch + per * nthreads);
     for (int64_t j = 0; j < a.W; ++j) fillrow[j] = fill;
 #ifdef _OPENMP
 #pragma omp parallel num_threads(nthreads)
@@ -150,12 +152,9 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
 #else
         char *mine = scratch;
 #endif
-        for (int64_t job = 0; job < npre; ++job) FC_F(uni2d_ckpt_job)(&a, job, mine, fillrow);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
         for (int64_t job = 0; job < njobs; ++job) FC_F(uni2d_band_job)(&a, job, mine, fillrow);
     }
+    fc_free(start);
     fc_free(scratch);
     return FC_OK;
 }

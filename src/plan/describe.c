@@ -172,8 +172,14 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
 fc_status fc_conv_describe(fc_op op, const fc_conv_desc *d, fc_dtype dtype, int has_bias, int num_threads,
                            char *buf, size_t n)
 {
+    return fc_conv_describe_ex(op, d, FC_ALGORITHM_AUTO, dtype, has_bias, num_threads, buf, n);
+}
+
+fc_status fc_conv_describe_ex(fc_op op, const fc_conv_desc *d, int algorithm, fc_dtype dtype, int has_bias,
+                              int num_threads, char *buf, size_t n)
+{
     fc_prob p;
-    fc_status st = fc_prob_from_desc(d, &p);
+    fc_status st = fc_prob_from_desc_algo(d, algorithm, &p);
     if (st) return st;
     if (dtype != FC_FLOAT32 && dtype != FC_FLOAT64) return FC_EINVAL;
     fc_ktiles kt;

@@ -5,13 +5,40 @@
 #include <string.h>
 #include "plan/plan.h"
 
-/* Relative cost of one tile's outputs: the transforms' n log2 n and the per-point
- * passes (packing, multiply, copies), over the v outputs it keeps. */
-static double tile_cost(const fc_tuning *tu, int elem, double ntot, double vtot)
+/* Passes over a tile's points of the transform of one axis of size n: one a radix
+ * stage (radix 4 first, fft_plan.c), the real axis' untangling one more; a radix-3 or -5
+ * stage does more arithmetic a point than radix 4's, and counts 1.5 and 2 passes of it
+ * (216 = 4*2*27: 1 + 1 + 4.5 = 6.5 passes of its half, + 1; 256: 4 + 1). */
+static double passes(int64_t n, int last)
+{
+    if (last && n % 2 == 0) n /= 2;
+    double p = last ? 1 : 0;
+    while (n % 4 == 0) { n /= 4; p += 1; }
+    while (n % 2 == 0) { n /= 2; p += 1; }
+    while (n % 3 == 0) { n /= 3; p += 1.5; }
+    while (n % 5 == 0) { n /= 5; p += 2; }
+    return p;
+}
+
+/* Cost of a tile in the model's units: cm_fft_ns_per_nlogn is per point and per log2 of
+ * the points, where a point costs its passes' share (2 log2 n / passes = 1 for radix 4). */
+static double tile_ns(const fc_tuning *tu, int elem, const int64_t *n, int a0)
 {
     const double a = elem == 4 ? tu->cm_fft_ns_per_nlogn_f32 : tu->cm_fft_ns_per_nlogn_f64;
     const double b = elem == 4 ? tu->cm_fft_ns_per_point_f32 : tu->cm_fft_ns_per_point_f64;
-    return ntot * (a * log2(ntot + 1) + b) / vtot;
+    double ntot = 1, pass = 0;
+    for (int i = a0; i < 3; ++i) {
+        ntot *= (double)n[i];
+        pass += passes(n[i], i == 2);
+    }
+    const double rank = a0 == 2 ? tu->cm_fft_rank1_factor : a0 == 0 ? tu->cm_fft_rank3_factor : 1.0;
+    return rank * ntot * (a * 2.0 * pass + b);
+}
+
+/* Cost of one tile's outputs: the tile over the v outputs it keeps. */
+static double tile_cost(const fc_tuning *tu, int elem, const int64_t *n, int a0, double vtot)
+{
+    return tile_ns(tu, elem, n, a0) / vtot;
 }
 
 /* Candidate sizes of one axis: 2^a 3^b 5^c from the kernel's k + 1 (at least one output
@@ -49,7 +76,9 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
     for (int a = 0; a < 3; ++a) c[a][0] = 1;
     for (int a = a0; a < 3; ++a) nc[a] = candidates(p->ker[a], p->out[a], a == 2, c[a]);
     const int64_t lanes = tu->fft_row_lanes_bytes / elem;
-    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes) / elem;
+    /* 3-D tiles keep a product of three fractions: they get 4x the 2-D budget (36x64x36
+     * tiles ran 1.3x slower than 64x64x72 ones for 17^3 kernels) */
+    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes * (ndim == 3 ? 4 : 1)) / elem;
     double best = 0;
     int found = 0;
     for (int a = 0; a < 3; ++a) ft->n[a] = c[a][0];
@@ -64,11 +93,23 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                     vtot *= (double)(v < need ? v : need);
                 }
                 /* a tile's input, split spectrum and work ~ 4 planes of it, plus the
-                 * rows' lane buffers; 1-D: `lanes` windows and ~10 planes of work */
+                 * rows' lane buffers; 1-D: `lanes` windows and ~10 planes of work.
+                 * Past the budget (L2) each doubling costs fft_spill of the time (its
+                 * passes stream from L3), up to fft_spill_max times it; a side more than
+                 * fft_max_aspect times another (unless cut by the extent) transforms
+                 * in short lane chunks or few rows: measured slower (ANALYSIS.md) */
                 const double elems = ndim == 1 ? 12.0 * (double)n[2] * (double)lanes
                                                : 4.0 * ntot + 10.0 * (double)n[2] * (double)lanes;
-                const double cost = tile_cost(tu, elem, ntot, vtot);
-                if (elems <= (double)budget && (!found || cost < best)) {
+                double cost = tile_cost(tu, elem, n, a0, vtot);
+                if (elems > (double)budget) cost *= 1.0 + tu->fft_spill * log2(elems / (double)budget);
+                int skewed = 0;
+                for (int x = a0; x < 3; ++x)
+                    for (int y = a0; y < 3; ++y)
+                        if (x != y && p->ker[x] > 1 && p->ker[y] > 1 &&
+                            (double)n[x] > tu->fft_max_aspect * (double)n[y] && n[y] < c[y][nc[y] - 1])
+                            skewed = 1;
+                if (skewed || elems > tu->fft_spill_max * (double)budget) continue;
+                if (!found || cost < best) {
                     found = 1;
                     best = cost;
                     for (int a = 0; a < 3; ++a) ft->n[a] = n[a];
@@ -109,9 +150,7 @@ fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, in
     ft->tper = tile_elems(&ft->fft, ft->n + 3 - ndim, ndim, ft->rows, ft->v[2]);
     ft->kspec = 2 * (int64_t)(ntot / (double)ft->n[2]) * ft->fft.m;
     const fc_tuning *tu = fc_tuning_get();
-    ft->cost_fft = tiles * ntot *
-                   ((kt->elem == 4 ? tu->cm_fft_ns_per_nlogn_f32 : tu->cm_fft_ns_per_nlogn_f64) * log2(ntot + 1) +
-                    (kt->elem == 4 ? tu->cm_fft_ns_per_point_f32 : tu->cm_fft_ns_per_point_f64));
+    ft->cost_fft = tiles * tile_ns(tu, kt->elem, ft->n, 3 - ndim);
     ft->cost_direct = fc_prob_macs(p) * (kt->elem == 4 ? tu->cm_direct_ns_per_mac_f32 : tu->cm_direct_ns_per_mac_f64);
     /* threads: the FFT's work in multiply-add equivalents (one per ns of the model at
      * ~1 multiply-add/ns), but never more threads than jobs */

@@ -45,9 +45,11 @@ static const struct {
     FIELD(bw_dot_rows_bytes, 'i'), FIELD(bw_chunk_bytes, 'i'), FIELD(bw_chunks_max_acc, 'i'),
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
-    FIELD(fft_tile1d_bytes, 'i'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(fft_tile1d_bytes, 'i'), FIELD(fft_spill, 'd'), FIELD(fft_max_aspect, 'd'),
+    FIELD(fft_spill_max, 'd'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
+    FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
     FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
     FIELD(wg_transform_cost, 'd'),
@@ -116,12 +118,17 @@ static void table_init(void)
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
     t->fft_tile1d_bytes = (int64_t)8 << 20;
+    t->fft_spill = 0.3;
+    t->fft_max_aspect = 2.5;
+    t->fft_spill_max = 4.0;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
-     * AVX-512, one thread, shared noisy machine (runs differed by up to 1.7x) */
-    t->cm_direct_ns_per_mac_f32 = 0.029;
-    t->cm_direct_ns_per_mac_f64 = 0.051;
-    t->cm_fft_ns_per_nlogn_f32 = 0.20;
-    t->cm_fft_ns_per_nlogn_f64 = 0.46;
+     * AVX-512, one thread, CPU time (the machine was shared: wall time was not usable) */
+    t->cm_direct_ns_per_mac_f32 = 0.0255;
+    t->cm_direct_ns_per_mac_f64 = 0.063;
+    t->cm_fft_ns_per_nlogn_f32 = 0.24;
+    t->cm_fft_ns_per_nlogn_f64 = 0.37;
+    t->cm_fft_rank1_factor = 2.2;
+    t->cm_fft_rank3_factor = 1.35;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
     t->wg_vslice_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;

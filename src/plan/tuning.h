@@ -84,12 +84,22 @@ typedef struct fc_tuning {
      * within this (L2-sized: the tile is transformed, multiplied and inverted there);
      * 1-D tiles, batched `lanes` at a time, within fft_tile1d_bytes (order: tile sizes) */
     int64_t fft_tile_bytes, fft_tile1d_bytes;
+    /* a tile past that budget costs this much more per doubling of its buffers (its
+     * passes stream from L3), and no side of a tile is more than fft_max_aspect times
+     * another unless the extent cuts it (order: tile sizes) */
+    double fft_spill, fft_max_aspect;
+    /* and no tile's buffers exceed this many times the budget (1024x576 float32 tiles,
+     * 12x: 2-4x slower than 288x288 ones for 95x95 kernels on 1024^2) */
+    double fft_spill_max;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
     double cm_direct_ns_per_mac_f32, cm_direct_ns_per_mac_f64;
     double cm_fft_ns_per_nlogn_f32, cm_fft_ns_per_nlogn_f64;
     double cm_fft_ns_per_point_f32, cm_fft_ns_per_point_f64;
+    /* 1-D and 3-D tiles cost this many times the 2-D model (1-D batches stream long
+     * tiles from L3; 3-D tiles have a third axis pass and smaller kept fractions) */
+    double cm_fft_rank1_factor, cm_fft_rank3_factor;
     /* ---- Winograd ---- */
     /* bytes of one transformed-domain slice of a round's inputs (reduction channels x
      * tiles), kept in L2 while every output block's product sweeps over it (order: no,

@@ -116,6 +116,15 @@ typedef struct conv_case {
     int algorithm;   /* fc_algorithm (0: auto) */
 } conv_case;
 
+/* n copies of max(a[0..n)): a bound that holds for every element alike. */
+static double *flat_max(const double *a, int64_t n)
+{
+    double m = 0, *r = xmalloc(8 * (size_t)(n > 0 ? n : 1));
+    for (int64_t i = 0; i < n; ++i) m = a[i] > m ? a[i] : m;
+    for (int64_t i = 0; i < n; ++i) r[i] = m;
+    return r;
+}
+
 static fc_conv_desc make_desc(const conv_case *c)
 {
     fc_conv_desc d;
@@ -138,7 +147,6 @@ static fc_conv_desc make_desc(const conv_case *c)
         d.pad_high[i] = c->phi[i];
     }
     d.flip = c->flip;
-    d.algorithm = c->algorithm;
     return d;
 }
 
@@ -262,12 +270,20 @@ static void run_conv_case(const conv_case *cc)
             for (int64_t i = 0; i < lens[r]; ++i) abs_sums[r][i] = mx;
         }
     }
-    EXPECT_ST(fc_conv_forward_f64(&d, x, w, cc->bias ? b : NULL, ry, 0), FC_OK);
-    EXPECT_ST(fc_conv_forward_f32(&d, xf, wf, cc->bias ? bf : NULL, fy, 0), FC_OK);
-    EXPECT_ST(fc_conv_backward_input_f64(&d, go, w, rgx, 0), FC_OK);
-    EXPECT_ST(fc_conv_backward_input_f32(&d, gof, wf, fgx, 0), FC_OK);
-    EXPECT_ST(fc_conv_backward_weight_f64(&d, x, go, rgw, 0), FC_OK);
-    EXPECT_ST(fc_conv_backward_weight_f32(&d, xf, gof, fgw, 0), FC_OK);
+    /* the case's algorithm through the *_ex entry points; AUTO through the plain ones */
+    const int al = cc->algorithm;
+    EXPECT_ST(al ? fc_conv_forward_ex_f64(&d, al, x, w, cc->bias ? b : NULL, ry, 0)
+                 : fc_conv_forward_f64(&d, x, w, cc->bias ? b : NULL, ry, 0), FC_OK);
+    EXPECT_ST(al ? fc_conv_forward_ex_f32(&d, al, xf, wf, cc->bias ? bf : NULL, fy, 0)
+                 : fc_conv_forward_f32(&d, xf, wf, cc->bias ? bf : NULL, fy, 0), FC_OK);
+    EXPECT_ST(al ? fc_conv_backward_input_ex_f64(&d, al, go, w, rgx, 0)
+                 : fc_conv_backward_input_f64(&d, go, w, rgx, 0), FC_OK);
+    EXPECT_ST(al ? fc_conv_backward_input_ex_f32(&d, al, gof, wf, fgx, 0)
+                 : fc_conv_backward_input_f32(&d, gof, wf, fgx, 0), FC_OK);
+    EXPECT_ST(al ? fc_conv_backward_weight_ex_f64(&d, al, x, go, rgw, 0)
+                 : fc_conv_backward_weight_f64(&d, x, go, rgw, 0), FC_OK);
+    EXPECT_ST(al ? fc_conv_backward_weight_ex_f32(&d, al, xf, gof, fgw, 0)
+                 : fc_conv_backward_weight_f32(&d, xf, gof, fgw, 0), FC_OK);
     EXPECT_ST(fc_conv_backward_bias_f64(&d, go, rgb, 0), FC_OK);
     EXPECT_ST(fc_conv_backward_bias_f32(&d, gof, fgb, 0), FC_OK);
     snprintf(what, sizeof what, "%s forward", cc->name);
@@ -282,6 +298,45 @@ static void run_conv_case(const conv_case *cc)
     snprintf(what, sizeof what, "%s backward_bias", cc->name);
     check_close(what, cc->K, rgb, 0, gb, gba, n_red / slack);
     check_close(what, cc->K, fgb, 1, gb, gba, n_red / slack);
+
+    /* the *_ex entry points with the algorithm given: DIRECT, and WINOGRAD where the
+     * layer is a 2-D 3x3 stride-1 dilation-1 one (forward and backward-input) */
+    const int wg = cc->ndim == 2 && cc->ker[0] == 3 && cc->ker[1] == 3 && cc->str[0] == 1 && cc->str[1] == 1 &&
+                   cc->dil[0] == 1 && cc->dil[1] == 1 && cc->phi[0] >= 0 && cc->phi[1] >= 0;
+    for (int a = FC_ALGORITHM_DIRECT; a <= (wg ? FC_ALGORITHM_WINOGRAD : FC_ALGORITHM_DIRECT); ++a) {
+        for (int64_t i = 0; i < ny; ++i) ry[i] = fy[i] = 1e3f;
+        for (int64_t i = 0; i < nx; ++i) rgx[i] = fgx[i] = 1e3f;
+        EXPECT_ST(fc_conv_forward_ex_f64(&d, a, x, w, cc->bias ? b : NULL, ry, 0), FC_OK);
+        EXPECT_ST(fc_conv_forward_ex_f32(&d, a, xf, wf, cc->bias ? bf : NULL, fy, 0), FC_OK);
+        EXPECT_ST(fc_conv_backward_input_ex_f64(&d, a, go, w, rgx, 0), FC_OK);
+        EXPECT_ST(fc_conv_backward_input_ex_f32(&d, a, gof, wf, fgx, 0), FC_OK);
+        /* Winograd's transforms mix the pixels of a tile, so its error is bounded by the
+         * tile's magnitudes, not each pixel's own sum|terms|: compare against the largest
+         * sum|terms| of the output, with 16x the room */
+        const int w = a == FC_ALGORITHM_WINOGRAD;
+        double *yb = w ? flat_max(ya, ny) : ya, *gxb = w ? flat_max(gxa, nx) : gxa;
+        snprintf(what, sizeof what, "%s forward_ex(%d)", cc->name, a);
+        check_close(what, ny, ry, 0, y, yb, (w ? 16 : 1) * n_fwd);
+        check_close(what, ny, fy, 1, y, yb, (w ? 16 : 1) * n_fwd);
+        snprintf(what, sizeof what, "%s backward_input_ex(%d)", cc->name, a);
+        check_close(what, nx, rgx, 0, gx, gxb, (w ? 16 : 1) * n_bwi);
+        check_close(what, nx, fgx, 1, gx, gxb, (w ? 16 : 1) * n_bwi);
+        if (w) {
+            free(yb);
+            free(gxb);
+        }
+    }
+    for (int a = FC_ALGORITHM_DIRECT; a <= (wg && cc->N > 0 ? FC_ALGORITHM_WINOGRAD : FC_ALGORITHM_DIRECT); ++a) {
+        for (int64_t i = 0; i < nw; ++i) rgw[i] = fgw[i] = 1e3f;
+        EXPECT_ST(fc_conv_backward_weight_ex_f64(&d, a, x, go, rgw, 0), FC_OK);
+        EXPECT_ST(fc_conv_backward_weight_ex_f32(&d, a, xf, gof, fgw, 0), FC_OK);
+        const int w = a == FC_ALGORITHM_WINOGRAD;
+        double *gwb = w ? flat_max(gwa, nw) : gwa;
+        snprintf(what, sizeof what, "%s backward_weight_ex(%d)", cc->name, a);
+        check_close(what, nw, rgw, 0, gw, gwb, (w ? 16 : 1) * n_red);
+        check_close(what, nw, fgw, 1, gw, gwb, (w ? 16 : 1) * n_red);
+        if (w) free(gwb);
+    }
 
     /* conv_transpose of go is backward-input plus a bias per channel of x's shape: the
      * naive gx with b[c % C] added (a bias of the transpose has C entries; b has K, so

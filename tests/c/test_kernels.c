@@ -101,7 +101,9 @@ static int case_algorithm; /* fc_algorithm of the cases conv_at makes */
 
 /* a 1-D or 2-D conv case with output width `ow` (input width solved for), K output
  * channels, C input channels, G groups, and a variant v: 0 plain, 1 stride 2, 2 dilation 2,
- * 3 asymmetric padding, 4 flip + bias, 5 stride 3 + dilation 2 + padding + flip */
+ * 3 asymmetric padding, 4 flip + bias, 5 stride 3 + dilation 2 + flip + pad_low 2 and
+ * pad_high -1 (the input's last element cropped: conv_transpose's output_padding 3 > its
+ * padding 2) */
 static void conv_at(int ndim, int64_t N, int64_t C, int64_t K, int64_t G, int64_t oh, int64_t ow,
                     int64_t kh, int64_t kw, int v)
 {
@@ -110,7 +112,7 @@ static void conv_at(int ndim, int64_t N, int64_t C, int64_t K, int64_t G, int64_
     c.ndim = ndim;
     c.N = N; c.C = C; c.K = K; c.G = G;
     const int64_t s = v == 1 ? 2 : v == 5 ? 3 : 1, dl = (v == 2 || v == 5) ? 2 : 1;
-    const int64_t plo = (v == 3 || v == 5) ? 2 : 0, phi = v == 3 ? 1 : v == 5 ? 1 : 0;
+    const int64_t plo = (v == 3 || v == 5) ? 2 : 0, phi = v == 3 ? 1 : v == 5 ? -1 : 0;
     const int64_t os[2] = {oh, ow}, ks[2] = {kh, kw};
     for (int a = 0; a < ndim; ++a) {
         const int64_t o = ndim == 1 ? ow : os[a], k = ndim == 1 ? kw : ks[a];
