@@ -9,6 +9,7 @@ own short docstrings there are replaced.  Shared parameter texts are the ``_P_*`
 strings (as SciPy's ``_ni_docstrings.docfiller``), each already indented for a
 Parameters section.
 """
+from typing import Any, Dict
 
 _P_INPUT = """\
 input : array_like
@@ -96,7 +97,7 @@ _RAISES = """\
         another length than the number of filtered axes{nd_extra}."""
 
 
-def _raises(extra="", nd_extra=""):
+def _raises(extra: str = "", nd_extra: str = "") -> str:
     return _RAISES.format(extra=extra, nd_extra=nd_extra)
 
 
@@ -317,7 +318,7 @@ DOCS = {
 }
 
 
-def attach(namespace):
+def attach(namespace: Dict[str, Any]) -> None:
     """Set the docstring of every name of ``namespace["__all__"]`` found in DOCS or
     _ndimage_docs_filters.DOCS.  A public name without one keeps its own docstring and
     does not break the import: tests/test_docs.py and the docs build (numpydoc's checks)

@@ -238,7 +238,8 @@ _DERIV = """{summary}
     """
 
 
-def _deriv(name, summary, smooth, other, other_smooth, ramp_row):
+def _deriv(name: str, summary: str, smooth: str, other: str, other_smooth: str,
+           ramp_row: str) -> str:
     return _DERIV.format(
         summary=summary, smooth=smooth, other=other, other_smooth=other_smooth, name=name,
         ramp_row=ramp_row, p_input=_P_INPUT, p_axis=_P_AXIS, p_output=_P_OUTPUT,

@@ -1,11 +1,15 @@
 """Validation and the pass machinery of :mod:`fastconv.ndimage` (SciPy's _ni_support
 equivalents, checked: every error names the argument, before any C runs)."""
+from __future__ import annotations
+
 import numbers
 import threading
 import warnings
 from collections.abc import Iterable
+from typing import Any, Callable, List, Optional, Sequence, Tuple, cast
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from . import _core
 
@@ -21,13 +25,13 @@ class NdimageArgumentError(ValueError, RuntimeError):
 
 # ---------------------------------------------------------------- validation
 
-def _supported(dt):
+def _supported(dt: np.dtype[Any]) -> bool:
     """bool, integers, float32/64 and complex64/128 (either byte order), as SciPy."""
     return dt.kind in "biu" or (dt.kind == "f" and dt.itemsize in (4, 8)) or \
         (dt.kind == "c" and dt.itemsize in (8, 16))
 
 
-def _input(fname, input):
+def _input(fname: str, input: ArrayLike) -> NDArray[Any]:
     arr = np.asarray(input)
     if not _supported(arr.dtype):
         raise TypeError(f"{fname}: input must have a bool, integer, float32, float64 or complex "
@@ -35,13 +39,13 @@ def _input(fname, input):
     return arr
 
 
-def _mode_name(fname, mode, name="mode"):
+def _mode_name(fname: str, mode: Any, name: str = "mode") -> str:
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"{fname}: {name} must be one of {sorted(_MODES)}, got {mode!r}")
     return mode
 
 
-def _seq(fname, name, value, n):
+def _seq(fname: str, name: str, value: Any, n: int) -> List[Any]:
     """SciPy's _normalize_sequence: a scalar repeated n times, or a sequence of length n."""
     if not isinstance(value, str) and np.iterable(value):
         out = list(value)
@@ -52,20 +56,20 @@ def _seq(fname, name, value, n):
     return [value] * n
 
 
-def _int(fname, name, v):
+def _int(fname: str, name: str, v: Any) -> int:
     if isinstance(v, bool) or not isinstance(v, (numbers.Integral, np.integer)):
         raise TypeError(f"{fname}: {name} must be an int, got {type(v).__name__} {v!r}")
     return int(v)
 
 
-def _axis(fname, axis, ndim, name="axis"):
+def _axis(fname: str, axis: Any, ndim: int, name: str = "axis") -> int:
     a = _int(fname, name, axis)
     if not -ndim <= a < ndim:
         raise ValueError(f"{fname}: {name} {a} is out of range for an input of rank {ndim}")
     return a % ndim
 
 
-def _axes(fname, axes, ndim):
+def _axes(fname: str, axes: Any, ndim: int) -> Tuple[int, ...]:
     if axes is None:
         return tuple(range(ndim))
     if isinstance(axes, (numbers.Integral, np.integer)) and not isinstance(axes, bool):
@@ -78,7 +82,7 @@ def _axes(fname, axes, ndim):
     return out
 
 
-def _origin_ok(fname, name, origin, w):
+def _origin_ok(fname: str, name: str, origin: Any, w: int) -> int:
     o = _int(fname, name, origin)
     if o < -(w // 2) or o > (w - 1) // 2:
         raise ValueError(f"{fname}: {name} must satisfy -(w // 2) <= origin <= (w - 1) // 2 for "
@@ -87,16 +91,17 @@ def _origin_ok(fname, name, origin, w):
     return o
 
 
-def _cval(fname, cval, complex_ok):
+def _cval(fname: str, cval: Any, complex_ok: bool) -> Any:
     if isinstance(cval, (bool, np.bool_)) or not isinstance(cval, (numbers.Number, np.number)):
         raise TypeError(f"{fname}: cval must be a number, got {type(cval).__name__} {cval!r}")
-    if np.iscomplexobj(cval) and not complex_ok:
+    if np.iscomplexobj(cast(Any, cval)) and not complex_ok:
         raise ValueError(f"{fname}: cval must be real for a real input and real weights, "
                          f"got {cval!r}")
     return cval
 
 
-def _output(fname, output, input, complex_output=False):
+def _output(fname: str, output: Any, input: NDArray[Any],
+            complex_output: bool = False) -> NDArray[Any]:
     """SciPy's _get_output, validated: the array to write (a new one, or `output`)."""
     shape = input.shape
     if output is None:
@@ -130,13 +135,13 @@ def _output(fname, output, input, complex_output=False):
                     f"{type(output).__name__}")
 
 
-def _check_out_dtype(fname, dt):
+def _check_out_dtype(fname: str, dt: np.dtype[Any]) -> None:
     if not _supported(dt):
         raise TypeError(f"{fname}: output dtype must be bool, integer, float32, float64 or "
                         f"complex, got {dt}")
 
 
-def _weights(fname, weights, name="weights"):
+def _weights(fname: str, weights: ArrayLike, name: str = "weights") -> NDArray[Any]:
     w = np.asarray(weights)
     if w.dtype.kind not in "biufc":
         raise TypeError(f"{fname}: {name} must be numeric, got dtype {w.dtype}")
@@ -145,7 +150,7 @@ def _weights(fname, weights, name="weights"):
 
 # ---------------------------------------------------------------- computation
 
-def _store(dst, src):
+def _store(dst: NDArray[Any], src: NDArray[Any]) -> None:
     """dst[...] = src with SciPy's C cast: truncation toward zero into integers, and a
     bool is the truncated value's being nonzero (0.5 -> False)."""
     if dst.dtype.kind == "b" and src.dtype.kind == "f":
@@ -154,7 +159,7 @@ def _store(dst, src):
         np.copyto(dst, src, casting="unsafe")
 
 
-def _merge(shape, strides):
+def _merge(shape: Sequence[int], strides: Sequence[int]) -> Optional[Tuple[int, int]]:
     """(size, stride) of axes merged into one, or None where their strides do not allow."""
     dims = [(n, s) for n, s in zip(shape, strides) if n != 1]
     size = int(np.prod(shape, dtype=np.int64))
@@ -166,7 +171,7 @@ def _merge(shape, strides):
     return size, dims[-1][1]
 
 
-def _view3(a, axis):
+def _view3(a: NDArray[Any], axis: int) -> Optional[NDArray[Any]]:
     """a as an (outer, n, inner) view along axis, or None without a copy-free one."""
     pre = _merge(a.shape[:axis], a.strides[:axis])
     post = _merge(a.shape[axis + 1:], a.strides[axis + 1:])
@@ -177,13 +182,14 @@ def _view3(a, axis):
         writeable=a.flags.writeable)
 
 
-def _ct(src, dst):
+def _ct(src: NDArray[Any], dst: NDArray[Any]) -> np.dtype[Any]:
     """Computation dtype of one pass: float32 only from float32 to float32 (SciPy computes
     every pass in double; a float64 or integer end keeps that)."""
     return _F32 if src.dtype == _F32 and dst.dtype == _F32 else _F64
 
 
-def _line(src, dst, axis, w, size, pad_low, code, cval):
+def _line(src: NDArray[Any], dst: NDArray[Any], axis: int, w: Optional[NDArray[Any]], size: int,
+          pad_low: int, code: str, cval: Any) -> None:
     """One 1-D pass along `axis` from real src into real dst (same shape, any dtypes, may
     overlap): correlate1d with weights w, or the running mean of `size` taps (w None)."""
     if src.size == 0:
@@ -210,7 +216,7 @@ _SPARE = threading.local()
 _SPARE_MAX_BYTES = 1 << 28
 
 
-def _spare(shape, dtype):
+def _spare(shape: Tuple[int, ...], dtype: DTypeLike) -> NDArray[Any]:
     """A scratch array for the alternating passes, kept per thread between calls (up to
     256 MB): a fresh one page-faults on every call, which cost as much as a pass."""
     dtype = np.dtype(dtype)
@@ -223,7 +229,11 @@ def _spare(shape, dtype):
     return buf[:n].view(dtype).reshape(shape)
 
 
-def _fusable(p, q, nd):
+#: one 1-D pass: (axis, weights or None for a running mean of `size` taps, size, pad_low, mode)
+_Pass = Tuple[int, Optional[NDArray[Any]], int, int, str]
+
+
+def _fusable(p: _Pass, q: Optional[_Pass], nd: int) -> bool:
     """Passes p, q fuse: correlations along the last two axes in either order, or running
     means along the second-last axis and then the last (uniform_filter's order)."""
     if q is None or nd < 2:
@@ -233,7 +243,7 @@ def _fusable(p, q, nd):
     return p[1] is not None and q[1] is not None and {p[0], q[0]} == {nd - 2, nd - 1}
 
 
-def _fused(src, dst, p, q, cval):
+def _fused(src: NDArray[Any], dst: NDArray[Any], p: _Pass, q: _Pass, cval: Any) -> bool:
     """Passes p then q (see _fusable) fused in one C call; False (nothing done) where the
     arrays do not allow it."""
     nd = src.ndim
@@ -258,7 +268,8 @@ def _fused(src, dst, p, q, cval):
     return True
 
 
-def _run_passes(input, output, passes, cval):
+def _run_passes(input: NDArray[Any], output: NDArray[Any], passes: Sequence[_Pass],
+                cval: Any) -> NDArray[Any]:
     """Passes (axis, w, size, pad_low, mode) in order, input -> output, each pass's result
     stored in output's dtype as SciPy does.  For float outputs two buffers alternate so
     that each step reads and writes the image once and the last one lands in output; a
@@ -273,17 +284,19 @@ def _run_passes(input, output, passes, cval):
             src = output
         return output
     nd = input.ndim
-    steps, k = [], 0
+    steps: List[Tuple[_Pass, ...]] = []
+    k = 0
     while k < len(passes):
         p = passes[k]
         q = passes[k + 1] if k + 1 < len(passes) else None
-        if _fusable(p, q, nd):
+        if q is not None and _fusable(p, q, nd):  # (_fusable is False for None too)
             steps.append((p, q))
             k += 2
         else:
             steps.append((p,))
             k += 1
-    spare = _spare(output.shape, output.dtype) if len(steps) > 1 else None
+    # None only with one step, which writes output (bufs[0])
+    spare: Any = _spare(output.shape, output.dtype) if len(steps) > 1 else None
     # step k writes bufs[k % 2]; the last one must be output
     bufs = (output, spare) if len(steps) % 2 else (spare, output)
     src = input
@@ -298,7 +311,8 @@ def _run_passes(input, output, passes, cval):
     return output
 
 
-def _complex_parts(func, input, weights, output, cval, **kw):
+def _complex_parts(func: Callable[..., Any], input: NDArray[Any], weights: NDArray[Any],
+                   output: NDArray[Any], cval: Any, **kw: Any) -> NDArray[Any]:
     """SciPy's _complex_via_real_components: complex results from real passes."""
     ci, cw = input.dtype.kind == "c", weights.dtype.kind == "c"
     cval = complex(cval)

@@ -8,6 +8,7 @@ build and compares the reference with SciPy, PyTorch-free known values or the pu
 fastconv function it specifies.
 """
 import inspect
+from typing import Any, Dict
 
 _P_IN12 = """\
 in1, in2 : array_like
@@ -500,7 +501,7 @@ True
 }
 
 
-def attach(namespace):
+def attach(namespace: Dict[str, Any]) -> None:
     """Append SECTIONS[name] to the docstring of every name of ``namespace["__all__"]``
     that has sections here.  A public name without them keeps its own docstring and does
     not break the import: tests/test_docs.py and the docs build (numpydoc's checks) fail

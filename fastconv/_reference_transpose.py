@@ -3,8 +3,14 @@ input pixel scatters its kernel into the output), not through the convolution pa
 it equals; re-exported by :mod:`fastconv.reference`, whose conventions it follows
 (float64 results, any real input dtype)."""
 
-import numpy as np
+from __future__ import annotations
 
+from typing import Any, Optional, Sequence, Tuple
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from ._api import IntOrTuple
 from ._transpose_params import resolve_conv_transpose
 from .reference import (_SPATIAL_LETTERS, _as_real_f64, _conv_arrays, _tap_slices, check_bias,
                         check_grad_out_shape, normalize_shape)
@@ -13,8 +19,10 @@ __all__ = ["conv_transpose", "conv_transpose_backward_input", "conv_transpose_ba
 
 
 
-def _transpose_setup(fname, x_shape, w_shape, stride, padding, output_padding, dilation, groups,
-                     **names):
+def _transpose_setup(fname: str, x_shape: Sequence[int], w_shape: Sequence[int], stride: Any,
+                     padding: Any, output_padding: Any, dilation: Any, groups: Any,
+                     **names: Any) -> Tuple[Any, Tuple[int, ...], Tuple[int, ...],
+                                            Tuple[slice, ...]]:
     """Parameters, output shape, and the extent E of the uncropped output per axis:
     input pixel i, tap r lands at uncropped index i*s + r*d, output o at o + padding."""
     params, y_shape = resolve_conv_transpose(fname, x_shape, w_shape, stride, padding,
@@ -25,8 +33,10 @@ def _transpose_setup(fname, x_shape, w_shape, stride, padding, output_padding, d
     return params, y_shape, ext, crop
 
 
-def conv_transpose(x, w, bias=None, *, stride=1, padding=0, output_padding=0, dilation=1,
-                   groups=1):
+def conv_transpose(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *,
+                   stride: IntOrTuple = 1, padding: IntOrTuple = 0,
+                   output_padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                   groups: int = 1) -> NDArray[Any]:
     """``torch.nn.functional.conv_transpose{1,2,3}d``: every input pixel i of channel
     ``g*Cig + c`` scatters ``x[n, g*Cig + c, i] * w[g*Cig + c, j, r]`` to output pixel
     ``i*stride - padding + r*dilation`` of channel ``g*Cog + j``; written directly (not
@@ -51,7 +61,8 @@ def conv_transpose(x, w, bias=None, *, stride=1, padding=0, output_padding=0, di
     return y
 
 
-def _uncropped(fname, grad_out, y_shape, ext, crop, g):
+def _uncropped(fname: str, grad_out: NDArray[Any], y_shape: Tuple[int, ...], ext: Tuple[int, ...],
+               crop: Tuple[slice, ...], g: int) -> NDArray[np.float64]:
     """grad_out placed into the uncropped output's extent (zeros where it was cropped)."""
     check_grad_out_shape(fname, grad_out.shape, y_shape)
     full = np.zeros((y_shape[0], g, y_shape[1] // g) + ext)
@@ -59,8 +70,10 @@ def _uncropped(fname, grad_out, y_shape, ext, crop, g):
     return full
 
 
-def conv_transpose_backward_input(grad_out, w, input_shape, *, stride=1, padding=0,
-                                  output_padding=0, dilation=1, groups=1):
+def conv_transpose_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence[int],
+                                  *, stride: IntOrTuple = 1, padding: IntOrTuple = 0,
+                                  output_padding: IntOrTuple = 0, dilation: IntOrTuple = 1,
+                                  groups: int = 1) -> NDArray[Any]:
     """Gradient of ``sum(grad_out * conv_transpose(x, w, ...))`` with respect to ``x``:
     each input pixel gathers ``grad_out`` where its taps landed, times the weights."""
     fname = "conv_transpose_backward_input"
@@ -80,8 +93,10 @@ def conv_transpose_backward_input(grad_out, w, input_shape, *, stride=1, padding
     return gx.reshape(input_shape)
 
 
-def conv_transpose_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0,
-                                   output_padding=0, dilation=1, groups=1):
+def conv_transpose_backward_weight(x: ArrayLike, grad_out: ArrayLike,
+                                   weight_shape: Sequence[int], *, stride: IntOrTuple = 1,
+                                   padding: IntOrTuple = 0, output_padding: IntOrTuple = 0,
+                                   dilation: IntOrTuple = 1, groups: int = 1) -> NDArray[Any]:
     """Gradient of ``sum(grad_out * conv_transpose(x, w, ...))`` with respect to ``w``:
     tap r of ``w[c, j]`` gathers ``x[n, c, i] * grad_out[n, j, i*s - p + r*d]``."""
     fname = "conv_transpose_backward_weight"

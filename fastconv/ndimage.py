@@ -31,9 +31,13 @@ NaN or Inf under a zero weight reaches the output (SciPy skips weights with
 ``|w| <= 2.2e-16``); float16 and long double inputs raise TypeError (SciPy raises
 RuntimeError).
 """
+from __future__ import annotations
+
 import numbers
+from typing import Any, Optional, Sequence, Tuple, Union, cast
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike, NDArray
 
 from . import _core
 from ._ndimage_support import (_EPS, _MODES, NdimageArgumentError, _axes, _axis, _complex_parts,
@@ -47,12 +51,22 @@ __all__ = [
 ]
 
 
+#: ``output``: an array to write into, or the dtype of the new result (None: the input's)
+_Output = Optional[Union[NDArray[Any], DTypeLike]]
+#: ``cval``: a real or complex scalar
+_Scalar = Union[complex, "np.number[Any]"]
+#: ``origin``, ``axes``, ``size``, ``order``, ``radius``: one int or one per filtered axis
+_IntOrSeq = Union[int, Sequence[int]]
+#: ``mode`` of the multi-pass filters: one mode name, or one per filtered axis
+_ModeOrSeq = Union[str, Sequence[str]]
+
+
 # ---------------------------------------------------------------- correlate / convolve
 
 _METHODS = {"auto": 0, "direct": 1, "fft": 2}
 
 
-def _method(fname, method, input, weights):
+def _method(fname: str, method: Any, input: NDArray[Any], weights: NDArray[Any]) -> int:
     """method= as the C code (0 auto, 1 direct, 2 fft); auto takes direct where an input
     has a NaN or Inf (direct keeps it local to the outputs it touches) or for integers."""
     if not isinstance(method, str) or method not in _METHODS:
@@ -64,7 +78,8 @@ def _method(fname, method, input, weights):
     return code
 
 
-def _correlate_nd(input, weights, output, mode, cval, origins, method=1):
+def _correlate_nd(input: NDArray[Any], weights: NDArray[Any], output: NDArray[Any], mode: str,
+                  cval: Any, origins: Sequence[int], method: int = 1) -> NDArray[Any]:
     """Real N-d correlation (weights.ndim == input.ndim, origins validated) into output;
     method 0 auto, 1 direct, 2 fft (fastconv's FFT tiles, any mode)."""
     if input.size == 0:
@@ -107,8 +122,9 @@ def _correlate_nd(input, weights, output, mode, cval, origins, method=1):
     return output
 
 
-def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, convolution, axes,
-                           method="auto"):
+def _correlate_or_convolve(fname: str, input: ArrayLike, weights: ArrayLike, output: _Output,
+                           mode: str, cval: Any, origin: Any, convolution: bool, axes: Any,
+                           method: Any = "auto") -> NDArray[Any]:
     input = _input(fname, input)
     weights = _weights(fname, weights)
     meth = _method(fname, method, input, weights)
@@ -152,8 +168,9 @@ def _correlate_or_convolve(fname, input, weights, output, mode, cval, origin, co
     return _correlate_nd(input, w, out, mode, cval, ofull, meth)
 
 
-def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None,
-              method="auto"):
+def correlate(input: ArrayLike, weights: ArrayLike, output: _Output = None, mode: str = "reflect",
+              cval: _Scalar = 0.0, origin: _IntOrSeq = 0, *, axes: Optional[_IntOrSeq] = None,
+              method: str = "auto") -> NDArray[Any]:
     """Multidimensional correlation, as :func:`scipy.ndimage.correlate`.
 
     ``output[i] = sum_j weights[j] * ext(input)[i + j - weights.shape // 2 - origin]``,
@@ -192,8 +209,9 @@ def correlate(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *
                                   axes, method)
 
 
-def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None,
-             method="auto"):
+def convolve(input: ArrayLike, weights: ArrayLike, output: _Output = None, mode: str = "reflect",
+             cval: _Scalar = 0.0, origin: _IntOrSeq = 0, *, axes: Optional[_IntOrSeq] = None,
+             method: str = "auto") -> NDArray[Any]:
     """Multidimensional convolution, as :func:`scipy.ndimage.convolve`: correlation with
     the weights reversed on every axis and each origin mirrored (``-origin``, and one less
     for even widths).  Parameters as :func:`correlate` (complex weights not conjugated)."""
@@ -203,7 +221,7 @@ def convolve(input, weights, output=None, mode="reflect", cval=0.0, origin=0, *,
 
 # ---------------------------------------------------------------- 1-D filters
 
-def _weights1d(fname, weights):
+def _weights1d(fname: str, weights: ArrayLike) -> NDArray[Any]:
     w = _weights(fname, weights)
     if w.ndim != 1 or w.shape[0] < 1:
         raise NdimageArgumentError(f"{fname}: weights must be a non-empty 1-D sequence, got "
@@ -211,8 +229,9 @@ def _weights1d(fname, weights):
     return w
 
 
-def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *,
-                method="auto"):
+def correlate1d(input: ArrayLike, weights: ArrayLike, axis: int = -1, output: _Output = None,
+                mode: str = "reflect", cval: _Scalar = 0.0, origin: int = 0, *,
+                method: str = "auto") -> NDArray[Any]:
     """1-D correlation along `axis`, as :func:`scipy.ndimage.correlate1d`.
 
     ``output[..., i, ...] = sum_j weights[j] * ext(input)[..., i + j - len(weights) // 2 - origin, ...]``
@@ -225,16 +244,18 @@ def correlate1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, 
                         method)
 
 
-def convolve1d(input, weights, axis=-1, output=None, mode="reflect", cval=0.0, origin=0, *,
-               method="auto"):
+def convolve1d(input: ArrayLike, weights: ArrayLike, axis: int = -1, output: _Output = None,
+               mode: str = "reflect", cval: _Scalar = 0.0, origin: int = 0, *,
+               method: str = "auto") -> NDArray[Any]:
     """1-D convolution along `axis`, as :func:`scipy.ndimage.convolve1d`: correlate1d with
     the weights reversed and the origin mirrored (``-origin``, one less for even widths)."""
     return _correlate1d("convolve1d", input, weights, axis, output, mode, cval, origin, True,
                         method)
 
 
-def _correlate1d(fname, input, weights, axis, output, mode, cval, origin, convolution,
-                 method="auto"):
+def _correlate1d(fname: str, input: ArrayLike, weights: ArrayLike, axis: Any, output: _Output,
+                 mode: str, cval: Any, origin: Any, convolution: bool,
+                 method: Any = "auto") -> NDArray[Any]:
     input = _input(fname, input)
     w = _weights1d(fname, weights)
     meth = _method(fname, method, input, w)
@@ -266,7 +287,7 @@ def _correlate1d(fname, input, weights, axis, output, mode, cval, origin, convol
     return out
 
 
-def _gaussian_kernel1d(sigma, order, radius):
+def _gaussian_kernel1d(sigma: float, order: int, radius: int) -> NDArray[np.float64]:
     """SciPy's Gaussian kernel (and its derivatives), computed by the same operations."""
     exponent_range = np.arange(order + 1)
     sigma2 = sigma * sigma
@@ -286,7 +307,8 @@ def _gaussian_kernel1d(sigma, order, radius):
     return q * phi_x
 
 
-def _gauss_params(fname, sigma, order, truncate, radius, allow_zero):
+def _gauss_params(fname: str, sigma: Any, order: Any, truncate: Any, radius: Any,
+                  allow_zero: bool) -> Tuple[float, int, int]:
     if isinstance(sigma, (bool, np.bool_)) or not isinstance(sigma, (numbers.Real, np.number)):
         raise TypeError(f"{fname}: sigma must be a real number, got {sigma!r}")
     sd = float(sigma)
@@ -296,10 +318,10 @@ def _gauss_params(fname, sigma, order, truncate, radius, allow_zero):
     if order < 0:
         raise ValueError(f"{fname}: order must be non-negative, got {order}")
     if isinstance(truncate, bool) or not isinstance(truncate, (numbers.Real, np.number)) or \
-            not np.isfinite(truncate) or truncate < 0:
+            not np.isfinite(cast(Any, truncate)) or truncate < 0:
         raise ValueError(f"{fname}: truncate must be a finite number >= 0, got {truncate!r}")
     if radius is None:
-        lw = int(truncate * sd + 0.5)
+        lw = int(cast(Any, truncate) * sd + 0.5)
     else:
         lw = _int(fname, "radius", radius)
         if lw < 0:
@@ -307,8 +329,9 @@ def _gauss_params(fname, sigma, order, truncate, radius, allow_zero):
     return sd, order, lw
 
 
-def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect", cval=0.0,
-                      truncate=4.0, *, radius=None):
+def gaussian_filter1d(input: ArrayLike, sigma: float, axis: int = -1, order: int = 0,
+                      output: _Output = None, mode: str = "reflect", cval: _Scalar = 0.0,
+                      truncate: float = 4.0, *, radius: Optional[int] = None) -> NDArray[Any]:
     """1-D Gaussian filter along `axis`, as :func:`scipy.ndimage.gaussian_filter1d`.
 
     The kernel is SciPy's: ``exp(-x**2 / (2 sigma**2))`` on ``x = -r..r``, normalised to sum
@@ -321,14 +344,16 @@ def gaussian_filter1d(input, sigma, axis=-1, order=0, output=None, mode="reflect
     return correlate1d(input, weights, axis, output, mode, cval, 0)
 
 
-def _real_or_complex(fname, input, output, cval):
+def _real_or_complex(fname: str, input: NDArray[Any], output: _Output, cval: Any) -> NDArray[Any]:
     ci = input.dtype.kind == "c"
     _cval(fname, cval, ci)
     return _output(fname, output, input, complex_output=ci)
 
 
-def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0, truncate=4.0, *,
-                    radius=None, axes=None):
+def gaussian_filter(input: ArrayLike, sigma: Union[float, Sequence[float]], order: _IntOrSeq = 0,
+                    output: _Output = None, mode: _ModeOrSeq = "reflect", cval: _Scalar = 0.0,
+                    truncate: float = 4.0, *, radius: Union[None, int, Sequence[int]] = None,
+                    axes: Optional[_IntOrSeq] = None) -> NDArray[Any]:
     """Multidimensional Gaussian filter, as :func:`scipy.ndimage.gaussian_filter`: one
     :func:`gaussian_filter1d` pass per axis (sigma, order, mode, radius scalars or one per
     filtered axis), skipping axes with sigma <= 1e-15; intermediate results are stored in
@@ -359,7 +384,8 @@ def gaussian_filter(input, sigma, order=0, output=None, mode="reflect", cval=0.0
     return _run_passes(input, out, passes, cval)
 
 
-def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0, origin=0):
+def uniform_filter1d(input: ArrayLike, size: int, axis: int = -1, output: _Output = None,
+                     mode: str = "reflect", cval: _Scalar = 0.0, origin: int = 0) -> NDArray[Any]:
     """1-D mean of `size` taps along `axis`, as :func:`scipy.ndimage.uniform_filter1d`:
     running sums in double (cost independent of size), bit-identical to SciPy's."""
     fname = "uniform_filter1d"
@@ -382,7 +408,9 @@ def uniform_filter1d(input, size, axis=-1, output=None, mode="reflect", cval=0.0
     return out
 
 
-def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=0, *, axes=None):
+def uniform_filter(input: ArrayLike, size: _IntOrSeq = 3, output: _Output = None,
+                   mode: _ModeOrSeq = "reflect", cval: _Scalar = 0.0, origin: _IntOrSeq = 0, *,
+                   axes: Optional[_IntOrSeq] = None) -> NDArray[Any]:
     """Multidimensional mean filter, as :func:`scipy.ndimage.uniform_filter`: one
     :func:`uniform_filter1d` pass per axis with size > 1 (size, origin, mode scalars or one
     per filtered axis), intermediate results in the output dtype."""
@@ -409,7 +437,8 @@ def uniform_filter(input, size=3, output=None, mode="reflect", cval=0.0, origin=
     return _run_passes(input, out, passes, cval)
 
 
-def _derivative(fname, input, axis, output, mode, cval, smooth):
+def _derivative(fname: str, input: ArrayLike, axis: Any, output: _Output, mode: Any, cval: Any,
+                smooth: NDArray[np.float64]) -> NDArray[Any]:
     input = _input(fname, input)
     if input.ndim == 0:
         raise ValueError(f"{fname}: input must have at least one axis, got a 0-d array")
@@ -429,19 +458,22 @@ def _derivative(fname, input, axis, output, mode, cval, smooth):
     return _run_passes(input, out, passes, cval)
 
 
-def sobel(input, axis=-1, output=None, mode="reflect", cval=0.0):
+def sobel(input: ArrayLike, axis: int = -1, output: _Output = None, mode: _ModeOrSeq = "reflect",
+          cval: _Scalar = 0.0) -> NDArray[Any]:
     """Sobel filter, as :func:`scipy.ndimage.sobel`: the difference (-1, 0, 1) along `axis`,
     then the smoothing (1, 2, 1) along every other axis (mode: one or one per axis)."""
     return _derivative("sobel", input, axis, output, mode, cval, np.array([1.0, 2.0, 1.0]))
 
 
-def prewitt(input, axis=-1, output=None, mode="reflect", cval=0.0):
+def prewitt(input: ArrayLike, axis: int = -1, output: _Output = None, mode: _ModeOrSeq = "reflect",
+            cval: _Scalar = 0.0) -> NDArray[Any]:
     """Prewitt filter, as :func:`scipy.ndimage.prewitt`: (-1, 0, 1) along `axis`, then
     (1, 1, 1) along every other axis."""
     return _derivative("prewitt", input, axis, output, mode, cval, np.array([1.0, 1.0, 1.0]))
 
 
-def laplace(input, output=None, mode="reflect", cval=0.0, *, axes=None):
+def laplace(input: ArrayLike, output: _Output = None, mode: _ModeOrSeq = "reflect",
+            cval: _Scalar = 0.0, *, axes: Optional[_IntOrSeq] = None) -> NDArray[Any]:
     """Laplace filter, as :func:`scipy.ndimage.laplace`: the sum over the filtered axes of
     the second difference (1, -2, 1), each computed from the input into the output dtype
     and added in it (SciPy's order)."""

@@ -23,9 +23,14 @@ Conventions for the batched functions (PyTorch's conv1d/2d/3d):
 * The parameters ``stride``, ``padding``, ``dilation`` and ``groups`` accept
   every form documented in :func:`fastconv._params.normalize_conv_params`.
 """
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence, Tuple, Union, cast
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
+from ._api import IntOrTuple, Padding  # the fast functions' hint aliases
 from ._params import (
     as_int_tuple,
     check_bias,
@@ -69,7 +74,7 @@ _BOUNDARIES = {
 # Argument helpers
 # ---------------------------------------------------------------------------
 
-def _as_real_f64(fname, name, a):
+def _as_real_f64(fname: str, name: str, a: ArrayLike) -> NDArray[np.float64]:
     """``a`` as a float64 ndarray; TypeError unless its dtype is real."""
     arr = np.asarray(a)
     if arr.dtype.kind not in "biuf":
@@ -79,12 +84,12 @@ def _as_real_f64(fname, name, a):
     return arr.astype(np.float64, copy=False)
 
 
-def _check_mode(fname, mode):
+def _check_mode(fname: str, mode: Any) -> None:
     if not isinstance(mode, str) or mode not in _MODES:
         raise ValueError(f"{fname}: mode must be 'full', 'same' or 'valid', got {mode!r}")
 
 
-def _check_pair(fname, in1, in2):
+def _check_pair(fname: str, in1: NDArray[Any], in2: NDArray[Any]) -> None:
     if in1.ndim != in2.ndim:
         raise ValueError(
             f"{fname}: in1 and in2 must have the same number of dimensions, got in1 shape "
@@ -96,7 +101,7 @@ def _check_pair(fname, in1, in2):
             f"{fname}: in1 and in2 must not be empty, got shapes {in1.shape} and {in2.shape}")
 
 
-def _valid_swap_needed(fname, shape1, shape2):
+def _valid_swap_needed(fname: str, shape1: Tuple[int, ...], shape2: Tuple[int, ...]) -> bool:
     """True when in2 is the larger input in "valid" mode (scipy then swaps).
 
     ValueError when neither input is at least as large as the other on every
@@ -115,7 +120,8 @@ def _valid_swap_needed(fname, shape1, shape2):
 # Single-array correlation (scipy.signal semantics)
 # ---------------------------------------------------------------------------
 
-def _correlate_window(padded, kernel, start, out_shape):
+def _correlate_window(padded: NDArray[Any], kernel: NDArray[Any], start: Sequence[int],
+                      out_shape: Tuple[int, ...]) -> NDArray[np.float64]:
     """``out[j] = sum_t kernel[t] * padded[start + j + t]`` (indices per axis).
 
     The one loop that every single-array function below reduces to: for each
@@ -128,7 +134,8 @@ def _correlate_window(padded, kernel, start, out_shape):
     return out
 
 
-def _full_padded(in1, kernel_shape, np_mode, fillvalue=0.0):
+def _full_padded(in1: NDArray[Any], kernel_shape: Tuple[int, ...], np_mode: Any,
+                 fillvalue: float = 0.0) -> NDArray[Any]:
     """in1 extended by ``k-1`` on both sides of every axis.
 
     Index ``j`` of the full correlation then starts at index ``j`` of this
@@ -144,7 +151,8 @@ def _full_padded(in1, kernel_shape, np_mode, fillvalue=0.0):
     return np.pad(in1, pad, mode=np_mode)
 
 
-def _full_or_same(in1, kernel, mode, same_offset, np_mode="constant", fillvalue=0.0):
+def _full_or_same(in1: NDArray[Any], kernel: NDArray[Any], mode: str, same_offset: Sequence[int],
+                  np_mode: str = "constant", fillvalue: float = 0.0) -> NDArray[np.float64]:
     """The "full" output, or its "same" window starting at ``same_offset``."""
     padded = _full_padded(in1, kernel.shape, np_mode, fillvalue)
     if mode == "full":
@@ -153,7 +161,7 @@ def _full_or_same(in1, kernel, mode, same_offset, np_mode="constant", fillvalue=
     return _correlate_window(padded, kernel, same_offset, in1.shape)
 
 
-def _valid(in1, in2):
+def _valid(in1: NDArray[Any], in2: NDArray[Any]) -> NDArray[np.float64]:
     """Valid correlation of a larger ``in1`` with a smaller ``in2``: no padding.
 
     n1=5, n2=3: outputs 0..2 read in1[0:3], in1[1:4], in1[2:5].
@@ -162,7 +170,7 @@ def _valid(in1, in2):
     return _correlate_window(in1, in2, (0,) * in1.ndim, out_shape)
 
 
-def correlate(in1, in2, mode="full"):
+def correlate(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> NDArray[Any]:
     """N-D cross-correlation, equal to ``scipy.signal.correlate(method="direct")``.
 
     ``out[j] = sum_t in1[j + t - offset] * in2[t]`` with ``in1`` zero outside
@@ -194,7 +202,7 @@ def correlate(in1, in2, mode="full"):
     return _full_or_same(in1, in2, mode, offset)
 
 
-def convolve(in1, in2, mode="full"):
+def convolve(in1: ArrayLike, in2: ArrayLike, mode: str = "full") -> NDArray[Any]:
     """N-D convolution, equal to ``scipy.signal.convolve(method="direct")``.
 
     The correlation of ``in1`` with ``in2`` rotated 180 degrees on every axis;
@@ -217,7 +225,8 @@ def convolve(in1, in2, mode="full"):
     return _full_or_same(in1, np.flip(in2), mode, offset)
 
 
-def _check_2d(fname, in1, in2, mode, boundary, fillvalue):
+def _check_2d(fname: str, in1: ArrayLike, in2: ArrayLike, mode: Any, boundary: Any,
+              fillvalue: Any) -> Tuple[NDArray[np.float64], NDArray[np.float64], str, float]:
     _check_mode(fname, mode)
     if not isinstance(boundary, str) or boundary not in _BOUNDARIES:
         raise ValueError(
@@ -238,7 +247,8 @@ def _check_2d(fname, in1, in2, mode, boundary, fillvalue):
     return in1, in2, _BOUNDARIES[boundary], float(fv.reshape(()))
 
 
-def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+def correlate2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str = "fill",
+                fillvalue: float = 0) -> NDArray[Any]:
     """2-D cross-correlation, equal to ``scipy.signal.correlate2d``.
 
     ``in1`` is extended outside its bounds according to ``boundary``:
@@ -261,7 +271,8 @@ def correlate2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
     return _full_or_same(in1, in2, mode, offset, np_mode, fv)
 
 
-def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
+def convolve2d(in1: ArrayLike, in2: ArrayLike, mode: str = "full", boundary: str = "fill",
+               fillvalue: float = 0) -> NDArray[Any]:
     """2-D convolution, equal to ``scipy.signal.convolve2d``.
 
     :func:`correlate2d` with ``in2`` rotated 180 degrees, same boundary
@@ -281,16 +292,17 @@ def convolve2d(in1, in2, mode="full", boundary="fill", fillvalue=0):
 # Data movement
 # ---------------------------------------------------------------------------
 
-def rot180(a, axes=None):
+def rot180(a: ArrayLike, axes: Union[None, int, Sequence[int]] = None) -> NDArray[Any]:
     """``a`` rotated 180 degrees over ``axes`` (None: all), C-contiguous copy.
 
     ``out[..., i, ...] = a[..., n-1-i, ...]`` on each axis in ``axes``; the
     dtype is kept.
     """
-    return np.ascontiguousarray(np.flip(np.asarray(a), axis=axes))
+    return np.ascontiguousarray(np.flip(np.asarray(a), axis=cast(Any, axes)))
 
 
-def pad_full(a, kernel_shape, dilation=1):
+def pad_full(a: ArrayLike, kernel_shape: Union[int, Sequence[int]],
+             dilation: Union[int, Sequence[int]] = 1) -> NDArray[Any]:
     """Zero-pad the trailing ``len(kernel_shape)`` axes for a "full" convolution.
 
     Each of those axes gets ``dilation*(k-1)`` zeros on both sides, so that a
@@ -305,8 +317,9 @@ def pad_full(a, kernel_shape, dilation=1):
         raise ValueError(
             f"{fname}: kernel_shape must be a non-empty sequence of positive ints, got "
             f"{kernel_shape!r}")
-    kernel_shape = as_int_tuple(fname, "kernel_shape", kernel_shape, nd, minimum=1)
-    dilation = as_int_tuple(fname, "dilation", dilation, nd, minimum=1)
+    kernel_shape = cast(Tuple[int, ...], as_int_tuple(fname, "kernel_shape", kernel_shape, nd,
+                                                      minimum=1))
+    dilation = cast(Tuple[int, ...], as_int_tuple(fname, "dilation", dilation, nd, minimum=1))
     if a.ndim < nd:
         raise ValueError(
             f"{fname}: a must have at least {nd} axes to pad for kernel_shape {kernel_shape}, "
@@ -320,7 +333,7 @@ def pad_full(a, kernel_shape, dilation=1):
 # Batched channels-first convolution (PyTorch semantics)
 # ---------------------------------------------------------------------------
 
-def _tap_slices(tap, params, out_spatial):
+def _tap_slices(tap: Tuple[int, ...], params: Any, out_spatial: Sequence[int]) -> Tuple[slice, ...]:
     """Slices of the padded input read by kernel tap ``tap`` for every output.
 
     Output ``o`` reads padded index ``o*stride + tap*dilation``.
@@ -331,7 +344,7 @@ def _tap_slices(tap, params, out_spatial):
         for t, d, s, o in zip(tap, params.dilation, params.stride, out_spatial))
 
 
-def _pad_spatial(a, params):
+def _pad_spatial(a: NDArray[Any], params: Any) -> NDArray[Any]:
     """Zero-pad the spatial axes (all but the first two) by pad_low/pad_high."""
     pad = [(0, 0), (0, 0)] + list(zip(params.pad_low, params.pad_high))
     return np.pad(a, pad, mode="constant")
@@ -340,17 +353,20 @@ def _pad_spatial(a, params):
 _SPATIAL_LETTERS = "uvw"
 
 
-def _spatial_axes(nd):
+def _spatial_axes(nd: int) -> Tuple[int, ...]:
     return tuple(range(2, 2 + nd))
 
 
-def _conv_arrays(fname, x, w, x_name="x", w_name="w"):
+def _conv_arrays(fname: str, x: ArrayLike, w: ArrayLike, x_name: str = "x",
+                 w_name: str = "w") -> Tuple[NDArray[np.float64], NDArray[np.float64]]:
     x = _as_real_f64(fname, x_name, x)
     w = _as_real_f64(fname, w_name, w)
     return x, w
 
 
-def conv_forward(x, w, bias=None, *, stride=1, padding=0, dilation=1, groups=1, flip=False):
+def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *,
+                 stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
+                 groups: int = 1, flip: bool = False) -> NDArray[Any]:
     """Batched N-D convolution with PyTorch's conv1d/conv2d/conv3d semantics.
 
     ``y[n, k, o] = bias[k] + sum_{c, t} xp[n, g*Cg + c, o*stride + t*dilation]
@@ -391,8 +407,9 @@ def conv_forward(x, w, bias=None, *, stride=1, padding=0, dilation=1, groups=1, 
     return y
 
 
-def conv_backward_input(grad_out, w, input_shape, *, stride=1, padding=0, dilation=1, groups=1,
-                        flip=False):
+def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence[int], *,
+                        stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
+                        groups: int = 1, flip: bool = False) -> NDArray[Any]:
     """Gradient of ``sum(grad_out * conv_forward(x, w, ...))`` with respect to ``x``.
 
     Equal to ``torch.nn.grad.conv{1,2,3}d_input``.  ``input_shape`` is the
@@ -439,8 +456,9 @@ def conv_backward_input(grad_out, w, input_shape, *, stride=1, padding=0, dilati
     return np.ascontiguousarray(gxp[crop]).reshape(input_shape)
 
 
-def conv_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0, dilation=1, groups=1,
-                         flip=False):
+def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequence[int], *,
+                         stride: IntOrTuple = 1, padding: Padding = 0, dilation: IntOrTuple = 1,
+                         groups: int = 1, flip: bool = False) -> NDArray[Any]:
     """Gradient of ``sum(grad_out * conv_forward(x, w, ...))`` with respect to ``w``.
 
     Equal to ``torch.nn.grad.conv{1,2,3}d_weight``.  ``weight_shape`` is the
@@ -479,7 +497,7 @@ def conv_backward_weight(x, grad_out, weight_shape, *, stride=1, padding=0, dila
     return gw
 
 
-def conv_backward_bias(grad_out):
+def conv_backward_bias(grad_out: ArrayLike) -> NDArray[Any]:
     """Gradient with respect to ``bias``: ``grad_out`` summed over batch and space.
 
     ``grad_out`` is ``(N, K, *out)`` with 1 to 3 spatial dims; returns (K,).
@@ -506,7 +524,8 @@ _NDIMAGE_PAD = {"reflect": "symmetric", "grid-mirror": "symmetric", "mirror": "r
                 "constant": "constant", "grid-constant": "constant"}
 
 
-def ndimage_correlate(input, weights, mode="reflect", cval=0.0, origin=0):
+def ndimage_correlate(input: ArrayLike, weights: ArrayLike, mode: str = "reflect",
+                      cval: float = 0.0, origin: Union[int, Sequence[int]] = 0) -> NDArray[Any]:
     """``scipy.ndimage.correlate(input, weights, mode=mode, cval=cval, origin=origin)``
     for real arrays of equal rank, in float64:
     ``out[i] = sum_j weights[j] * ext(input)[i + j - weights.shape // 2 - origin]``
@@ -528,7 +547,7 @@ def ndimage_correlate(input, weights, mode="reflect", cval=0.0, origin=0):
     if np_mode == "constant":
         padded = np.pad(x, pad, mode="constant", constant_values=cval)
     else:
-        padded = np.pad(x, pad, mode=np_mode)
+        padded = np.pad(x, pad, mode=cast(Any, np_mode))  # a str of _NDIMAGE_PAD
     return _correlate_window(padded, w, (0,) * x.ndim, x.shape)
 
 
