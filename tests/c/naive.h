@@ -116,12 +116,20 @@ typedef struct conv_case {
     int algorithm;   /* fc_algorithm (0: auto) */
 } conv_case;
 
-/* n copies of max(a[0..n)): a bound that holds for every element alike. */
+/* a[0..n) := max(a[0..n)): a bound that holds for every element alike (Winograd's). */
+static void fill_max(double *a, int64_t n)
+{
+    double m = 0;
+    for (int64_t i = 0; i < n; ++i) m = a[i] > m ? a[i] : m;
+    for (int64_t i = 0; i < n; ++i) a[i] = m;
+}
+
+/* fill_max on a copy. */
 static double *flat_max(const double *a, int64_t n)
 {
-    double m = 0, *r = xmalloc(8 * (size_t)(n > 0 ? n : 1));
-    for (int64_t i = 0; i < n; ++i) m = a[i] > m ? a[i] : m;
-    for (int64_t i = 0; i < n; ++i) r[i] = m;
+    double *r = xmalloc(8 * (size_t)(n > 0 ? n : 1));
+    memcpy(r, a, 8 * (size_t)n);
+    fill_max(r, n);
     return r;
 }
 
@@ -262,13 +270,9 @@ static void run_conv_case(const conv_case *cc)
         /* and it is not exact where direct is: an output no real term reaches (a tap that
          * only meets padding) gets the rounding of its tile's transforms, so each bound
          * takes the largest sum of |terms| of its result, not its own */
-        double *abs_sums[3] = {ya, gxa, gwa};
-        const int64_t lens[3] = {ny, nx, nw};
-        for (int r = 0; r < 3; ++r) {
-            double mx = 0;
-            for (int64_t i = 0; i < lens[r]; ++i) mx = abs_sums[r][i] > mx ? abs_sums[r][i] : mx;
-            for (int64_t i = 0; i < lens[r]; ++i) abs_sums[r][i] = mx;
-        }
+        fill_max(ya, ny);
+        fill_max(gxa, nx);
+        fill_max(gwa, nw);
     }
     /* the case's algorithm through the *_ex entry points; AUTO through the plain ones */
     const int al = cc->algorithm;
