@@ -37,8 +37,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
+from ._api import _shape_arg
 from ._arrays import _as_array, _compute_dtype, _contig, _output, _threads
-from ._params import ConvParams, normalize_shape
+from ._params import ConvParams
 from ._transpose_params import resolve_conv_transpose
 
 __all__ = ["conv_transpose", "conv_transpose_backward_input", "conv_transpose_backward_weight"]
@@ -178,13 +179,6 @@ def conv_transpose(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None,
     _call(fname, lambda: _core.conv_transpose(desc, cx, cw, cb, cy, nt), desc, dtype,
           ba is not None, nt, (("x", xa), ("w", wa), ("y", y)))
     return y
-
-
-def _shape_arg(fname: str, name: str, shape: Any, rank: int) -> Tuple[int, ...]:
-    shape = normalize_shape(fname, name, shape)
-    if len(shape) != rank:
-        raise ValueError(f"{fname}: {name} must have {rank} entries, got {shape}")
-    return tuple(shape)
 
 
 def _check_grad(fname: str, got: Tuple[int, ...], want: Tuple[int, ...]) -> None:
