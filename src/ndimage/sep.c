@@ -1,53 +1,26 @@
-/* The 1-D passes of fastconv.ndimage: tuning read from the machine, the plan, and the
+/* The 1-D passes of fastconv.ndimage: the plan (from the tuning table), and the
  * executors of sep_impl.h instantiated for float and double. */
 #include <math.h>
 #include <string.h>
-#include <unistd.h>
 #include "layout/geom.h"
 #include "sep.h"
+#include "exec/parallel.h"
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-static int64_t cache_bytes(int name, int64_t fallback)
+fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], const int64_t out_strides[3],
+                         int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1, fc_boundary b1,
+                         int64_t *total)
 {
-    long v = -1;
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-    v = sysconf(name);
-#else
-    (void)name;
-#endif
-    /* sysconf reports 0 or -1 where the kernel does not know (containers, some VMs) */
-    return v > 4096 ? (int64_t)v : fallback;
-}
-
-const fc_sep_tuning *fc_sep_tuning_get(void)
-{
-    static fc_sep_tuning t;
-    static int ready;
-    if (!ready) {
-        fc_sep_tuning u;
-#ifdef _SC_LEVEL1_DCACHE_SIZE
-        u.l1_bytes = cache_bytes(_SC_LEVEL1_DCACHE_SIZE, 32 * 1024);
-        u.l2_bytes = cache_bytes(_SC_LEVEL2_CACHE_SIZE, 1024 * 1024);
-#else
-        u.l1_bytes = cache_bytes(0, 32 * 1024);
-        u.l2_bytes = cache_bytes(0, 1024 * 1024);
-#endif
-        u.min_lanes = 64;
-        u.max_lanes = 4096;
-        u.jobs_per_thread = 4;
-        u.min_band = 64;
-        u.min_job_elems = 8192;
-        u.line_group = 16;
-        u.line_piece = 128;
-        u.box_group = 8;
-        u.box_prefix_pct = 25;
-        t = u;     /* racing first calls write the same values */
-        ready = 1;
+    if (k0 < 1 || k1 < 1 || pad0 < 0 || pad0 >= k0 || pad1 < 0 || pad1 >= k1) return FC_EINVAL;
+    if (b0 < FC_BOUNDARY_FILL || b0 > FC_BOUNDARY_MIRROR || b1 < FC_BOUNDARY_FILL ||
+        b1 > FC_BOUNDARY_MIRROR)
+        return FC_EINVAL;
+    if (in_strides[2] != 1 || out_strides[2] != 1) return FC_EINVAL;
+    *total = 1;
+    for (int i = 0; i < 3; ++i) {
+        if (shape[i] < 0) return FC_EINVAL;
+        if (fc_mul_ovf(*total, shape[i], total)) return FC_EOVERFLOW;
     }
-    return &t;
+    return FC_OK;
 }
 
 const fc_sep_kernels *fc_sep_active(void)
@@ -69,12 +42,12 @@ static int64_t al(int64_t bytes) { return fc_round_up(bytes, FC_ALIGN); }
 
 /* Bands along the axis until there are jobs_per_thread jobs per thread (correlation
  * only: a band's outputs equal the whole line's, while running sums would not). */
-static void plan_bands(const fc_sep_tuning *t, fc_sep_plan *p)
+static void plan_bands(const fc_tuning *t, fc_sep_plan *p)
 {
     p->nband = 1;
-    const int64_t want = t->jobs_per_thread * p->nthreads;
+    const int64_t want = t->sep_jobs_per_thread * p->nthreads;
     if (!p->uniform && p->nthreads > 1 && p->units < want) {
-        const int64_t most = p->n / t->min_band > 1 ? p->n / t->min_band : 1;
+        const int64_t most = p->n / t->sep_min_band > 1 ? p->n / t->sep_min_band : 1;
         p->nband = clamp64(fc_ceil_div(want, p->units), 1, most);
     }
     p->band = fc_ceil_div(p->n, p->nband);
@@ -82,7 +55,7 @@ static void plan_bands(const fc_sep_tuning *t, fc_sep_plan *p)
     p->njobs = p->units * p->nband;
 }
 
-fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
+fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
                            const int64_t out_strides[3], int64_t K, int64_t pad_low, int64_t elem,
                            int uniform, int num_threads, fc_sep_plan *p)
 {
@@ -102,12 +75,12 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
          * lanes, clamped to max_lanes); narrower blocks fitting L1 were slower, because
          * each output row then starts a short read in a new page, which the prefetchers
          * do not follow.  Running sums touch two rows and a double accumulator per lane. */
-        int64_t lanes = uniform ? t->l2_bytes / 4 / (2 * elem + 8) : t->l2_bytes / 2 / (K * elem);
-        lanes = clamp64(round_down(lanes, 16), t->min_lanes, t->max_lanes);
+        int64_t lanes = uniform ? t->sep_l2_bytes / 4 / (2 * elem + 8) : t->sep_l2_bytes / 2 / (K * elem);
+        lanes = clamp64(round_down(lanes, 16), t->sep_min_lanes, t->sep_max_lanes);
         /* more blocks when the outer count alone leaves threads idle */
-        const int64_t want = t->jobs_per_thread * p->nthreads;
-        while (lanes > t->min_lanes && p->outer * fc_ceil_div(p->inner, lanes) < want)
-            lanes = round_down(lanes / 2, 16) > t->min_lanes ? round_down(lanes / 2, 16) : t->min_lanes;
+        const int64_t want = t->sep_jobs_per_thread * p->nthreads;
+        while (lanes > t->sep_min_lanes && p->outer * fc_ceil_div(p->inner, lanes) < want)
+            lanes = round_down(lanes / 2, 16) > t->sep_min_lanes ? round_down(lanes / 2, 16) : t->sep_min_lanes;
         p->lanes = lanes < p->inner ? lanes : p->inner;
         p->units = p->outer * fc_ceil_div(p->inner, p->lanes);
         plan_bands(t, p);
@@ -119,24 +92,24 @@ fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const
         const int64_t lines = p->outer * p->inner;
         const int64_t ldx = fc_round_up(ext, 16);
         if (uniform && p->inner == 1 && in_strides[1] == 1 && out_strides[1] == 1 &&
-            t->line_group * ldx * elem <= t->l2_bytes) {
+            t->sep_line_group * ldx * elem <= t->sep_l2_bytes) {
             /* whole extended lines side by side (in L2), the row kernel over them */
             p->rowk = 1;
-            p->lanes = t->line_group;
+            p->lanes = t->sep_line_group;
             p->units = fc_ceil_div(lines, p->lanes);
             plan_bands(t, p);
             p->scratch_bytes = al(elem * p->lanes * ldx) + al(8 * 8 * FC_SEP_BOXROW_CHUNK);
         } else if (uniform) {
-            p->lanes = t->line_group;
+            p->lanes = t->sep_line_group;
             p->units = fc_ceil_div(lines, p->lanes);
             plan_bands(t, p);
             /* pieces of `band` positions: interleaved extended piece, its output, row
              * pointers for the whole line, accumulators */
-            p->band = t->line_piece;
+            p->band = t->sep_line_piece;
             p->scratch_bytes = al(elem * (p->band + K) * p->lanes) + al(elem * p->band * p->lanes) +
                                al((int64_t)sizeof(void *) * ext) + al(8 * p->lanes);
         } else {
-            p->lanes = clamp64(t->min_job_elems / (p->n > 0 ? p->n : 1), 1, lines > 0 ? lines : 1);
+            p->lanes = clamp64(t->sep_min_job_elems / (p->n > 0 ? p->n : 1), 1, lines > 0 ? lines : 1);
             p->units = fc_ceil_div(lines, p->lanes);
             plan_bands(t, p);
             /* one extended band, its output, row pointers */

@@ -17,33 +17,7 @@
 #define FASTCONV_NDIMAGE_SEP_H
 
 #include "../internal.h"
-
-/* Every threshold of the 1-D passes, in one place (to be folded into the global tuning
- * table); filled once from the machine by fc_sep_tuning_get. */
-typedef struct fc_sep_tuning {
-    int64_t l1_bytes;        /* per-core L1D (sysconf): not used by the plan yet (blocks sized
-                                to L1 defeated the prefetchers); kept for the fused bands */
-    int64_t l2_bytes;        /* per-core L2 (sysconf): a LANES block's K rows fit in half of
-                                it, so each input row is loaded from memory once per pass */
-    int64_t min_lanes;       /* narrowest LANES block: narrower ones spend more on the K row
-                                pointers than on the multiply-adds */
-    int64_t max_lanes;       /* widest LANES block: wider ones only cost cache */
-    int64_t jobs_per_thread; /* jobs per thread for dynamic scheduling to even out the tails */
-    int64_t min_band;        /* shortest band of output positions: a band re-reads K-1 rows */
-    int64_t min_job_elems;   /* fewest elements per LINES job: smaller jobs cost more to
-                                schedule than to compute */
-    int64_t line_group;      /* lines interleaved by the uniform filter's LINES layout: two
-                                AVX-512 vectors of doubles */
-    int64_t line_piece;      /* positions per piece of those interleaved lines: the piece's
-                                copy in, sums and copy out stay in L1 */
-    int64_t box_group;       /* rows per group of the fused uniform pass: the row kernel
-                                interleaves eight lines' sums to cover the adder's latency */
-    int64_t box_prefix_pct;  /* cost of a row of the fused uniform pass's column-sum prefix
-                                (boxacc: two rows read, four operations a pixel), in percent
-                                of a full row's (two quotients, the row kernel); sizes bands */
-} fc_sep_tuning;
-
-const fc_sep_tuning *fc_sep_tuning_get(void);
+#include "plan/tuning.h"
 
 /* The micro-kernels (sep_kernels.h), one table per instruction set.
  *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
@@ -93,9 +67,16 @@ typedef struct fc_sep_plan {
     int64_t scratch_bytes; /* per thread, each part rounded to FC_ALIGN */
 } fc_sep_plan;
 
+/* The arguments both fused 2-D passes (fc_correlate_sep2d, fc_uniform_sep2d) share:
+ * shape (outer, H, W) with unit last strides, K taps and pad_low per axis (0 <= pad <
+ * K), boundaries up to MIRROR; *total = the element count (0: nothing to do). */
+fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], const int64_t out_strides[3],
+                         int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1, fc_boundary b1,
+                         int64_t *total);
+
 /* shape = (outer, n, inner); strides in elements; K taps with pad_low of them before
  * the output position (0 <= pad_low < K); elem = sizeof the element type. */
-fc_status fc_sep_plan_make(const fc_sep_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
+fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
                            const int64_t out_strides[3], int64_t K, int64_t pad_low, int64_t elem,
                            int uniform, int num_threads, fc_sep_plan *p);
 

@@ -74,19 +74,11 @@ fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const
                                    const int64_t out_strides[3], int num_threads)
 {
     if (!shape || !in_strides || !out_strides || !w0 || !w1) return FC_EINVAL;
-    if (k0 < 1 || k1 < 1 || pad0 < 0 || pad0 >= k0 || pad1 < 0 || pad1 >= k1) return FC_EINVAL;
-    if (b0 < FC_BOUNDARY_FILL || b0 > FC_BOUNDARY_MIRROR || b1 < FC_BOUNDARY_FILL ||
-        b1 > FC_BOUNDARY_MIRROR)
-        return FC_EINVAL;
-    if (in_strides[2] != 1 || out_strides[2] != 1) return FC_EINVAL;
-    int64_t total = 1, t;
-    for (int i = 0; i < 3; ++i) {
-        if (shape[i] < 0) return FC_EINVAL;
-        if (fc_mul_ovf(total, shape[i], &total)) return FC_EOVERFLOW;
-    }
-    if (total == 0) return FC_OK;
+    int64_t total, t;
+    fc_status st = fc_sep2d_check(shape, in_strides, out_strides, k0, pad0, b0, k1, pad1, b1, &total);
+    if (st || total == 0) return st;
     if (!in || !out) return FC_EINVAL;
-    const fc_sep_tuning *tu = fc_sep_tuning_get();
+    const fc_tuning *tu = fc_tuning_get();
     FC_F(sep2d_args) a = {in, in_strides, out_strides, out, shape[0], shape[1], shape[2], 0, 0,
                           w0, w1, k0, k1, pad0, pad1, (int)b0, (int)b1,
                           FC_F(sep_symmetry)(k0, w0), FC_F(sep_symmetry)(k1, w1), col_first != 0,
@@ -94,8 +86,8 @@ fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const
     const int nt = fc_resolve_threads(num_threads, (double)total * (double)(k0 + k1));
     /* bands: the row-first buffer in half of L2 (W = 3000 f32, K0 = 17: 43 - 16 = 27 rows),
      * and enough of them for jobs_per_thread jobs per thread */
-    int64_t band = tu->l2_bytes / 2 / ((int64_t)sizeof(FC_T) * a.W) - (col_first ? 0 : k0 - 1);
-    const int64_t want = fc_ceil_div(tu->jobs_per_thread * nt, a.outer);
+    int64_t band = tu->sep_l2_bytes / 2 / ((int64_t)sizeof(FC_T) * a.W) - (col_first ? 0 : k0 - 1);
+    const int64_t want = fc_ceil_div(tu->sep_jobs_per_thread * nt, a.outer);
     if (band > fc_ceil_div(a.H, want)) band = fc_ceil_div(a.H, want);
     if (band < 8) band = 8;
     if (band > a.H) band = a.H;
@@ -112,16 +104,10 @@ fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const
     const int nthreads = nt < njobs ? nt : (int)njobs;
     char *scratch = fc_malloc((size_t)(per * nthreads));
     if (!scratch) return FC_ENOMEM;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads)
-#endif
+    FC_OMP(parallel num_threads(nthreads))
     {
-#ifdef _OPENMP
-        char *mine = scratch + (int64_t)omp_get_thread_num() * per;
-#pragma omp for schedule(dynamic, 1)
-#else
-        char *mine = scratch;
-#endif
+        char *mine = scratch + fc_thread_id() * per;
+        FC_OMP(for schedule(dynamic, 1))
         for (int64_t job = 0; job < njobs; ++job) FC_F(sep2d_job)(&a, job, mine);
     }
     fc_free(scratch);

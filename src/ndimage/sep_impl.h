@@ -172,7 +172,7 @@ static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int
     if (total == 0) return FC_OK;
     if (!in || !out) return FC_EINVAL;
     fc_sep_plan p;
-    fc_status st = fc_sep_plan_make(fc_sep_tuning_get(), shape, is, os, K, pad_low,
+    fc_status st = fc_sep_plan_make(fc_tuning_get(), shape, is, os, K, pad_low,
                                     (int64_t)sizeof(FC_T), w == NULL, num_threads, &p);
     if (st) return st;
     int64_t per;
@@ -181,16 +181,10 @@ static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int
     if (!scratch) return FC_ENOMEM;
     FC_F(sep_args) a = {&p, in, is, os, w, fc_sep_active(), w ? FC_F(sep_symmetry)(K, w) : 0,
                        (int)boundary, fill, out};
-#ifdef _OPENMP
-#pragma omp parallel num_threads(p.nthreads)
-#endif
+    FC_OMP(parallel num_threads(p.nthreads))
     {
-#ifdef _OPENMP
-        char *mine = scratch + (int64_t)omp_get_thread_num() * p.scratch_bytes;
-#pragma omp for schedule(dynamic, 1)
-#else
-        char *mine = scratch;
-#endif
+        char *mine = scratch + fc_thread_id() * p.scratch_bytes;
+        FC_OMP(for schedule(dynamic, 1))
         for (int64_t job = 0; job < p.njobs; ++job) {
             if (p.kind == FC_SEP_LANES)
                 FC_F(sep_lanes_job)(&a, job, mine);

@@ -6,7 +6,7 @@
  * SciPy's sums run from the start of each line, so a band of rows cannot start its
  * column sums from nothing: a band that starts at row r0 > 0 first runs the column
  * recurrence over rows 0 .. r0 - 1 without outputs (boxacc: a read of two rows and four
- * vector operations a pixel, `box_prefix_pct` percent of a full row's cost), which gives
+ * vector operations a pixel, `sep_box_prefix_pct` percent of a full row's cost), which gives
  * the sums the whole-column recurrence holds there, whatever the bands and threads.  The
  * bands are sized so that prefix plus band costs the same in each (one band per thread;
  * no barrier between phases, which a loaded machine punishes).  Within a band, a group of
@@ -85,37 +85,29 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
                                  int num_threads)
 {
     if (!shape || !in_strides || !out_strides) return FC_EINVAL;
-    if (k0 < 1 || k1 < 1 || pad0 < 0 || pad0 >= k0 || pad1 < 0 || pad1 >= k1) return FC_EINVAL;
-    if (b0 < FC_BOUNDARY_FILL || b0 > FC_BOUNDARY_MIRROR || b1 < FC_BOUNDARY_FILL ||
-        b1 > FC_BOUNDARY_MIRROR)
-        return FC_EINVAL;
-    if (in_strides[2] != 1 || out_strides[2] != 1) return FC_EINVAL;
-    int64_t total = 1, t;
-    for (int i = 0; i < 3; ++i) {
-        if (shape[i] < 0) return FC_EINVAL;
-        if (fc_mul_ovf(total, shape[i], &total)) return FC_EOVERFLOW;
-    }
-    if (total == 0) return FC_OK;
+    int64_t total, t;
+    fc_status st = fc_sep2d_check(shape, in_strides, out_strides, k0, pad0, b0, k1, pad1, b1, &total);
+    if (st || total == 0) return st;
     if (!in || !out) return FC_EINVAL;
-    const fc_sep_tuning *tu = fc_sep_tuning_get();
+    const fc_tuning *tu = fc_tuning_get();
     FC_F(uni2d_args) a;
     memset(&a, 0, sizeof a);
     a.in = in, a.is = in_strides, a.os = out_strides, a.out = out;
     a.outer = shape[0], a.H = shape[1], a.W = shape[2];
     a.k0 = k0, a.k1 = k1, a.pad0 = pad0, a.pad1 = pad1, a.b0 = (int)b0, a.b1 = (int)b1;
-    a.fill = fill, a.k = fc_sep_active(), a.group = tu->box_group;
+    a.fill = fill, a.k = fc_sep_active(), a.group = tu->sep_box_group;
     if (fc_add_ovf(a.W, k1, &a.ldx) || fc_add_ovf(a.H, k0, &t)) return FC_EOVERFLOW;
     a.ldx = fc_round_up(a.ldx, 16);
     const int nt = fc_resolve_threads(num_threads, (double)total * 8.0);
     /* bands: one per thread over all images (none below an image's height of min_band
-     * rows); band b's prefix costs c = box_prefix_pct/100 of its rows above, so with the
+     * rows); band b's prefix costs c = sep_box_prefix_pct/100 of its rows above, so with the
      * same cost C in every band, r(b+1) = C + (1 - c) r(b): r(b) = C (1 - (1-c)^b) / c, and
      * r(nband) = H sets C.  2 bands, c = 0.25: 57% of the rows, then 43% after a prefix. */
     a.nband = a.outer >= nt ? 1 : fc_ceil_div(nt, a.outer);
-    if (a.nband > a.H / tu->min_band) a.nband = a.H / tu->min_band > 1 ? a.H / tu->min_band : 1;
+    if (a.nband > a.H / tu->sep_min_band) a.nband = a.H / tu->sep_min_band > 1 ? a.H / tu->sep_min_band : 1;
     int64_t *start = fc_malloc(sizeof(int64_t) * (size_t)(a.nband + 1));
     if (!start) return FC_ENOMEM;
-    const double c = (double)tu->box_prefix_pct / 100.0, keep = 1.0 - c;
+    const double c = (double)tu->sep_box_prefix_pct / 100.0, keep = 1.0 - c;
     double kb = 1.0; /* (1 - c)^b */
     for (int64_t b = 0; b < a.nband; ++b, kb *= keep) {
         const double f = c > 0.0 ? (1.0 - kb) / (1.0 - pow(keep, (double)a.nband)) /* r(b) / H */
@@ -142,16 +134,10 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
     }
     FC_T *fillrow = (FC_T *)(scratch + per * nthreads);
     for (int64_t j = 0; j < a.W; ++j) fillrow[j] = fill;
-#ifdef _OPENMP
-#pragma omp parallel num_threads(nthreads)
-#endif
+    FC_OMP(parallel num_threads(nthreads))
     {
-#ifdef _OPENMP
-        char *mine = scratch + (int64_t)omp_get_thread_num() * per;
-#pragma omp for schedule(dynamic, 1)
-#else
-        char *mine = scratch;
-#endif
+        char *mine = scratch + fc_thread_id() * per;
+        FC_OMP(for schedule(dynamic, 1))
         for (int64_t job = 0; job < njobs; ++job) FC_F(uni2d_band_job)(&a, job, mine, fillrow);
     }
     fc_free(start);

@@ -53,6 +53,10 @@ static const struct {
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
     FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
     FIELD(wg_transform_cost, 'd'),
+    FIELD(sep_l2_bytes, 'i'), FIELD(sep_min_lanes, 'i'), FIELD(sep_max_lanes, 'i'),
+    FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
+    FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
+    FIELD(sep_box_prefix_pct, 'i'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -139,6 +143,16 @@ static void table_init(void)
     t->wg_auto_margin = 1.25;
     t->wg_weight_cost = 32;
     t->wg_transform_cost = 48;
+    t->sep_l2_bytes = t->l2_bytes > 4096 ? t->l2_bytes : 1024 * 1024;
+    t->sep_min_lanes = 64;
+    t->sep_max_lanes = 4096;
+    t->sep_jobs_per_thread = 4;
+    t->sep_min_band = 64;
+    t->sep_min_job_elems = 8192;
+    t->sep_line_group = 16;
+    t->sep_line_piece = 128;
+    t->sep_box_group = 8;
+    t->sep_box_prefix_pct = 25;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

@@ -118,6 +118,30 @@ typedef struct fc_tuning {
      * each sum continues across rounds) */
     int64_t wg_bw_round_bytes;
     double wg_auto_margin, wg_weight_cost, wg_transform_cost;
+
+    /* ---- fastconv.ndimage's 1-D and fused 2-D passes (src/ndimage/) ---- */
+    /* the L2 the passes plan with: the machine's, 1 MB where it does not say (a LANES
+     * block's K rows fit in half of it, so each input row is loaded once per pass) */
+    int64_t sep_l2_bytes;
+    /* narrowest LANES block (narrower ones spend more on the K row pointers than on the
+     * multiply-adds) and widest (wider ones only cost cache) */
+    int64_t sep_min_lanes, sep_max_lanes;
+    /* jobs per thread for dynamic scheduling to even out the tails */
+    int64_t sep_jobs_per_thread;
+    /* shortest band of output positions: a band re-reads K-1 rows */
+    int64_t sep_min_band;
+    /* fewest elements per LINES job: smaller jobs cost more to schedule than to compute */
+    int64_t sep_min_job_elems;
+    /* lines interleaved by the uniform filter's LINES layout (two AVX-512 vectors of
+     * doubles), and positions per piece of them (copy in, sums, copy out stay in L1) */
+    int64_t sep_line_group, sep_line_piece;
+    /* rows per group of the fused uniform pass: the row kernel interleaves eight lines'
+     * sums to cover the adder's latency */
+    int64_t sep_box_group;
+    /* cost of a row of the fused uniform pass's column-sum prefix (two rows read, four
+     * operations a pixel) in percent of a full row's (two quotients, the row kernel);
+     * sizes its bands (order: no, each band's sums start from its own prefix) */
+    int64_t sep_box_prefix_pct;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */
