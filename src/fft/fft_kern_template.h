@@ -185,11 +185,61 @@ static void FK(cmul)(int64_t L, FC_T *FK_R ar, FC_T *FK_R ai, const FC_T *FK_R b
     }
 }
 
+/* cos(x+y) = cx cy - sx sy, sin(x+y) = sx cy + cx sy */
+static void FK(tw4)(int64_t n2, int64_t Lg, int64_t G, const FC_T *hc, const FC_T *hs, const FC_T *lc,
+                    const FC_T *ls, FC_T *FK_R tr, FC_T *FK_R ti)
+{
+    for (int64_t j2 = 0; j2 < n2; ++j2) {
+        const FC_T c = hc[j2], s = hs[j2];
+        const FC_T *FK_R pc = lc + j2 * G, *FK_R ps = ls + j2 * G;
+        FC_T *FK_R orr = tr + j2 * Lg, *FK_R oi = ti + j2 * Lg;
+        const int64_t L = Lg;
+        FK_LOOP {
+            orr[b] = c * pc[b] - s * ps[b];
+            oi[b] = s * pc[b] + c * ps[b];
+        }
+    }
+}
+
+/* Rows to lanes: the lane loop reads one column of Lg rows (stride lda), all in L1
+ * or L2 across consecutive j2 (each row's next element is in the line just read). */
+static void FK(gtw)(int64_t n2, int64_t Lg, const FC_T *ar, const FC_T *ai, int64_t lda, const FC_T *tr,
+                    const FC_T *ti, FC_T *FK_R zr, FC_T *FK_R zi)
+{
+    const int64_t L = Lg;
+    for (int64_t j2 = 0; j2 < n2; ++j2) {
+        const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
+        FC_T *FK_R orr = zr + j2 * Lg, *FK_R oi = zi + j2 * Lg;
+        FK_LOOP {
+            const FC_T xr = ar[b * lda + j2], xi = ai[b * lda + j2];
+            orr[b] = xr * c[b] + xi * s[b];
+            oi[b] = xi * c[b] - xr * s[b];
+        }
+    }
+}
+
+static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, const FC_T *tr, const FC_T *ti,
+                    FC_T *ar, FC_T *ai, int64_t lda)
+{
+    const int64_t L = Lg;
+    for (int64_t j2 = 0; j2 < n2; ++j2) {
+        const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
+        const FC_T *FK_R pr = zr + j2 * Lg, *FK_R pi = zi + j2 * Lg;
+        FK_LOOP {
+            ar[b * lda + j2] = pr[b] * c[b] - pi[b] * s[b];
+            ai[b * lda + j2] = pi[b] * c[b] + pr[b] * s[b];
+        }
+    }
+}
+
 const FK_CAT(fc_fftk, FC_TYPESUF) FK_CAT(fc_fftk, FC_SUFFIX) = {
     .bfly = {NULL, NULL, FK(bfly2), FK(bfly3), FK(bfly4), FK(bfly5)},
     .rpost = FK(rpost),
     .rpre = FK(rpre),
     .cmul = FK(cmul),
+    .tw4 = FK(tw4),
+    .gtw = FK(gtw),
+    .stw = FK(stw),
 };
 
 #undef FK_CAT_

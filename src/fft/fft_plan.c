@@ -111,7 +111,8 @@ static int64_t axis_chunk(int64_t nmax, int elem)
     return c < vec ? vec : c;
 }
 
-fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+/* cplx: every axis complex (the last one not halved), for fc_fft_plan_make_cplx. */
+static fc_status plan_make(int ndim, const int64_t *n, int elem, int isa, int cplx, fc_fft_plan *pl)
 {
     memset(pl, 0, sizeof *pl);
     if (ndim < 1 || ndim > FC_FFT_MAXDIM || (elem != 4 && elem != 8)) return FC_EINVAL;
@@ -123,7 +124,7 @@ fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft
         if (!fc_fft_size_ok(n[d])) return FC_EINVAL;
         pl->n[d] = n[d];
         const int last = d == ndim - 1;
-        const int64_t len = last && n[d] % 2 == 0 ? n[d] / 2 : n[d];
+        const int64_t len = last && !cplx && n[d] % 2 == 0 ? n[d] / 2 : n[d];
         if (factor(len, &pl->ax[d])) return FC_EINVAL;
         if (!last && n[d] > nmax) nmax = n[d];
     }
@@ -153,6 +154,16 @@ fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft
     const int64_t axis = 6 * nmax * pl->chunk;
     pl->work = rows > axis ? rows : axis;
     return FC_OK;
+}
+
+fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+{
+    return plan_make(ndim, n, elem, isa, 0, pl);
+}
+
+fc_status fc_fft_plan_make_cplx(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+{
+    return plan_make(ndim, n, elem, isa, 1, pl);
 }
 
 const fc_fftk_f32 *fc_fftk_for_f32(int isa)
