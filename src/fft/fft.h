@@ -86,6 +86,12 @@ typedef struct fc_fft4_plan {
  * free, or FC_EINVAL / FC_ENOMEM and nothing to free. */
 fc_status fc_fft4_plan_make(int64_t N, int elem, int isa, fc_fft4_plan *p);
 void fc_fft4_plan_free(fc_fft4_plan *p);
+/* For the tests: the forward transform in natural order (s) and inverse(forward) with a
+ * unit spectrum (b = N x) of the complex x (exec.c, fft4_impl.h). */
+fc_status fc_fft4_check_f32(const fc_fft4_plan *f, const float *xr, const float *xi, float *sr, float *si, float *br,
+                            float *bi);
+fc_status fc_fft4_check_f64(const fc_fft4_plan *f, const double *xr, const double *xi, double *sr, double *si,
+                            double *br, double *bi);
 
 /* ---- per-ISA kernels (fft_kern_template.h), single-threaded over raw pointers ----
  * bfly: for b < L, a_j = (xr, xi)[j*is + b] for j < r, y_k = DFT_r(a)_k * tw_k with

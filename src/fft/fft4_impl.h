@@ -116,3 +116,33 @@ static fc_status FC_F(fft_conv1d)(const fc_plan *pl, const FC_T *wp, const FC_T 
     fc_free(scratch);
     return FC_OK;
 }
+
+/* For the tests (tests/c/test_fft.c): the forward four-step transform of the complex
+ * (xr, xi) (f->N elements) in natural order into (sr, si), and the inverse of the
+ * forward with a unit spectrum between (N times x) into (br, bi). */
+fc_status FC_F(fc_fft4_check)(const fc_fft4_plan *f, const FC_T *xr, const FC_T *xi, FC_T *sr, FC_T *si, FC_T *br,
+                              FC_T *bi)
+{
+    const int64_t N = f->N, n1 = f->n1, n2 = f->n2, G = f->G;
+    FC_T *m = fc_malloc(sizeof(FC_T) * (size_t)(4 * N + f->work));
+    if (!m) return FC_ENOMEM;
+    FC_T *ar = m, *ai = ar + N, *kr = ai + N, *ki = kr + N, *w = ki + N;
+    FC_F(f4_cols)(f, -1, xr, xi, ar, ai, w);
+    FC_F(f4_rows)(f, ar, ai, NULL, NULL, kr, ki, w);
+    for (int64_t k1 = 0; k1 < n1; ++k1) {
+        const int64_t g = k1 / G, b = k1 % G, Lg = n1 - g * G < G ? n1 - g * G : G;
+        for (int64_t k2 = 0; k2 < n2; ++k2) {
+            sr[k1 + n1 * k2] = kr[g * G * n2 + k2 * Lg + b];
+            si[k1 + n1 * k2] = ki[g * G * n2 + k2 * Lg + b];
+        }
+    }
+    for (int64_t i = 0; i < N; ++i) {
+        kr[i] = 1;
+        ki[i] = 0;
+    }
+    FC_F(f4_cols)(f, -1, xr, xi, ar, ai, w);
+    FC_F(f4_rows)(f, ar, ai, kr, ki, NULL, NULL, w);
+    FC_F(f4_cols)(f, 1, ar, ai, br, bi, w);
+    fc_free(m);
+    return FC_OK;
+}
