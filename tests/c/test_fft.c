@@ -195,7 +195,8 @@ static void api_case(int ndim, const int64_t *shape)
 }
 
 /* The four-step row-group kernels against their contracts (fft.h): tw4's angle sums,
- * gtw's gather with conj(t), stw's scatter with t, rows at a stride wider than n2. */
+ * gtw's gather with conj(t), stw's scatter with t, rows at a stride wider than n2
+ * (lda = n2 + 3: the transposed blocks' unaligned loads and stores). */
 #define ROWK_CASE(T, S)                                                                                   \
     static void rowk_case_##S(const fc_fftk_##S *k, int isa, int64_t n2, int64_t Lg, int64_t G)           \
     {                                                                                                      \
@@ -304,10 +305,13 @@ int main(void)
                 real_case_f32(k32, isa, h, L);
                 real_case_f64(k64, isa, h, L);
             }
-        for (int64_t n2 = 1; n2 <= 9; n2 += 4)
-            for (int64_t Lg = 1; Lg <= 17; Lg += 3) {
-                rowk_case_f32(k32, isa, n2, Lg, Lg + (n2 & 2));
-                rowk_case_f64(k64, isa, n2, Lg, Lg + (n2 & 2));
+        /* row groups of one vector (8 doubles, 16 floats: the in-register transposes)
+         * and others, n2 below, at and past multiples of it */
+        static const int64_t n2s[] = {1, 5, 8, 16, 19, 35}, lgs[] = {1, 3, 8, 13, 16, 17};
+        for (size_t i = 0; i < sizeof n2s / sizeof n2s[0]; ++i)
+            for (size_t j = 0; j < sizeof lgs / sizeof lgs[0]; ++j) {
+                rowk_case_f32(k32, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
+                rowk_case_f64(k64, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
             }
         /* every 2^a 3^b 5^c up to 300 (splits where G divides n1 and where it does not,
          * one group, a partial last group) and a few long ones */
