@@ -81,7 +81,7 @@ typedef struct fc_fft4_plan {
     int64_t work;                /* work elements a thread needs for one transform */
 } fc_fft4_plan;
 /* The plan of length N (2^a 3^b 5^c) for elem-byte elements on isa: n2 the divisor of N
- * nearest sqrt(N) such that G (= fft_row_lanes_bytes/elem) divides n1 where one does;
+ * nearest sqrt(N) such that G (= fft_row4_bytes/elem) divides n1 where one does;
  * C columns a call so that a call's data stays within fft_col_bytes.  FC_OK and a plan to
  * free, or FC_EINVAL / FC_ENOMEM and nothing to free. */
 fc_status fc_fft4_plan_make(int64_t N, int elem, int isa, fc_fft4_plan *p);

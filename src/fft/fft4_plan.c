@@ -62,9 +62,9 @@ fc_status fc_fft4_plan_make(int64_t N, int elem, int isa, fc_fft4_plan *p)
     memset(p, 0, sizeof *p);
     if ((elem != 4 && elem != 8) || !fc_fft_size_ok(N)) return FC_EINVAL;
     const fc_tuning *tu = fc_tuning_get();
-    const int64_t vec = tu->fft_row_lanes_bytes / elem;
+    const int64_t vec = 64 / elem, grp = tu->fft_row4_bytes / elem;
     p->N = N;
-    p->G = vec > 0 ? vec : 1;
+    p->G = grp > 0 ? grp : 1;
     p->n2 = split(N, p->G);
     p->n1 = N / p->n2;
     if (p->G > p->n1) p->G = p->n1;

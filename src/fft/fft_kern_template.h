@@ -203,8 +203,8 @@ static void FK(tw4)(int64_t n2, int64_t Lg, int64_t G, const FC_T *hc, const FC_
     }
 }
 
-/* Rows to lanes and back.  With GCC and a full group of FC_VL rows (64 bytes of lanes,
- * the plan's G), blocks of FC_VL x FC_VL are transposed in registers: log2(FC_VL)
+/* Rows to lanes and back.  With GCC and groups of whole vectors of FC_VL rows (64
+ * bytes of lanes each), blocks of FC_VL x FC_VL are transposed in registers: log2(FC_VL)
  * rounds, round s swapping the off-diagonal s x s blocks of every 2s x 2s block (row i
  * element c with bit s set <-> row i+s element c-s); otherwise, and for the n2 % FC_VL
  * last columns, element by element (the lane loop reads one column of Lg rows). */
@@ -256,17 +256,18 @@ static void FK(gtw)(int64_t n2, int64_t Lg, const FC_T *ar, const FC_T *ai, int6
     const int64_t L = Lg;
     int64_t j0 = 0;
 #if FK_VEC
-    if (Lg == FC_VL)
-        for (; j0 + FC_VL <= n2; j0 += FC_VL) {
+    if (Lg % FC_VL == 0)
+        for (; j0 + FC_VL <= n2; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
             FK(vec) r[FC_VL], q[FC_VL];
             for (int b = 0; b < FC_VL; ++b) {
-                FK_LD(r[b], ar + b * lda + j0);
-                FK_LD(q[b], ai + b * lda + j0);
+                FK_LD(r[b], ar + (rb + b) * lda + j0);
+                FK_LD(q[b], ai + (rb + b) * lda + j0);
             }
             FK(transpose)(r);
             FK(transpose)(q);
             for (int c = 0; c < FC_VL; ++c) {
-                const int64_t t = (j0 + c) * FC_VL;
+                const int64_t t = (j0 + c) * Lg + rb;
                 FK(vec) cr, ci;
                 FK_LD(cr, tr + t);
                 FK_LD(ci, ti + t);
@@ -293,11 +294,12 @@ static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, cons
     const int64_t L = Lg;
     int64_t j0 = 0;
 #if FK_VEC
-    if (Lg == FC_VL)
-        for (; j0 + FC_VL <= n2; j0 += FC_VL) {
+    if (Lg % FC_VL == 0)
+        for (; j0 + FC_VL <= n2; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
             FK(vec) r[FC_VL], q[FC_VL];
             for (int c = 0; c < FC_VL; ++c) {
-                const int64_t t = (j0 + c) * FC_VL;
+                const int64_t t = (j0 + c) * Lg + rb;
                 FK(vec) cr, ci, pr, pi;
                 FK_LD(cr, tr + t);
                 FK_LD(ci, ti + t);
@@ -309,8 +311,8 @@ static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, cons
             FK(transpose)(r);
             FK(transpose)(q);
             for (int b = 0; b < FC_VL; ++b) {
-                FK_ST(ar + b * lda + j0, r[b]);
-                FK_ST(ai + b * lda + j0, q[b]);
+                FK_ST(ar + (rb + b) * lda + j0, r[b]);
+                FK_ST(ai + (rb + b) * lda + j0, q[b]);
             }
         }
 #endif

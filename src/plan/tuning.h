@@ -93,8 +93,10 @@ typedef struct fc_tuning {
      * 12x: 2-4x slower than 288x288 ones for 95x95 kernels on 1024^2) */
     double fft_spill_max;
     /* 1-D four-step transforms (fft4_plan.c): the data of one column call (n1 x C lanes,
-     * both planes) within fft_col_bytes (L1-sized: its stages reread it) */
-    int64_t fft_col_bytes;
+     * both planes) within fft_col_bytes (64 KB ran 7-9% faster than 32 KB, the L1: the
+     * calls of one vector of lanes cost more than the L2 reads saved), and the rows of a
+     * row group, fft_row4_bytes of lanes (order: no) */
+    int64_t fft_col_bytes, fft_row4_bytes;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */

@@ -307,7 +307,7 @@ int main(void)
             }
         /* row groups of one vector (8 doubles, 16 floats: the in-register transposes)
          * and others, n2 below, at and past multiples of it */
-        static const int64_t n2s[] = {1, 5, 8, 16, 19, 35}, lgs[] = {1, 3, 8, 13, 16, 17};
+        static const int64_t n2s[] = {1, 5, 8, 16, 19, 35}, lgs[] = {1, 3, 8, 13, 16, 17, 24, 32};
         for (size_t i = 0; i < sizeof n2s / sizeof n2s[0]; ++i)
             for (size_t j = 0; j < sizeof lgs / sizeof lgs[0]; ++j) {
                 rowk_case_f32(k32, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
