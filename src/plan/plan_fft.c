@@ -123,7 +123,8 @@ static int64_t pick_n1d(const fc_prob *p, int elem)
 {
     const fc_tuning *tu = fc_tuning_get();
     int64_t c[24];
-    const int nc = candidates(p->ker[2], p->out[2], 0, c);
+    const int64_t kmin = tu->fft_min_n1d - 1 > p->ker[2] ? tu->fft_min_n1d - 1 : p->ker[2];
+    const int nc = candidates(kmin, p->out[2] + p->ker[2] - kmin, 0, c);
     int64_t best_n = c[0];
     double best = 0;
     for (int i = 0; i < nc; ++i) {

@@ -97,6 +97,9 @@ typedef struct fc_tuning {
      * calls of one vector of lanes cost more than the L2 reads saved), and the rows of a
      * row group, fft_row4_bytes of lanes (order: no) */
     int64_t fft_col_bytes, fft_row4_bytes;
+    /* and 1-D tiles of at least fft_min_n1d points (short tiles' per-pair costs, calls
+     * and transposes of few lanes, are outside the model) */
+    int64_t fft_min_n1d;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
