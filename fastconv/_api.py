@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
-from ._algorithm import resolve_algorithm
+from ._algorithm import auto_finite, resolve_algorithm
 from ._arrays import (_ALIGN, _F32, _F64, _as_array, _compute_dtype, _contig,  # noqa: F401
                       _empty, _output, _threads)
 from ._params import (ConvParams, check_bias, check_grad_out_shape, normalize_shape,
@@ -200,6 +200,9 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
     dtype = _compute_dtype(*arrays)
     y = _output(fname, out, out_shape, dtype, [("x", xa), ("w", wa), ("bias", ba)])
     algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    algo = auto_finite(algo, wa.shape[2:], params, lambda: _core.describe_conv(
+        fname, _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip, algo), dtype == np.float32,
+        ba is not None, nt), xa, wa)
     desc = _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip, algo)
     cx, cw, cy = _contig(xa, dtype), _contig(wa, dtype), y.reshape(-1)
     cb = None if ba is None else _contig(ba, dtype)
@@ -293,6 +296,9 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
     dtype = _compute_dtype(ga, wa)
     gx = _output(fname, out, xs, dtype, [("grad_out", ga), ("w", wa)])
     algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    algo = auto_finite(algo, wa.shape[2:], params, lambda: _core.describe_conv(
+        fname, _desc(len(xs) - 2, xs, wa.shape, params, flip, algo), dtype == np.float32, False,
+        nt), ga, wa)
     desc = _desc(len(xs) - 2, xs, wa.shape, params, flip, algo)
     if gx.size:
         cg, cw, cx = _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1)
@@ -374,6 +380,9 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
     dtype = _compute_dtype(xa, ga)
     gw = _output(fname, out, ws, dtype, [("x", xa), ("grad_out", ga)])
     algo = resolve_algorithm(fname, algorithm, ws[2:], params)
+    algo = auto_finite(algo, ws[2:], params, lambda: _core.describe_conv(
+        fname, _desc(xa.ndim - 2, xa.shape, ws, params, flip, algo), dtype == np.float32, False,
+        nt), xa, ga)
     desc = _desc(xa.ndim - 2, xa.shape, ws, params, flip, algo)
     cx, cg, cw = _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1)
     if _plan.tracing:

@@ -57,6 +57,10 @@ static const struct {
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
     FIELD(sep_box_prefix_pct, 'i'),
+    FIELD(fftb_job_bytes, 'i'), FIELD(fftb_round_bytes, 'i'), FIELD(fftb_auto_min_taps, 'i'),
+    FIELD(fftb_auto_min_macs, 'd'), FIELD(cm_fftb_direct_ns_per_mac_f32, 'd'),
+    FIELD(cm_fftb_direct_ns_per_mac_f64, 'd'), FIELD(cm_fftb_ns_per_nlogn_f32, 'd'),
+    FIELD(cm_fftb_ns_per_nlogn_f64, 'd'), FIELD(cm_fftb_ns_per_cmac_f32, 'd'), FIELD(cm_fftb_ns_per_cmac_f64, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -153,6 +157,18 @@ static void table_init(void)
     t->sep_line_piece = 128;
     t->sep_box_group = 8;
     t->sep_box_prefix_pct = 25;
+    t->fftb_job_bytes = t->l2_bytes > 0 ? t->l2_bytes / 2 : 512 * 1024;
+    t->fftb_round_bytes = (int64_t)4 << 20;
+    t->fftb_auto_min_taps = 16;
+    t->fftb_auto_min_macs = 1.0e7;
+    /* benchmarks/fft_batched_costs.py, AMD EPYC family 25 model 17 (Zen 4), AVX-512,
+     * one thread */
+    t->cm_fftb_direct_ns_per_mac_f32 = 0.02;
+    t->cm_fftb_direct_ns_per_mac_f64 = 0.04;
+    t->cm_fftb_ns_per_nlogn_f32 = 0.5;
+    t->cm_fftb_ns_per_nlogn_f64 = 0.8;
+    t->cm_fftb_ns_per_cmac_f32 = 0.1;
+    t->cm_fftb_ns_per_cmac_f64 = 0.2;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
