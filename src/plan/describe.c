@@ -121,10 +121,14 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
         put(&o, " kernel=fft tile=");
         for (int i = a; i < 3; ++i) put(&o, "%s%lld", i > a ? "x" : "", (long long)ft->n[i]);
         if (pl->op != FC_OP_CORRELATE) {
+            fc_fftb_dims d;
+            double u[3];
+            fc_fftb_dims_of(&pl->p, pl->op, &d);
+            fc_fftb_units(&pl->p, &d, pl->kt.elem, ft->n[2], u);
             put(&o, " mode=overlap_save_batched tiles=%lld tiles_per_job=%lld jobs=%lld cost_fft_ns=%.0f"
-                    " cost_direct_ns=%.0f workspace_bytes=%lld",
+                    " cost_direct_ns=%.0f units_nlogn=%.0f units_cmac=%.0f spill=%.3f workspace_bytes=%lld",
                 (long long)ft->nt[2], (long long)ft->rows, (long long)ft->njobs, ft->cost_fft, ft->cost_direct,
-                (long long)pl->workspace_bytes);
+                u[0], u[1], u[2], (long long)pl->workspace_bytes);
             return o.overflow ? FC_EINVAL : FC_OK;
         }
         put(&o, " mode=overlap_save jobs=%lld swapped=%d cost_fft_ns=%.0f cost_direct_ns=%.0f workspace_bytes=%lld",

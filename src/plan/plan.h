@@ -209,5 +209,7 @@ void fc_fftb_dims_of(const fc_prob *p, fc_op op, fc_fftb_dims *d);
  * cannot serve */
 int fc_fftb_use(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads);
 fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* The cost model's terms for tiles of n: n*log2(n) units, complex multiply-adds, spill factor */
+void fc_fftb_units(const fc_prob *p, const fc_fftb_dims *d, int elem, int64_t n, double u[3]);
 
 #endif

@@ -35,23 +35,32 @@ void fc_fftb_dims_of(const fc_prob *p, fc_op op, fc_fftb_dims *d)
 /* n*log2(n) of one real transform of size n */
 static double nlogn(int64_t n) { return (double)n * log2((double)n); }
 
-/* The model's time of the whole pass with tiles of n, ns (one thread): every tile
- * transforms its S source rows and D destination rows (the weight gradient: x and
- * grad_out rows, then one inverse per channel pair) and multiplies S*D complex numbers a
- * bin, N*G*nt tiles. */
-static double fft_cost(const fc_prob *p, fc_op op, const fc_fftb_dims *d, int elem, int64_t n)
+/* The model's terms for tiles of n: u[0] n*log2(n) of real transforms (every tile
+ * transforms its S source and D destination rows; the kernel spectra or the weight
+ * gradient's final inverses, S*D rows a group), u[1] complex multiply-adds of the
+ * per-bin products (S*D a bin a tile), u[2] the spill factor (a tile's spectra past
+ * fftb_job_bytes stream from L3).  N*G*nt tiles. */
+void fc_fftb_units(const fc_prob *p, const fc_fftb_dims *d, int elem, int64_t n, double u[3])
+{
+    const fc_tuning *tu = fc_tuning_get();
+    const int64_t v = n - d->K + 1, nt = fc_ceil_div(d->Ld, v), M = n / 2 + 1;
+    const double tiles = (double)p->N * (double)p->G * (double)nt, sd = (double)d->S * (double)d->D;
+    u[0] = (tiles * (double)(d->S + d->D) + (double)p->G * sd) * nlogn(n);
+    u[1] = tiles * sd * (double)M;
+    const double bytes = (double)(d->S + d->D) * (double)M * 2.0 * elem;
+    const double lim = (double)tu->fftb_job_bytes * tu->fftb_spill_tiles;
+    u[2] = bytes > lim ? 1.0 + tu->fft_spill * log2(bytes / lim) : 1.0;
+}
+
+/* The model's time of the whole pass with tiles of n, ns (one thread). */
+static double fft_cost(const fc_prob *p, const fc_fftb_dims *d, int elem, int64_t n)
 {
     const fc_tuning *tu = fc_tuning_get();
     const double a = elem == 4 ? tu->cm_fftb_ns_per_nlogn_f32 : tu->cm_fftb_ns_per_nlogn_f64;
     const double c = elem == 4 ? tu->cm_fftb_ns_per_cmac_f32 : tu->cm_fftb_ns_per_cmac_f64;
-    const int64_t v = n - d->K + 1, nt = fc_ceil_div(d->Ld, v), M = n / 2 + 1;
-    const double tiles = (double)p->N * (double)p->G * (double)nt;
-    double t = tiles * ((double)(d->S + d->D) * a * nlogn(n) + (double)d->S * (double)d->D * (double)M * c);
-    t += (double)p->G * (double)(d->S * d->D) * a * nlogn(n); /* kernel spectra or the final inverses */
-    const double bytes = (double)(d->S + d->D) * (double)M * 2.0 * elem;
-    if (bytes > (double)tu->fftb_job_bytes) t *= 1.0 + tu->fft_spill * log2(bytes / (double)tu->fftb_job_bytes);
-    (void)op;
-    return t;
+    double u[3];
+    fc_fftb_units(p, d, elem, n, u);
+    return (a * u[0] + c * u[1]) * u[2];
 }
 
 /* Tile size: the even 2^a 3^b 5^c from K + 1 (one output a tile) to the whole extended
@@ -64,7 +73,7 @@ static int64_t pick_n(const fc_prob *p, fc_op op, const fc_fftb_dims *d, int ele
     int i = 0;
     for (int64_t n = fc_fft_good_size(d->K + 1, 1); i < 64; n = fc_fft_good_size(n + n / 16 + 1, 1), ++i) {
         const int64_t m = n < hi ? n : hi;
-        const double c = fft_cost(p, op, d, elem, m);
+        const double c = fft_cost(p, d, elem, m);
         if (!best_n || c < best) {
             best = c;
             best_n = m;
@@ -122,6 +131,9 @@ fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, i
     R = tu->fftb_job_bytes / ((C + Dt) * Mp * 2 * elem);
     const int64_t want = fc_ceil_div(p->N * nt, (int64_t)pl->nthreads * tu->jobs_per_thread);
     R = R > want ? want : R;
+    /* kernel spectra past the budget stream from L3 once a job: fftb_min_tiles tiles
+     * share each pass over them */
+    if (ft->kspec * elem > tu->fftb_job_bytes && R < tu->fftb_min_tiles) R = tu->fftb_min_tiles;
     R = R < 1 ? 1 : R > nt ? nt : R;
     ft->rows = R;
     ft->njobs = p->N * fc_ceil_div(nt, R);

@@ -146,6 +146,12 @@ typedef struct fc_tuning {
     /* a forward/input-gradient job's spectra (input + output channels x tiles x bins,
      * both planes) within this: it is transformed, multiplied and inverted in L2 */
     int64_t fftb_job_bytes;
+    /* but at least this many tiles a job where the kernel spectra exceed that budget
+     * (each job streams them once from L3; 1 tile a job ran 1.3x slower for 32x32
+     * channels, K = 512); and a tile's own spectra cost more (fft_spill a doubling)
+     * only past fftb_spill_tiles times the budget (order: no; tile sizes: yes) */
+    int64_t fftb_min_tiles;
+    double fftb_spill_tiles;
     /* a weight-gradient round's spectra at most: every (output, input) channel job
      * sweeps over them (no order: each per-bin sum runs over the tiles in order) */
     int64_t fftb_round_bytes;
