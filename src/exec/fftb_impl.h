@@ -65,7 +65,9 @@ static void FC_F(fftb_window)(const FC_T *src, int64_t Ls, int64_t o0, int64_t l
 }
 
 /* One forward / input-gradient job: tiles t0 .. t0 + cnt - 1 of image img, every
- * channel.  buf: the thread's ft->tper elements (the spectra planes zero past M). */
+ * channel, as one batch of rows (channel-major: row c*cnt + b is tile b of channel c, so
+ * the transforms fill their lanes whatever cnt).  buf: the thread's ft->tper elements
+ * (the spectra planes zero past M). */
 static void FC_F(fftb_job)(const fc_plan *pl, const fc_fftb_dims *dm, const FC_T *src, const FC_T *kr,
                            const FC_T *ki, const FC_T *bias, FC_T *dst, int64_t job, int64_t Mp, FC_T *buf)
 {
@@ -73,33 +75,31 @@ static void FC_F(fftb_job)(const fc_plan *pl, const fc_fftb_dims *dm, const FC_T
     const fc_fft_plan *f = &ft->fft;
     const int64_t n = ft->n[2], v = ft->v[2], R = ft->rows, nb = fc_ceil_div(ft->nt[2], R);
     const int64_t G = pl->p.G, C = G * dm->S, Dt = G * dm->D, img = job / nb, t0 = job % nb * R;
-    const int64_t cnt = ft->nt[2] - t0 < R ? ft->nt[2] - t0 : R, o = t0 * v, span = (cnt - 1) * v + n;
+    const int64_t cnt = ft->nt[2] - t0 < R ? ft->nt[2] - t0 : R, o = t0 * v, cm = cnt * Mp;
     FC_T *Xr = buf, *Xi = Xr + C * R * Mp, *Yr = Xi + C * R * Mp, *Yi = Yr + Dt * R * Mp;
-    FC_T *x = Yi + Dt * R * Mp, *work = x + span;
-    /* each channel's span of cnt overlapping windows (window b at b*v), transformed */
-    for (int64_t c = 0; c < C; ++c) {
-        FC_F(fftb_window)(src + (img * C + c) * dm->Ls, dm->Ls, o - dm->plo, span, x);
-        FC_F(rows_fwd)(f, cnt, x, v, Xr + c * R * Mp, Xi + c * R * Mp, Mp, work);
-    }
+    FC_T *x = Yi + Dt * R * Mp, *work = x + (C * n > Dt * v ? C * n : Dt * v) * R;
+    for (int64_t c = 0; c < C; ++c)
+        for (int64_t b = 0; b < cnt; ++b)
+            FC_F(fftb_window)(src + (img * C + c) * dm->Ls, dm->Ls, o + b * v - dm->plo, n, x + (c * cnt + b) * n);
+    FC_F(rows_fwd)(f, C * cnt, x, n, Xr, Xi, Mp, work);
     const FB_CMM_T cmm = FB_CMM(f->isa);
     for (int64_t g = 0; g < G; ++g)
         for (int64_t d0 = 0; d0 < dm->D; d0 += FC_FFTB_ND) {
             const int nd = (int)(dm->D - d0 < FC_FFTB_ND ? dm->D - d0 : FC_FFTB_ND);
-            const int64_t wo = (g * dm->D + d0) * dm->S * Mp, xo = g * dm->S * R * Mp, yo = (g * dm->D + d0) * R * Mp;
-            cmm(Mp, dm->S, nd, cnt, kr + wo, ki + wo, dm->S * Mp, Mp, Xr + xo, Xi + xo, R * Mp, Mp, Yr + yo, Yi + yo,
-                R * Mp, Mp, 0);
+            const int64_t wo = (g * dm->D + d0) * dm->S * Mp, xo = g * dm->S * cm, yo = (g * dm->D + d0) * cm;
+            cmm(Mp, dm->S, nd, cnt, kr + wo, ki + wo, dm->S * Mp, Mp, Xr + xo, Xi + xo, cm, Mp, Yr + yo, Yi + yo, cm,
+                Mp, 0);
         }
-    /* whole tiles, then the last one's kept part */
-    const int64_t last = dm->Ld - (o + (cnt - 1) * v), full = last >= v ? cnt : cnt - 1;
-    const int64_t kept = full * v + (full < cnt ? last : 0);
+    /* every (channel, tile) row back into x (row r at r*v), then its kept outputs */
+    FC_F(rows_inv)(f, Dt * cnt, Yr, Yi, Mp, x, v, v, 1, work);
+    const int64_t kept = dm->Ld - o < cnt * v ? dm->Ld - o : cnt * v;
     for (int64_t d = 0; d < Dt; ++d) {
         FC_T *y = dst + (img * Dt + d) * dm->Ld + o;
-        FC_F(rows_inv)(f, full, Yr + d * R * Mp, Yi + d * R * Mp, Mp, y, v, v, 1, work);
-        if (full < cnt)
-            FC_F(rows_inv)(f, 1, Yr + (d * R + full) * Mp, Yi + (d * R + full) * Mp, Mp, y + full * v, v, last, 1,
-                           work);
+        const FC_T *t = x + d * cnt * v, bv = bias ? bias[d] : 0;
         if (bias)
-            for (int64_t i = 0; i < kept; ++i) y[i] += bias[d];
+            for (int64_t i = 0; i < kept; ++i) y[i] = t[i] + bv;
+        else
+            memcpy(y, t, sizeof(FC_T) * (size_t)kept);
     }
 }
 
@@ -126,27 +126,37 @@ static fc_status FC_F(fftb_exec)(const fc_plan *pl, const FC_T *src, const FC_T 
     return st;
 }
 
-/* Weight gradient, phase 1 of a round: tile u (image-major over every image's tiles) at
- * slot i: the x windows of every input channel and grad_out's tile of every output
- * channel (zero-padded to n), transformed into X[c][i], G[d][i] (rows R*Mp apart), G
- * conjugated.  buf: the thread's ft->tper elements. */
-static void FC_F(fftb_bw_tile)(const fc_plan *pl, const fc_fftb_dims *dm, const FC_T *x, const FC_T *go, int64_t u,
-                               int64_t i, FC_T *Xr, FC_T *Xi, FC_T *Gr, FC_T *Gi, int64_t Mp, FC_T *buf)
+/* Weight gradient, phase 1 of a round: job = one channel of x (c < C) or of grad_out
+ * (c >= C) over a block of up to `lanes` of the round's tiles, slots i0 ..: tile u = u0 + i
+ * (image-major over every image's tiles) gives the x window at o - plo, or grad_out's
+ * tile at o zero-padded to n (o = its first output), transformed as one batch of rows
+ * into X[c][i] or G[c - C][i] (rows Mp apart, channels R*Mp), G conjugated.  buf: the
+ * thread's ft->tper elements. */
+static void FC_F(fftb_bw_rows)(const fc_plan *pl, const fc_fftb_dims *dm, const FC_T *x, const FC_T *go, int64_t u0,
+                               int64_t c, int64_t i0, int64_t cnt, FC_T *Xr, FC_T *Xi, FC_T *Gr, FC_T *Gi, int64_t Mp,
+                               FC_T *buf)
 {
     const fc_fft_tiles *ft = &pl->ft;
     const fc_fft_plan *f = &ft->fft;
     const int64_t n = ft->n[2], v = ft->v[2], R = ft->rows, C = pl->p.G * dm->S, Dt = pl->p.G * dm->D;
-    const int64_t img = u / ft->nt[2], o = u % ft->nt[2] * v, keep = dm->Ld - o < v ? dm->Ld - o : v;
-    FC_T *rows = buf, *work = rows + (C > Dt ? C : Dt) * n;
-    for (int64_t c = 0; c < C; ++c) FC_F(fftb_window)(x + (img * C + c) * dm->Ls, dm->Ls, o - dm->plo, n, rows + c * n);
-    FC_F(rows_fwd)(f, C, rows, n, Xr + i * Mp, Xi + i * Mp, R * Mp, work);
-    for (int64_t d = 0; d < Dt; ++d) {
-        memcpy(rows + d * n, go + (img * Dt + d) * dm->Ld + o, sizeof(FC_T) * (size_t)keep);
-        memset(rows + d * n + keep, 0, sizeof(FC_T) * (size_t)(n - keep));
+    const int is_g = c >= C;
+    FC_T *rows = buf, *work = rows + f->lanes * n;
+    for (int64_t b = 0; b < cnt; ++b) {
+        const int64_t u = u0 + i0 + b, img = u / ft->nt[2], o = u % ft->nt[2] * v;
+        if (!is_g) {
+            FC_F(fftb_window)(x + (img * C + c) * dm->Ls, dm->Ls, o - dm->plo, n, rows + b * n);
+        } else {
+            const int64_t keep = dm->Ld - o < v ? dm->Ld - o : v;
+            memcpy(rows + b * n, go + (img * Dt + c - C) * dm->Ld + o, sizeof(FC_T) * (size_t)keep);
+            memset(rows + b * n + keep, 0, sizeof(FC_T) * (size_t)(n - keep));
+        }
     }
-    FC_F(rows_fwd)(f, Dt, rows, n, Gr + i * Mp, Gi + i * Mp, R * Mp, work);
-    for (int64_t d = 0; d < Dt; ++d)
-        for (int64_t k = 0; k < f->m; ++k) Gi[(d * R + i) * Mp + k] = -Gi[(d * R + i) * Mp + k];
+    FC_T *hr = is_g ? Gr + ((c - C) * R + i0) * Mp : Xr + (c * R + i0) * Mp;
+    FC_T *hi = is_g ? Gi + ((c - C) * R + i0) * Mp : Xi + (c * R + i0) * Mp;
+    FC_F(rows_fwd)(f, cnt, rows, n, hr, hi, Mp, work);
+    if (is_g)
+        for (int64_t b = 0; b < cnt; ++b)
+            for (int64_t k = 0; k < f->m; ++k) hi[b * Mp + k] = -hi[b * Mp + k];
 }
 
 /* The weight gradient: rounds of R tiles (phase 1 threaded over tiles), then the per-bin
@@ -174,8 +184,13 @@ static fc_status FC_F(fftb_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T
         FC_OMP(parallel num_threads(pl->nthreads))
         {
             FC_T *buf = threads + fc_thread_id() * tper;
+            const int64_t B = f->lanes, nblk = fc_ceil_div(cnt, B);
             FC_OMP(for schedule(dynamic, 1))
-            for (int64_t i = 0; i < cnt; ++i) FC_F(fftb_bw_tile)(pl, &dm, x, go, u0 + i, i, Xr, Xi, Gr, Gi, Mp, buf);
+            for (int64_t job = 0; job < (C + Dt) * nblk; ++job) {
+                const int64_t i0 = job % nblk * B;
+                FC_F(fftb_bw_rows)(pl, &dm, x, go, u0, job / nblk, i0, cnt - i0 < B ? cnt - i0 : B, Xr, Xi, Gr, Gi,
+                                   Mp, buf);
+            }
             FC_OMP(for schedule(dynamic, 1))
             for (int64_t job = 0; job < G * ndb * nsb; ++job) {
                 const int64_t g = job / (ndb * nsb), d0 = job / nsb % ndb * FC_FFTB_ND, s0 = job % nsb * SB;

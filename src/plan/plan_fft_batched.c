@@ -121,15 +121,15 @@ fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, i
         R = R < 1 ? 1 : R > all ? all : R;
         ft->rows = R;
         ft->njobs = fc_ceil_div(all, R); /* rounds */
-        ft->tper = (C > Dt ? C : Dt) * n + work; /* one tile's windows, the transform's work */
+        ft->tper = ft->fft.lanes * n + work; /* a batch of windows, the transform's work */
         pl->workspace_bytes = (ft->kspec + 2 * (C + Dt) * R * Mp + pl->nthreads * ft->tper + n + work) * elem;
         return FC_OK;
     }
     /* forward / input gradient: a job is R consecutive tiles of one image, every
-     * channel: R within fftb_job_bytes, and jobs enough for the threads (R changes no
-     * bit: each output is one tile's, summed over source channels in order) */
+     * channel: R within fftb_job_bytes, and at least fftb_min_jobs jobs.  R does not depend
+     * on the threads: it decides which rows share a transform's lanes */
     R = tu->fftb_job_bytes / ((C + Dt) * Mp * 2 * elem);
-    const int64_t want = fc_ceil_div(p->N * nt, (int64_t)pl->nthreads * tu->jobs_per_thread);
+    const int64_t want = fc_ceil_div(p->N * nt, tu->fftb_min_jobs); /* not by threads: R groups lanes */
     R = R > want ? want : R;
     /* kernel spectra past the budget stream from L3 once a job: fftb_min_tiles tiles
      * share each pass over them */
@@ -137,7 +137,7 @@ fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, i
     R = R < 1 ? 1 : R > nt ? nt : R;
     ft->rows = R;
     ft->njobs = p->N * fc_ceil_div(nt, R);
-    ft->tper = (R - 1) * v + n + 2 * (C + Dt) * R * Mp + work;
+    ft->tper = R * (C * n > Dt * v ? C * n : Dt * v) + 2 * (C + Dt) * R * Mp + work;
     if (pl->nthreads > ft->njobs) pl->nthreads = (int)ft->njobs;
     pl->workspace_bytes = (ft->kspec + n + work + pl->nthreads * ft->tper) * elem;
     return FC_OK;

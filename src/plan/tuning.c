@@ -57,7 +57,7 @@ static const struct {
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
     FIELD(sep_box_prefix_pct, 'i'),
-    FIELD(fftb_job_bytes, 'i'), FIELD(fftb_min_tiles, 'i'), FIELD(fftb_spill_tiles, 'd'), FIELD(fftb_round_bytes, 'i'), FIELD(fftb_auto_min_taps, 'i'),
+    FIELD(fftb_job_bytes, 'i'), FIELD(fftb_min_tiles, 'i'), FIELD(fftb_spill_tiles, 'd'), FIELD(fftb_min_jobs, 'i'), FIELD(fftb_round_bytes, 'i'), FIELD(fftb_auto_min_taps, 'i'),
     FIELD(fftb_auto_min_macs, 'd'), FIELD(cm_fftb_direct_ns_per_mac_f32, 'd'),
     FIELD(cm_fftb_direct_ns_per_mac_f64, 'd'), FIELD(cm_fftb_ns_per_nlogn_f32, 'd'),
     FIELD(cm_fftb_ns_per_nlogn_f64, 'd'), FIELD(cm_fftb_ns_per_cmac_f32, 'd'), FIELD(cm_fftb_ns_per_cmac_f64, 'd'),
@@ -160,6 +160,7 @@ static void table_init(void)
     t->fftb_job_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
     t->fftb_min_tiles = 4;
     t->fftb_spill_tiles = 4.0;
+    t->fftb_min_jobs = 8;
     t->fftb_round_bytes = (int64_t)4 << 20;
     t->fftb_auto_min_taps = 16;
     t->fftb_auto_min_macs = 1.0e7;

@@ -152,6 +152,9 @@ typedef struct fc_tuning {
      * only past fftb_spill_tiles times the budget (order: no; tile sizes: yes) */
     int64_t fftb_min_tiles;
     double fftb_spill_tiles;
+    /* jobs a call is cut into at least (load balance of 2-4 threads; not by the thread
+     * count, so that a tile's rows share the same lanes whatever the threads) */
+    int64_t fftb_min_jobs;
     /* a weight-gradient round's spectra at most: every (output, input) channel job
      * sweeps over them (no order: each per-bin sum runs over the tiles in order) */
     int64_t fftb_round_bytes;
