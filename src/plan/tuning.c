@@ -165,13 +165,14 @@ static void table_init(void)
     t->fftb_auto_min_taps = 16;
     t->fftb_auto_min_macs = 1.0e7;
     /* benchmarks/fft_batched_costs.py, AMD EPYC family 25 model 17 (Zen 4), AVX-512,
-     * one thread */
-    t->cm_fftb_direct_ns_per_mac_f32 = 0.02;
-    t->cm_fftb_direct_ns_per_mac_f64 = 0.04;
-    t->cm_fftb_ns_per_nlogn_f32 = 0.5;
-    t->cm_fftb_ns_per_nlogn_f64 = 0.8;
-    t->cm_fftb_ns_per_cmac_f32 = 0.1;
-    t->cm_fftb_ns_per_cmac_f64 = 0.2;
+     * one thread, CPU time: the mean of two runs (the products' term is small beside the
+     * transforms' and its fit varies: f64 0.11-0.20) */
+    t->cm_fftb_direct_ns_per_mac_f32 = 0.0196;
+    t->cm_fftb_direct_ns_per_mac_f64 = 0.0387;
+    t->cm_fftb_ns_per_nlogn_f32 = 0.245;
+    t->cm_fftb_ns_per_nlogn_f64 = 0.36;
+    t->cm_fftb_ns_per_cmac_f32 = 0.015;
+    t->cm_fftb_ns_per_cmac_f64 = 0.15;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 
