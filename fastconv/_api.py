@@ -138,7 +138,7 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         written and returned.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         "direct" is the direct method; "winograd" is Winograd F(4x4, 3x3) (F(2x2, 3x3)
         on small images) for 2-D 3x3 layers with stride 1 and dilation 1: fewer
         multiplications, float32 error up to about 1e-4 of ``max|y|``, and a NaN or Inf
@@ -146,6 +146,13 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         takes Winograd where a cost model says it is clearly faster (at least 64
         input and output channels a group and tiles enough, e.g. the ResNet 3x3
         layers), "direct" elsewhere; :func:`fastconv.explain` shows which.
+        "fft" plays the role of ``method="fft"`` of the single-array functions:
+        overlap-save FFT tiles along the axis of 1-D layers with stride 1 and dilation
+        1 (any padding, groups, flip; ValueError elsewhere), each kernel transformed
+        once a call; float64 error within 1e-12 and float32 within 1e-4 of ``max|y|``,
+        and a NaN or Inf spreads over the tile that reads it.  "auto" takes it where
+        the plan's cost model says it is faster (long kernels: 16 channels, 64 taps
+        and more), never for inputs holding a NaN or Inf nor for small calls.
 
     Returns
     -------
@@ -249,9 +256,11 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
         As in :func:`conv_forward`, of ``input_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         As in :func:`conv_forward` (Winograd runs on the rotated, channel-transposed
-        kernel; a NaN or Inf in ``grad_out`` spreads to the tiles that read it).
+        kernel; a NaN or Inf in ``grad_out`` spreads to the tiles that read it); "fft"
+        correlates ``grad_out`` with the reversed, channel-transposed kernel by FFT
+        tiles (1-D layers, stride 1, dilation 1).
 
     Returns
     -------
@@ -336,10 +345,14 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
         As in :func:`conv_forward`, of ``weight_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         As in :func:`conv_forward`; "winograd" sums ``G^T [(A g A^T) . (B^T d B)] G``
         over the output tiles g and their input patches d (the adjoint of the forward
-        algorithm).  "auto" runs direct here (not yet measured).
+        algorithm).  "fft" (1-D layers, stride 1, dilation 1) sums the per-bin products
+        ``conj(FFT(grad_out tile)) * FFT(x window)`` over the batch and the tiles in a
+        fixed order, then one inverse transform per channel pair.  "auto" runs direct
+        here for Winograd's layers (not yet measured) and the FFT where its cost model
+        says it is faster, as in :func:`conv_forward`.
 
     Returns
     -------
