@@ -63,14 +63,17 @@ def auto_finite(algo: int, kernel: Sequence[int], params: ConvParams, describe: 
     """auto's choice after the non-finite rule: direct (1) where the plan would take the
     FFT but an input holds a NaN or Inf (direct keeps it local to the outputs it
     touches; an FFT spreads it over its tile), else ``algo`` unchanged.  Only calls the
-    FFT could serve (1-D, stride 1, dilation 1, at least ``fftb_auto_min_taps`` taps)
-    ask the plan (``describe()``) and scan the inputs, so small layers pay nothing."""
-    if algo != 0 or _why_not_fft("conv_forward", kernel, params):
+    FFT could serve (stride 1, dilation 1, at least ``fftb_auto_min_taps`` taps on the
+    last axis, size-1 kernel axes before it: the C planner also serves a 2-D layer of
+    one row) ask the plan (``describe()``) and scan the inputs, so small layers pay
+    nothing."""
+    if algo != 0 or any(k != 1 for k in kernel[:-1]) or any(s != 1 for s in params.stride) or \
+            any(d != 1 for d in params.dilation):
         return algo
     if not _min_taps:
         from . import _core
         _min_taps.append(int(_core.config()["tuning"]["fftb_auto_min_taps"]))
-    if kernel[0] < _min_taps[0] or "algorithm=fft" not in describe():
+    if kernel[-1] < _min_taps[0] or "algorithm=fft" not in describe():
         return algo
     return algo if all(np.isfinite(a).all() for a in arrays) else 1
 

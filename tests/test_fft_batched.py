@@ -140,6 +140,35 @@ def test_auto_keeps_non_finite_local(bad):
     assert np.isfinite(y[:, 1:]).all() and not np.isfinite(y[:, 0]).all()
 
 
+def test_auto_one_row_2d_layer_keeps_nan_local():
+    """A 2-D layer of one row is the 1-D problem the FFT plan serves; auto must scan it too."""
+    rng = _rng()
+    x, w = rng.standard_normal((2, 4, 1, 8192)), rng.standard_normal((4, 4, 1, 1024))
+    assert fastconv.explain(fastconv.conv_forward, x, w)["algorithm"] == "fft"
+    np.testing.assert_allclose(fastconv.conv_forward(x, w), fastconv.conv_forward(x, w, algorithm="direct"),
+                               rtol=0, atol=1e-12 * np.abs(fastconv.conv_forward(x, w)).max())
+    x[1, 2, 0, 4000] = np.nan
+    assert np.array_equal(fastconv.conv_forward(x, w), fastconv.conv_forward(x, w, algorithm="direct"),
+                          equal_nan=True)
+
+
+def test_conv_transpose_gradients_auto_keep_nan_local():
+    """conv_transpose's gradients run the forward and weight-gradient passes under auto."""
+    rng = _rng()
+    x, w = rng.standard_normal((2, 4, 4000)), rng.standard_normal((4, 3, 1024))
+    y = fastconv.conv_transpose(x, w)
+    g = rng.standard_normal(y.shape)
+    assert fastconv.explain(fastconv.conv_transpose_backward_input, g, w, x.shape)["algorithm"] == "fft"
+    assert fastconv.explain(fastconv.conv_transpose_backward_weight, x, g, w.shape)["algorithm"] == "fft"
+    gx = fastconv.conv_transpose_backward_input(g, w, x.shape)
+    gw = fastconv.conv_transpose_backward_weight(x, g, w.shape)
+    _close(gx, reference.conv_forward(g, w), np.float64)
+    _close(gw, reference.conv_backward_weight(g, x, w.shape), np.float64)
+    g[1, 0, 10] = np.inf
+    gx = fastconv.conv_transpose_backward_input(g, w, x.shape)
+    assert np.isfinite(gx[0]).all() and np.isfinite(gx[1, :, 11:]).all()
+
+
 @pytest.mark.parametrize("kw, why", [
     (dict(stride=2), "stride 1 only"),
     (dict(dilation=2), "dilation 1 only"),
