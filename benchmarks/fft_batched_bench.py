@@ -2,7 +2,8 @@
 with long 1-D kernels, fastconv algorithm auto / direct / fft against PyTorch
 (torch.nn.functional.conv1d, torch.nn.grad.conv1d_input / conv1d_weight), same process,
 same thread count, medians; and which algorithm auto took.  Default: N=8, C=16->16,
-L=16384, K in {64, 256, 1024, 4096}, float32, 2 threads (one thread: CPU time).
+L=16384, K in {64, 256, 1024, 4096}, float32, 2 threads (one thread: CPU time); with
+--dtype float64 PyTorch is timed up to K = 1024 only (its float64 path is 10-30x slower).
 
     flock /work/bench.lock nice -n -20 python benchmarks/fft_batched_bench.py [--threads 1]
         [--dtype float32|float64|both] [--quick]
@@ -35,7 +36,7 @@ def med(f, threads, budget=1.0):
     return float(np.median(ts)) * 1e3
 
 
-def passes(x, w, g, T):
+def passes(x, w, g, T, with_torch):
     """name -> {method: callable}"""
     out = {}
     tx, tw, tg = (torch.from_numpy(a) for a in (x, w, g)) if torch else (None,) * 3
@@ -45,7 +46,7 @@ def passes(x, w, g, T):
                              for a in ("auto", "direct", "fft")}
     out["backward_weight"] = {a: (lambda a=a: fc.conv_backward_weight(x, g, w.shape, num_threads=T, algorithm=a))
                               for a in ("auto", "direct", "fft")}
-    if torch:
+    if torch and with_torch:
         out["forward"]["torch"] = lambda: torch.nn.functional.conv1d(tx, tw)
         out["backward_input"]["torch"] = lambda: torch.nn.grad.conv1d_input(x.shape, tw, tg)
         out["backward_weight"]["torch"] = lambda: torch.nn.grad.conv1d_weight(tx, w.shape, tg)
@@ -74,7 +75,9 @@ def main():
             x = rng.standard_normal((N, C, L)).astype(dt)
             w = rng.standard_normal((Co, C, K)).astype(dt)
             g = rng.standard_normal((N, Co, L - K + 1)).astype(dt)
-            for name, fns in passes(x, w, g, T).items():
+            # PyTorch's float64 conv1d is slow (21 s a forward call at K = 1024, one
+            # thread): its float64 rows stop at K = 1024
+            for name, fns in passes(x, w, g, T, dt == np.float32 or K <= 1024).items():
                 ms = {m: med(f, T) for m, f in fns.items()}
                 plan = fc.explain(getattr(fc, "conv_" + name), *({"forward": (x, w), "backward_input": (g, w, x.shape),
                                                                   "backward_weight": (x, g, w.shape)}[name]),
