@@ -45,7 +45,7 @@ typedef struct fc_sep_kernels {
 } fc_sep_kernels;
 
 extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;
-/* The table of the ISA in use (fc_isa()), the baseline one where no other is compiled. */
+/* The table of the ISA in use (fc_active_isa()), through the one picker (isa.h). */
 const fc_sep_kernels *fc_sep_active(void);
 
 typedef enum fc_sep_kind { FC_SEP_LANES = 0, FC_SEP_LINES = 1 } fc_sep_kind;
