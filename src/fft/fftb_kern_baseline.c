@@ -13,28 +13,16 @@
 #undef FC_T
 #undef FC_SUFFIX
 
-#include "internal.h"
+#include "isa.h"
 
 fc_fftb_cmm_f32 fc_fftb_cmm_for_f32(int isa)
 {
-#if FC_HAVE_AVX512
-    if (isa == FC_ISA_AVX512) return fc_fftb_cmm_f32_avx512;
-#endif
-#if FC_HAVE_AVX2
-    if (isa >= FC_ISA_AVX2) return fc_fftb_cmm_f32_avx2;
-#endif
-    (void)isa;
-    return fc_fftb_cmm_f32_baseline;
+    static const fc_fftb_cmm_f32 t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_fftb_cmm_f32);
+    return t[fc_isa_best(isa)];
 }
 
 fc_fftb_cmm_f64 fc_fftb_cmm_for_f64(int isa)
 {
-#if FC_HAVE_AVX512
-    if (isa == FC_ISA_AVX512) return fc_fftb_cmm_f64_avx512;
-#endif
-#if FC_HAVE_AVX2
-    if (isa >= FC_ISA_AVX2) return fc_fftb_cmm_f64_avx2;
-#endif
-    (void)isa;
-    return fc_fftb_cmm_f64_baseline;
+    static const fc_fftb_cmm_f64 t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_fftb_cmm_f64);
+    return t[fc_isa_best(isa)];
 }
