@@ -196,3 +196,42 @@ def test_conv1d_layer_fft(torch):
     _close(layer.grad_weight, ref.grad_weight, np.float64)
     with pytest.raises(ValueError, match="algorithm='fft' cannot serve.*stride"):
         Conv1d(3, 4, 5, stride=2, algorithm="fft")
+
+
+def test_weight_gradient_rounds_and_small_jobs():
+    """Tuning that cuts the weight gradient into many rounds and the forward pass into
+    one-tile jobs (a subprocess: the table is read once) gives the same answer, and the
+    same bits for 1 and 3 threads."""
+    import os
+    import subprocess
+    import sys
+    import tempfile
+    code = ("import numpy as np, fastconv\n"
+            "rng = np.random.default_rng(3)\n"
+            "x = rng.standard_normal((3, 6, 3000)); w = rng.standard_normal((4, 3, 200))\n"
+            "g = rng.standard_normal((3, 4, 3000 + 7 - 199))\n"
+            "kw = dict(padding=((0, 7),), groups=2, algorithm='fft')\n"
+            "out = []\n"
+            "for nt in (1, 3):\n"
+            "    out.append((fastconv.conv_forward(x, w, num_threads=nt, **kw),\n"
+            "                fastconv.conv_backward_weight(x, g, w.shape, num_threads=nt, **kw)))\n"
+            "assert all(np.array_equal(a, b) for a, b in zip(out[0], out[1]))\n"
+            "p = fastconv.explain(fastconv.conv_backward_weight, x, g, w.shape, **kw)\n"
+            "q = fastconv.explain(fastconv.conv_forward, x, w, **kw)\n"
+            "np.save(__import__('sys').argv[1], np.concatenate([out[0][0].ravel(), out[0][1].ravel()]))\n"
+            "print(p['jobs'], q['tiles_per_job'])\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        res = {}
+        for tag, tuning in (("small", "fftb_round_bytes=20000,fftb_job_bytes=1000,fftb_min_tiles=1"), ("default", None)):
+            env = {k: v for k, v in os.environ.items() if k != "FASTCONV_TUNING"}
+            if tuning:
+                env["FASTCONV_TUNING"] = tuning
+            path = os.path.join(tmp, tag + ".npy")
+            r = subprocess.run([sys.executable, "-c", code, path], env=env, capture_output=True, text=True,
+                               cwd=tmp)
+            assert r.returncode == 0, r.stderr
+            res[tag] = (np.load(path), [int(v) for v in r.stdout.split()])
+        assert res["small"][1][0] > 1 and res["small"][1][1] == 1     # rounds, tiles a job
+        assert res["default"][1][0] == 1
+        ref = res["default"][0]
+        assert np.abs(res["small"][0] - ref).max() <= 1e-12 * np.abs(ref).max()
