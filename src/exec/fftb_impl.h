@@ -177,8 +177,10 @@ static fc_status FC_F(fftb_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T
     FC_T *Pr = scratch, *Pi = Pr + ft->kspec / 2, *Xr = Pi + ft->kspec / 2, *Xi = Xr + C * R * Mp;
     FC_T *Gr = Xi + C * R * Mp, *Gi = Gr + Dt * R * Mp, *threads = Gi + Dt * R * Mp;
     const FB_CMM_T cmm = FB_CMM(f->isa);
-    /* pair jobs: (group, block of FC_FFTB_ND output channels, block of input channels) */
+    /* pair jobs: (group, block of FC_FFTB_ND output channels, block of input channels,
+     * block of KB bins: jobs enough to balance the threads; each bin's sum is one job's) */
     const int64_t ndb = fc_ceil_div(dm.D, FC_FFTB_ND), SB = FC_FFTB_ND, nsb = fc_ceil_div(dm.S, SB);
+    const int64_t KB = 32 * FC_FFTB_VEC(FC_T), nkb = fc_ceil_div(Mp, KB);
     for (int64_t u0 = 0; u0 < all; u0 += R) {
         const int64_t cnt = all - u0 < R ? all - u0 : R;
         FC_OMP(parallel num_threads(pl->nthreads))
@@ -192,13 +194,14 @@ static fc_status FC_F(fftb_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T
                                    Mp, buf);
             }
             FC_OMP(for schedule(dynamic, 1))
-            for (int64_t job = 0; job < G * ndb * nsb; ++job) {
-                const int64_t g = job / (ndb * nsb), d0 = job / nsb % ndb * FC_FFTB_ND, s0 = job % nsb * SB;
+            for (int64_t job = 0; job < G * ndb * nsb * nkb; ++job) {
+                const int64_t pj = job / nkb, k0 = job % nkb * KB, kb = Mp - k0 < KB ? Mp - k0 : KB;
+                const int64_t g = pj / (ndb * nsb), d0 = pj / nsb % ndb * FC_FFTB_ND, s0 = pj % nsb * SB;
                 const int nd = (int)(dm.D - d0 < FC_FFTB_ND ? dm.D - d0 : FC_FFTB_ND);
                 const int64_t ns = dm.S - s0 < SB ? dm.S - s0 : SB;
-                const int64_t go_ = (g * dm.D + d0) * R * Mp, xo = (g * dm.S + s0) * R * Mp;
-                const int64_t po = ((g * dm.D + d0) * dm.S + s0) * Mp;
-                cmm(Mp, cnt, nd, ns, Gr + go_, Gi + go_, R * Mp, Mp, Xr + xo, Xi + xo, Mp, R * Mp, Pr + po, Pi + po,
+                const int64_t go_ = (g * dm.D + d0) * R * Mp + k0, xo = (g * dm.S + s0) * R * Mp + k0;
+                const int64_t po = ((g * dm.D + d0) * dm.S + s0) * Mp + k0;
+                cmm(kb, cnt, nd, ns, Gr + go_, Gi + go_, R * Mp, Mp, Xr + xo, Xi + xo, Mp, R * Mp, Pr + po, Pi + po,
                     dm.S * Mp, Mp, 1);
             }
         }
