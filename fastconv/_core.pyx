@@ -27,7 +27,7 @@ cdef int _check(fc_status st) except -1:
 
 cdef fc_conv_desc _desc(tuple d) except *:
     """(ndim, N, C, K, groups, input, kernel, stride, dilation, pad_low, pad_high, flip[,
-    algorithm]); the algorithm (0 auto, 1 direct, 2 winograd: fc_algorithm) is read by
+    algorithm]); the algorithm (0 auto, 1 direct, 2 winograd, 3 fft: fc_algorithm) is read by
     _algorithm."""
     cdef fc_conv_desc c
     cdef int i

@@ -72,9 +72,13 @@ typedef struct fc_conv_desc {
  *             dilation 1, every pass; FC_EUNSUPPORTED elsewhere.  Fewer
  *             multiplications, float32 error up to ~1e-4 of max|y| (README, Accuracy);
  *             a NaN or Inf in the input spreads to the whole output tile (4x4 pixels)
- *             that reads it. */
+ *             that reads it.
+ *   FFT       overlap-save FFT tiles over the one spatial axis of 1-D layers with stride 1
+ *             and dilation 1 (any padding, groups, flip), every pass; FC_EUNSUPPORTED
+ *             elsewhere.  AUTO takes it where its cost model says it is faster (long
+ *             kernels); it does not scan for NaN or Inf (the Python layer does). */
 typedef enum fc_algorithm {
-    FC_ALGORITHM_AUTO = 0, FC_ALGORITHM_DIRECT = 1, FC_ALGORITHM_WINOGRAD = 2
+    FC_ALGORITHM_AUTO = 0, FC_ALGORITHM_DIRECT = 1, FC_ALGORITHM_WINOGRAD = 2, FC_ALGORITHM_FFT = 3
 } fc_algorithm;
 
 /* out[i] = (input[i] + pad_low[i] + pad_high[i] - dilation[i]*(kernel[i]-1) - 1) / stride[i] + 1
