@@ -46,7 +46,8 @@ static const struct {
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
     FIELD(fft_tile1d_bytes, 'i'), FIELD(fft_spill, 'd'), FIELD(fft_max_aspect, 'd'),
-    FIELD(fft_spill_max, 'd'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(fft_spill_max, 'd'), FIELD(fft_col_bytes, 'i'), FIELD(fft_row4_bytes, 'i'), FIELD(fft_min_n1d, 'i'),
+    FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
@@ -125,17 +126,20 @@ static void table_init(void)
     t->fft_row_lanes_bytes = 64;
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
-    t->fft_tile1d_bytes = (int64_t)8 << 20;
+    t->fft_tile1d_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
     t->fft_spill = 0.3;
     t->fft_max_aspect = 2.5;
     t->fft_spill_max = 4.0;
+    t->fft_col_bytes = 64 * 1024;
+    t->fft_row4_bytes = 64;
+    t->fft_min_n1d = 1024;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
      * AVX-512, one thread, CPU time (the machine was shared: wall time was not usable) */
     t->cm_direct_ns_per_mac_f32 = 0.0255;
     t->cm_direct_ns_per_mac_f64 = 0.063;
     t->cm_fft_ns_per_nlogn_f32 = 0.24;
     t->cm_fft_ns_per_nlogn_f64 = 0.37;
-    t->cm_fft_rank1_factor = 2.2;
+    t->cm_fft_rank1_factor = 0.9;
     t->cm_fft_rank3_factor = 1.35;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
