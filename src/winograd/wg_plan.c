@@ -143,14 +143,20 @@ static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
     w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
     w->ntb = w->nt / w->nr;
     w->private_rounds = 0;
-    const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt}};
-    int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
+    /* staged planes: whole tiles of grad_out, their patches of x (rows offy..) */
+    w->OHs = fc_ceil_div(w->OH, w->m) * w->m;
+    w->OWs = w->tx * w->m;
+    w->Hs = w->OHs + 2;
+    w->Ws = w->OWs + 2;
+    const int64_t sz[5][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt},
+                              {w->N * w->G, w->Rp, w->Hs, w->Ws}, {w->N * w->G, w->Mp, w->OHs, w->OWs}};
+    int64_t *outs[5] = {&w->u_elems, &w->v_elems, &w->m_elems, &w->xs_elems, &w->gs_elems};
     int64_t t;
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 5; ++i)
         if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
             return FC_EOVERFLOW;
-    pl->workspace_bytes = (w->u_elems + w->v_elems + w->m_elems + a2 * w->nr * pl->nthreads) * kt->elem +
-                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
+    pl->workspace_bytes =
+        (w->u_elems + w->v_elems + w->m_elems + w->xs_elems + w->gs_elems + 9 * w->nr * pl->nthreads) * kt->elem;
     return FC_OK;
 }
 
