@@ -11,20 +11,30 @@
  * Plan fields (wg.h): R = C/G, Rp = R to nr; M = K/G, Mp = M to a multiple of nr and mr;
  * H, W the input plane, OH, OW grad_out's. */
 
+/* Source rows a staging row prefetches ahead (its nr source rows are nr streams, too
+ * many for the hardware prefetchers: without it the loads miss). */
+#ifndef FC_WGB_AHEAD
+#define FC_WGB_AHEAD 4
+#endif
+
 /* Row py of one staged plane (wg.h: Hs, Ws): lane l < nl from the channel plane at
  * s + l*plane, source row y and column px + offx; zero outside the H x W plane and for
- * lanes past the channels (l >= nl).  Lanes outer: each source row is read in order. */
+ * lanes past the channels (l >= nl).  The row's Ws x nr stores stay in L1. */
 static void FC_F(wgb_stage_row)(const FC_T *s, int64_t plane, int64_t nl, int nr, int64_t H, int64_t W, int64_t y,
                                 int64_t offx, int64_t Ws, FC_T *dst)
 {
     /* px in [x0, x1): source column px + offx inside 0..W-1 (offx = -1: x0 = 1, x1 = W + 1) */
     const int64_t x0 = offx < 0 ? -offx : 0, x1 = W - offx < Ws ? W - offx : Ws;
+    const int ahead = y + FC_WGB_AHEAD >= 0 && y + FC_WGB_AHEAD < H;
     if (y < 0 || y >= H) nl = 0;
     for (int l = 0; l < nr; ++l) {
         FC_T *d = dst + l;
         int64_t px = 0;
         if (l < nl) {
             const FC_T *r = s + l * plane + y * W + offx;
+            if (ahead)
+                for (int64_t q = 0; q < W; q += 64 / (int64_t)sizeof(FC_T))
+                    __builtin_prefetch(r + FC_WGB_AHEAD * W + q + x0);
             for (; px < x0; ++px) d[px * nr] = 0;
             for (; px < x1; ++px) d[px * nr] = r[px];
         }
@@ -32,8 +42,8 @@ static void FC_F(wgb_stage_row)(const FC_T *s, int64_t plane, int64_t nl, int nr
     }
 }
 
-/* Staging job j of x (row py of plane (n, g, cb)) or, with gout, of grad_out (row of
- * plane (n, g, kb)). */
+/* Staging job j: row py of plane (n, g, cb) of x, or (gout) of plane (n, g, kb) of
+ * grad_out. */
 static void FC_F(wgb_stage)(const fc_wg_plan *w, const FC_T *x, const FC_T *go, int gout, int64_t j, FC_T *XS,
                             FC_T *GS)
 {

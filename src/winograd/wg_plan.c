@@ -127,7 +127,8 @@ static int64_t lcm(int64_t a, int64_t b)
 }
 
 /* The weight gradient's rounds: a round's transformed inputs and grad_out tiles
- * (a^2 x G x (Rp + Mp) x nt elements) within wg_bw_round_bytes; nt a multiple of nr
+ * (a^2 x G x (Rp + Mp) x nt elements) wg_bw_round_mw_ratio times the sums Mw, within
+ * wg_bw_round_min_bytes .. wg_bw_round_bytes (tuning.h); nt a multiple of nr
  * (the places are computed in blocks of nr).  The round size changes no bit. */
 static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
 {
@@ -136,7 +137,10 @@ static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
     const int64_t a2 = (int64_t)w->a * w->a;
     w->Rp = fc_round_up(w->R, w->nr);
     w->Mp = fc_round_up(w->M, lcm(w->nr, w->mr));
-    int64_t nt = tu->wg_bw_round_bytes / (a2 * w->G * (w->Rp + w->Mp) * kt->elem) / w->nr * w->nr;
+    const double mw = (double)(a2 * w->G * w->Mp * w->Rp * kt->elem) * tu->wg_bw_round_mw_ratio;
+    double bytes = mw > (double)tu->wg_bw_round_min_bytes ? mw : (double)tu->wg_bw_round_min_bytes;
+    bytes = bytes < (double)tu->wg_bw_round_bytes ? bytes : (double)tu->wg_bw_round_bytes;
+    int64_t nt = (int64_t)(bytes / (double)(a2 * w->G * (w->Rp + w->Mp) * kt->elem)) / w->nr * w->nr;
     const int64_t all = fc_round_up(w->ntot, w->nr);
     nt = nt < w->nr ? w->nr : nt > all ? all : nt;
     w->nround = fc_ceil_div(w->ntot, nt);
