@@ -300,3 +300,22 @@ def test_resnet_block_trains_the_same_with_winograd():
     assert acc_d > 0.75 and acc_w > 0.75, (acc_d, acc_w)
     assert abs(acc_w - acc_d) <= 0.03, (acc_d, acc_w)
     assert abs(loss_w - loss_d) <= 0.05 * loss_d, (loss_d, loss_w)
+
+
+def test_auto_weight_gradient_takes_winograd_from_64_channels():
+    """algorithm="auto" gives the Winograd weight gradient's bits on a 64-channel 3x3
+    layer (the cost model's choice, tuning.h wg_bw_auto_margin) and direct's below 64
+    channels; "direct" keeps the direct bits."""
+    rng = np.random.default_rng(6)
+    for C, algo in ((64, "winograd"), (16, "direct")):
+        x = rng.standard_normal((4, C, 24, 24)).astype(np.float32)
+        g = rng.standard_normal((4, C, 24, 24)).astype(np.float32)
+        kw = dict(padding=1)
+        assert fastconv.explain(fastconv.conv_backward_weight, x, g, (C, C, 3, 3),
+                                **kw)["algorithm"] == algo
+        auto = fastconv.conv_backward_weight(x, g, (C, C, 3, 3), **kw)
+        assert np.array_equal(auto, fastconv.conv_backward_weight(x, g, (C, C, 3, 3),
+                                                                  algorithm=algo, **kw))
+        ref = reference.conv_backward_weight(x.astype(np.float64), g.astype(np.float64),
+                                             (C, C, 3, 3), padding=1)
+        assert np.abs(auto - ref).max() <= 1e-4 * np.abs(ref).max()

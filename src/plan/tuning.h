@@ -124,6 +124,8 @@ typedef struct fc_tuning {
      * 64-96 channels, large ones where Mw is many MB (measured: benchmarks/ANALYSIS.md) */
     int64_t wg_bw_round_min_bytes;
     double wg_bw_round_mw_ratio;
+    /* algorithm "auto", weight gradient: wg_auto_margin's counterpart (order: the algorithm) */
+    double wg_bw_auto_margin;
 
     /* ---- fastconv.ndimage's 1-D and fused 2-D passes (src/ndimage/) ---- */
     /* the L2 the passes plan with: the machine's, 1 MB where it does not say (a LANES

@@ -102,17 +102,20 @@ int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
     if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
     const int ok = fc_wg_servable(p, op);
     if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
-    if (!ok || op == FC_OP_BACKWARD_WEIGHT) return 0; /* weight gradient: not measured yet */
-    /* auto: Winograd where its modelled cost, wg_auto_margin times over, is below the
-     * direct method's multiply-adds, with at least wg_auto_min_channels reduction
-     * channels and outputs a group (fewer: its transforms outweigh the products it
-     * saves; measurements in benchmarks/ANALYSIS.md, "Winograd") */
+    if (!ok) return 0;
+    /* auto: Winograd where its modelled cost, wg_auto_margin (weight gradient:
+     * wg_bw_auto_margin) times over, is below the direct method's multiply-adds, with at
+     * least wg_auto_min_channels reduction channels and outputs a group (fewer: its
+     * transforms outweigh the products it saves; measurements in benchmarks/ANALYSIS.md,
+     * "Winograd").  The weight gradient's model is the forward's: its staging and sums'
+     * inverse transform stand for the input transform and the weight transform. */
     const fc_tuning *tu = fc_tuning_get();
     fc_wg_plan w;
     wg_geometry(p, op, kt, &w);
     if (w.R < tu->wg_auto_min_channels || w.M < tu->wg_auto_min_channels) return 0;
     const double direct = 9.0 * (double)(w.N * w.OH * w.OW) * (double)w.R * (double)w.M;
-    return tu->wg_auto_margin * wg_cost(&w, pick_m(&w)) < direct;
+    const double margin = op == FC_OP_BACKWARD_WEIGHT ? tu->wg_bw_auto_margin : tu->wg_auto_margin;
+    return margin * wg_cost(&w, pick_m(&w)) < direct;
 }
 
 static int64_t lcm(int64_t a, int64_t b)
