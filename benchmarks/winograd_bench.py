@@ -1,10 +1,10 @@
 """Winograd against direct and PyTorch (oneDNN) on 3x3 stride-1 layers, side by side.
 
-    flock /work/bench.lock nice -n -20 python benchmarks/winograd_bench.py [--threads 1 2] [--quick]
+    flock /work/bench.lock nice -n -20 python benchmarks/winograd_bench.py [--threads 1 2]
 
 Each row times fastconv's direct method, its Winograd path and torch's conv2d (forward),
-torch.nn.grad.conv2d_input (backward-input) or conv2d_weight (backward-weight, --ops
-backward_weight) on the same arrays in this process,
+torch.nn.grad.conv2d_input (backward-input) or conv2d_weight (backward-weight) on the
+same arrays in this process (every op by default; --ops to choose),
 interleaved, and prints medians and ratios; the results are checked against each other
 first.  float32 unless --dtype float64.
 """
@@ -63,10 +63,20 @@ def _runners(op, x, w, g, nt, torch):
     return out
 
 
+def _auto(op, x, w, g, nt) -> str:
+    """What algorithm="auto" (the default) runs for this op."""
+    kw = dict(padding=1, num_threads=nt)
+    if op == "forward":
+        return fc.explain(fc.conv_forward, x, w, **kw)["algorithm"]
+    if op == "backward_input":
+        return fc.explain(fc.conv_backward_input, g, w, x.shape, **kw)["algorithm"]
+    return fc.explain(fc.conv_backward_weight, x, g, w.shape, **kw)["algorithm"]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
-    ap.add_argument("--ops", nargs="+", default=["forward", "backward_input"])
+    ap.add_argument("--ops", nargs="+", default=["forward", "backward_input", "backward_weight"])
     ap.add_argument("--layers", nargs="+", default=[name for name, *_ in LAYERS])
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--reps", type=int, default=5)
@@ -77,7 +87,7 @@ def main() -> None:
         torch = None
     rng = np.random.default_rng(0)
     print("layer      op              thr  direct_ms  wino_ms  torch_ms  wino/direct  torch/wino"
-          "  wino_GF/s")
+          "  wino_GF/s  auto")
     for name, N, C, K, H in LAYERS:
         if name not in args.layers:
             continue
@@ -101,7 +111,8 @@ def main() -> None:
                 tt = m.get("torch", float("nan"))
                 print(f"{name:10s} {op:15s} {nt:3d} {m['direct']:10.2f} {m['winograd']:8.2f} "
                       f"{tt:9.2f} {m['direct'] / m['winograd']:12.2f} {tt / m['winograd']:11.2f}"
-                      f" {flops / m['winograd'] / 1e6:10.1f}")
+                      f" {flops / m['winograd'] / 1e6:10.1f}  {_auto(op, x, w, g, nt)}",
+                      flush=True)
 
 
 if __name__ == "__main__":
