@@ -26,7 +26,8 @@
 
 /* Per (ISA, element type): the batched product's register tile and the transforms.
  *   gemm(R, u, ldu, v, m, ldm, add):  m[i*ldm + j] (+)= sum_{r < R} u[r*ldu + i] *
- *                           v[r*nr + j] for i < mr, j < nr (nr = nv * lanes); add: onto m.
+ *                           v[r*nr + j] for i < mr, j < nr (nr = nv * lanes); add: the
+ *                           sum (taken from zero) added onto m.
  *   wtrans(f, n, k9, u, ldx): u + xi*ldx + c = (G k_c G^T)[xi] for the n kernels k_c
  *                           given element-major (k_c[e] at k9 + e*n + c).
  *   itrans[f](d, ldr, v, ldv): d holds a*a rows of nr lanes (patch element (i, j) at

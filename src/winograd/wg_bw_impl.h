@@ -6,8 +6,13 @@
  *   grad_w[g*Kg + k][c] = G^T Mw[g][:, k, c] G                     (rotated for flip)
  * with the tiles in rounds of nt: V[g][xi][cb][t][nr] (lanes: nr input channels) and
  * GOt[g][xi][t][Kp] (every output channel of a tile contiguous: the product's broadcast
- * operand).  Each Mw element is one chain of adds over the tiles in order, continued
- * across rounds by one job a round: bits independent of the threads and the rounds.
+ * operand).  Each Mw element is a two-level sum: per round one chain of adds over its
+ * tiles in order (in registers, one job), added onto the earlier rounds' sum (so its
+ * rounding grows with the round's length and the round count, not with all the tiles:
+ * on 8x64x56^2 F(4x4) float32, max|err| / max|ref| 1.9e-5 -> 5.2e-6).  The rounds are a function of
+ * the shapes and the tuning table, not of the threads: bits independent of the threads.
+ * x and grad_out are first staged channels-in-lanes (wg.h: Hs, Ws), so that each tile's
+ * transform reads its patch as a*a vector loads.
  * Plan fields (wg.h): R = C/G, Rp = R to nr; M = K/G, Mp = M to a multiple of nr and mr;
  * H, W the input plane, OH, OW grad_out's. */
 

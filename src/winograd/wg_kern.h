@@ -19,8 +19,9 @@
 #  define FC_WG_UNROLL
 #endif
 
-/* The product: acc[i][j] over every reduction index in registers, one store at the end
- * (add: acc starts from m, so that a sum split into calls is the same chain of adds). */
+/* The product: acc[i][j] over every reduction index in registers from zero, one store at
+ * the end (add: m + acc, so that a sum split into calls is a two-level sum, each call's
+ * part one chain: its rounding grows with the parts' lengths, not the whole sum's). */
 #define FC_WG_GEMM(T, MR, NV, NAME)                                                         \
     static void NAME(int64_t R, const T *u, int64_t ldu, const T *v, T *m, int64_t ldm, int add) \
     {                                                                                       \
@@ -28,8 +29,7 @@
         enum { L = FC_WG_VB / sizeof(T) };                                                  \
         V acc[MR][NV];                                                                      \
         FC_WG_UNROLL for (int i = 0; i < MR; ++i)                                           \
-            FC_WG_UNROLL for (int j = 0; j < NV; ++j)                                       \
-                acc[i][j] = add ? *(const V *)(m + i * ldm + j * L) : (V){0};               \
+            FC_WG_UNROLL for (int j = 0; j < NV; ++j) acc[i][j] = (V){0};                   \
         for (int64_t r = 0; r < R; ++r, u += ldu, v += NV * L) {                            \
             V x[NV];                                                                        \
             FC_WG_UNROLL for (int j = 0; j < NV; ++j) x[j] = *(const V *)(v + j * L);       \
@@ -39,7 +39,11 @@
             }                                                                               \
         }                                                                                   \
         FC_WG_UNROLL for (int i = 0; i < MR; ++i)                                           \
-            FC_WG_UNROLL for (int j = 0; j < NV; ++j) *(V *)(m + i * ldm + j * L) = acc[i][j]; \
+            FC_WG_UNROLL for (int j = 0; j < NV; ++j) {                                     \
+                V *o = (V *)(m + i * ldm + j * L);                                          \
+                if (add) *o += acc[i][j];                                                   \
+                else *o = acc[i][j];                                                        \
+            }                                                                               \
     }
 
 /* 1-D transforms of a vectors at in[k*si] into out[k*so] (k < a; F(4x4): a = 6, F(2x2):
