@@ -5,7 +5,8 @@
 Each row times fastconv's direct method, its Winograd path and torch's conv2d (forward),
 torch.nn.grad.conv2d_input (backward-input) or conv2d_weight (backward-weight) on the
 same arrays in this process (every op by default; --ops to choose),
-interleaved, and prints medians and ratios; the results are checked against each other
+interleaved, and prints medians and ratios (wall time; with --cpu the 1-thread rows by
+thread CPU time); the results are checked against each other
 first.  float32 unless --dtype float64.
 """
 from __future__ import annotations
@@ -28,13 +29,13 @@ LAYERS = [
 ]
 
 
-def _median_time(fn, reps: int) -> float:
+def _median_time(fn, reps: int, clock=time.perf_counter) -> float:
     fn()
     ts = []
     for _ in range(reps):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        ts.append(time.perf_counter() - t0)
+        ts.append(clock() - t0)
     return float(np.median(ts))
 
 
@@ -80,6 +81,9 @@ def main() -> None:
     ap.add_argument("--layers", nargs="+", default=[name for name, *_ in LAYERS])
     ap.add_argument("--dtype", default="float32")
     ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--cpu", action="store_true",
+                    help="1-thread rows timed by the calling thread's CPU time (every library "
+                         "runs a 1-thread call in it): robust to other processes' load")
     args = ap.parse_args()
     try:
         import torch
@@ -96,6 +100,7 @@ def main() -> None:
         g = rng.standard_normal((N, K, H, H)).astype(args.dtype)
         flops = 2.0 * N * K * C * 9 * H * H
         for nt in args.threads:
+            clock = time.thread_time if args.cpu and nt == 1 else time.perf_counter
             if torch is not None:
                 torch.set_num_threads(nt)
             for op in args.ops:
@@ -106,7 +111,7 @@ def main() -> None:
                 t = {k: [] for k in run}
                 for _ in range(args.reps):   # interleaved: the machine's noise hits all alike
                     for k, fn in run.items():
-                        t[k].append(_median_time(fn, 1))
+                        t[k].append(_median_time(fn, 1, clock))
                 m = {k: float(np.median(v)) * 1e3 for k, v in t.items()}
                 tt = m.get("torch", float("nan"))
                 print(f"{name:10s} {op:15s} {nt:3d} {m['direct']:10.2f} {m['winograd']:8.2f} "
