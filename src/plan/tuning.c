@@ -53,7 +53,8 @@ static const struct {
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
     FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
-    FIELD(wg_transform_cost, 'd'),
+    FIELD(wg_transform_cost, 'd'), FIELD(wg_bw_round_min_bytes, 'i'), FIELD(wg_bw_round_mw_ratio, 'd'),
+    FIELD(wg_bw_auto_margin, 'd'),
     FIELD(sep_l2_bytes, 'i'), FIELD(sep_min_lanes, 'i'), FIELD(sep_max_lanes, 'i'),
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
@@ -151,6 +152,9 @@ static void table_init(void)
     t->wg_auto_margin = 1.25;
     t->wg_weight_cost = 32;
     t->wg_transform_cost = 48;
+    t->wg_bw_round_min_bytes = (int64_t)2 << 20;
+    t->wg_bw_round_mw_ratio = 2;
+    t->wg_bw_auto_margin = 1.25;
     t->sep_l2_bytes = t->l2_bytes > 4096 ? t->l2_bytes : 1024 * 1024;
     t->sep_min_lanes = 64;
     t->sep_max_lanes = 4096;

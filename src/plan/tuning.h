@@ -127,6 +127,14 @@ typedef struct fc_tuning {
      * each sum continues across rounds) */
     int64_t wg_bw_round_bytes;
     double wg_auto_margin, wg_weight_cost, wg_transform_cost;
+    /* weight gradient: a round's transformed data is at least wg_bw_round_mw_ratio times
+     * the accumulated sums Mw (a^2 x K x C, read and written once a round) and at least
+     * wg_bw_round_min_bytes, at most wg_bw_round_bytes: small rounds (in L2 with Mw) for
+     * 64-96 channels, large ones where Mw is many MB (measured: benchmarks/ANALYSIS.md) */
+    int64_t wg_bw_round_min_bytes;
+    double wg_bw_round_mw_ratio;
+    /* algorithm "auto", weight gradient: wg_auto_margin's counterpart (order: the algorithm) */
+    double wg_bw_auto_margin;
 
     /* ---- fastconv.ndimage's 1-D and fused 2-D passes (src/ndimage/) ---- */
     /* the L2 the passes plan with: the machine's, 1 MB where it does not say (a LANES
