@@ -44,6 +44,11 @@ def _block(w: np.ndarray, w0: Tuple[int, ...], o0: Tuple[int, ...], o1: Tuple[in
                       for a in range(w.ndim))]
 
 
+def _same(b: np.ndarray, nt: int, *, fn: Any, in2: np.ndarray, kw: Any) -> np.ndarray:
+    """The "same" call on one block alone (exact away from its edges)."""
+    return fn(b, in2, "same", num_threads=nt, **kw)
+
+
 def _run(fname: str, in1: Any, in2: Any, mode: str, kw: Any, two_d: bool,
          num_threads: Optional[int]) -> Any:
     x = dask_input(fname, "in1", in1)
@@ -74,7 +79,9 @@ def _run(fname: str, in1: Any, in2: Any, mode: str, kw: Any, two_d: bool,
         c[:-1] + (c[-1] + grow * (k - 1),) for c, k in zip(x.chunks, ks)]
     periodic = [kw.get("boundary") in ("wrap", "circular")] * x.ndim
     block = partial(_block, fn=fn, in2=b, shift=tuple(shift), kw=kw)
-    return map_windows(x, depth, periodic, block, out_chunks, probe.dtype, num_threads)
+    # "same" keeps the block's shape: the block alone gives all but its edge bands
+    whole = partial(_same, fn=fn, in2=b, kw=kw) if mode == "same" else None
+    return map_windows(x, depth, periodic, block, out_chunks, probe.dtype, num_threads, whole)
 
 
 _RET = """dask.array.Array

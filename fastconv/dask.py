@@ -90,6 +90,12 @@ def _nd_block(w: np.ndarray, w0: Tuple[int, ...], o0: Tuple[int, ...], o1: Tuple
     return y[tuple(slice(a - s, b - s) for a, b, s in zip(o0, o1, w0))]
 
 
+def _nd_whole(b: np.ndarray, nt: int, *, fn: Any, args: Tuple[Any, ...], kw: Any) -> np.ndarray:
+    """The in-memory filter on one block alone (exact away from its edges)."""
+    with omp_limit(nt):
+        return fn(b, *args, **kw)
+
+
 def _run(fname: str, input: Any, args: Tuple[Any, ...], kw: Any, depth_of: Any,
          num_threads: Optional[int]) -> Any:
     """Check, validate through the in-memory function on a 1x..x1 probe (which also gives
@@ -102,7 +108,8 @@ def _run(fname: str, input: Any, args: Tuple[Any, ...], kw: Any, depth_of: Any,
     depth, periodic = depth_of(x.ndim)
     x, depth = fit_chunks(x, depth)
     block = partial(_nd_block, fn=fn, args=args, kw=kw)
-    return map_windows(x, depth, periodic, block, x.chunks, probe.dtype, num_threads)
+    whole = partial(_nd_whole, fn=fn, args=args, kw=kw)
+    return map_windows(x, depth, periodic, block, x.chunks, probe.dtype, num_threads, whole)
 
 
 def _one_axis(axis: int, depth: int, mode: str) -> Any:
