@@ -82,6 +82,17 @@ def _assemble(pieces: Dict[Offset, np.ndarray], n: Sequence[int], depth: Sequenc
     return buf
 
 
+def _band(d: int, n: int, last: bool) -> int:
+    """Outputs a band recomputes along its axis: the depth d, except along the last axis,
+    where the buffer's rows (wa + 2d) are made at least 64 elements and a multiple of 16:
+    the in-memory filters run short or odd rows 2-3x slower per element (2024 x 36
+    float32, sigma 3: 1.18 ms; 2024 x 64: 0.42 ms).  d = 12: 40 outputs, 64-wide rows."""
+    if not last:
+        return min(d, n)
+    rows = max(64, -(-3 * d // 16) * 16)
+    return min(n, max(d, rows - 2 * d))
+
+
 def _halo(block: np.ndarray, edges: List[List[np.ndarray]], take: List[Tuple[int, int]],
           *, fn: Callable[..., Any], whole: Optional[Callable[..., Any]],
           depth: Tuple[int, ...], start: Tuple[int, ...], o_start: Tuple[int, ...],
@@ -105,17 +116,18 @@ def _halo(block: np.ndarray, edges: List[List[np.ndarray]], take: List[Tuple[int
         return fn(_assemble(pieces, n, depth, box), w0, o_start, o1, nt)
     y = whole(block, nt)       # same shape as the block; its bands are redone below
     for a, d in enumerate(depth):
+        wa = _band(d, n[a], a == block.ndim - 1)
         for side in (-1, 1):
             if not (lo[a] if side < 0 else hi[a]):
                 continue
-            # outputs [0, d) (side -1) or [n - d, n) (side +1) along a read inputs
-            # [-d, 2d) or [n - 2d, n + d): buffer clipped to the window, whole across
-            b0, b1 = (-d, min(2 * d, n[a] + hi[a])) if side < 0 else \
-                (max(n[a] - 2 * d, -lo[a]), n[a] + d)
+            # outputs [0, wa) (side -1) or [n - wa, n) (side +1) along a read inputs
+            # [-d, wa + d) or [n - wa - d, n + d): buffer clipped to the window, whole across
+            b0, b1 = (-d, min(wa + d, n[a] + hi[a])) if side < 0 else \
+                (max(n[a] - wa - d, -lo[a]), n[a] + d)
             box = [(b0, b1) if b == a else (-lo[b], n[b] + hi[b]) for b in range(block.ndim)]
             r0 = [0] * block.ndim
             r1 = list(n)
-            r0[a], r1[a] = (0, min(d, n[a])) if side < 0 else (max(n[a] - d, 0), n[a])
+            r0[a], r1[a] = (0, wa) if side < 0 else (n[a] - wa, n[a])
             band = fn(_assemble(pieces, n, depth, box),
                       tuple(s + b for s, (b, _) in zip(start, box)),
                       tuple(s + r for s, r in zip(start, r0)),

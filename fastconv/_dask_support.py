@@ -4,11 +4,12 @@ overlapped windows, the thread count of a task and the fixed-tree reduction.
 Every public function of fastconv.dask is built from three pieces:
 
 * ``_fit_chunks``: the chunks of each overlapped axis merged with their neighbours until
-  each holds at least the depth (dask's overlap needs a neighbour to supply a whole
-  depth; dask #6688), so a depth longer than the whole axis makes that axis one chunk;
-* ``map_windows``: ``dask.array.overlap.overlap`` (boundary "none", or "periodic" for the
-  wrapping modes) then one task per block that runs the in-memory fastconv function on
-  the overlapped window.  Where a window touches the array's true edge, the in-memory
+  each holds at least the depth (a block's strips come from its immediate neighbours
+  only, the limit dask's own overlap has too: dask #6688), so a depth longer than the whole axis makes that axis one chunk;
+* ``map_windows``: one task per block that runs the in-memory fastconv function on the
+  block and its neighbours' depth-wide strips (periodic for the wrapping modes), without
+  copying the overlapped window where the output keeps the block's shape
+  (``_dask_halo``).  Where a block touches the array's true edge, the in-memory
   function's own mode/boundary extends it there, exactly as on the whole array;
 * ``task_threads``: the thread count each task gives fastconv (see its docstring).
 """

@@ -8,12 +8,14 @@ fastconv function on one block; dask's scheduler (threaded, synchronous or
 * :mod:`fastconv.ndimage`'s filters (:func:`correlate`, :func:`convolve`,
   :func:`correlate1d`, :func:`convolve1d`, :func:`gaussian_filter`,
   :func:`gaussian_filter1d`, :func:`uniform_filter`, :func:`uniform_filter1d`,
-  :func:`sobel`, :func:`prewitt`, :func:`laplace`), same signatures, on
-  ``dask.array.overlap.overlap`` with the depth each call needs per axis (kernel
-  half-width + ``|origin|``).  At the array's true edges the in-memory function's own
-  mode extends the window, so 'reflect', 'mirror', 'nearest' and 'constant' match the
-  whole-array call; 'wrap' takes its extension from the other end of the array
-  (a periodic overlap).  Chunks shorter than the depth are merged with neighbours
+  :func:`sobel`, :func:`prewitt`, :func:`laplace`), same signatures, each block with
+  the depth it needs per axis (kernel half-width + ``|origin|``) of its neighbours.
+  No overlapped window is copied (unlike ``dask.array.map_overlap``): a task filters
+  its block in place, then recomputes the depth-wide bands next to its neighbours from
+  small buffers of the block's edge and the neighbours' strips.  At the array's true
+  edges the in-memory function's own mode extends the data, so 'reflect', 'mirror',
+  'nearest' and 'constant' match the whole-array call; 'wrap' takes its extension
+  from the other end of the array (periodic neighbours).  Chunks shorter than the depth are merged with neighbours
   (an axis shorter than the depth becomes one chunk: a depth larger than the array
   is therefore no error).
 * :func:`fastconv.correlate`, :func:`fastconv.convolve`, :func:`fastconv.correlate2d`,
