@@ -14,7 +14,8 @@ gathered): a SIZE^2 float32 image on 2 workers x 1 thread, chunks CHUNK^2,
 ``--sync`` times the windows' own cost without a cluster (synchronous scheduler, one
 thread for every library, CPU seconds).  ``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
 1 worker x 1 thread and 2 workers x 1 thread, each with num_threads 1 and 2.
-Every time is the median of --repeat runs, interleaved case by case.
+Every time is the median of --repeat runs after --warmup untimed rounds, interleaved
+case by case.
 """
 import argparse
 import os
@@ -90,9 +91,11 @@ def rows(args):
             cases["scipy.ndimage.gaussian_filter s3 in memory (1 thread)"] = \
                 lambda: sn.gaussian_filter(a, 3.0)
         times = {name: [] for name in cases}
-        for _ in range(args.repeat):                 # interleaved
+        for r in range(args.warmup + args.repeat):   # interleaved; warm-up rounds untimed
             for name, fn in cases.items():
-                times[name] += _timed(fn, 1)
+                t = _timed(fn, 1)
+                if r >= args.warmup:
+                    times[name] += t
         if args.task_stream:
             for name, fn in cases.items():
                 if "workers" in name:
@@ -148,9 +151,11 @@ def rule(args):
                                                             num_threads=nt))
                      for nt in (1, 2, None)}
             times = {name: [] for name in cases}
-            for _ in range(args.repeat):
+            for r in range(args.warmup + args.repeat):
                 for name, fn in cases.items():
-                    times[name] += _timed(fn, 1)
+                    t = _timed(fn, 1)
+                    if r >= args.warmup:
+                        times[name] += t
             res.update(_medians(times))
     return res, None
 
@@ -193,6 +198,9 @@ def main():
     p.add_argument("--size", type=int, default=12000)
     p.add_argument("--chunk", type=int, default=2000)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1, help="untimed rounds first: a worker's "
+                   "first results land in memory fresh from the OS (0.3-0.6 s of page faults "
+                   "for 288 MB a worker), later ones mostly in memory it freed")
     p.add_argument("--rule", action="store_true", help="measure the per-task thread rule")
     p.add_argument("--scipy", action="store_true", help="add scipy.ndimage in memory")
     p.add_argument("--sync", action="store_true", help="no cluster: the synchronous "
