@@ -160,6 +160,11 @@ def rule(args):
     return res, None
 
 
+def _gauss1(b):
+    """fastconv's gaussian on a window dask's map_overlap copied (1 thread)."""
+    return ndimage.gaussian_filter(b, 3.0)
+
+
 def sync(args):
     """No cluster: the windows' own cost, CPU seconds on the synchronous scheduler with
     1 thread for every library (min of --repeat)."""
@@ -177,6 +182,8 @@ def sync(args):
         "gaussian s3 in memory": lambda: ndimage.gaussian_filter(a, 3.0),
         "fastconv.dask.gaussian_filter s3": lambda: dask.persist(
             fcd.gaussian_filter(x, 3.0, num_threads=1), scheduler="sync"),
+        "map_overlap + fastconv gaussian s3 (the copy)": lambda: dask.persist(
+            x.map_overlap(_gauss1, depth=12, boundary="none"), scheduler="sync"),
         "dask_image gaussian_filter s3": lambda: dask.persist(
             ndfilters.gaussian_filter(x, 3.0), scheduler="sync"),
         "scipy gaussian s3 in memory": lambda: sn.gaussian_filter(a, 3.0),

@@ -172,7 +172,8 @@ def halo_map(x: da.Array, depth: Sequence[int], periodic: Sequence[bool], block:
                          tuple(out_starts[a][j[a]] for a in range(x.ndim)),
                          tuple(out_chunks[a][j[a]] for a in range(x.ndim)), threads)
         layer[(name,) + j] = (task, (x.name,) + j, keys, take)
-    graph = HighLevelGraph.from_collections(name, layer, dependencies=[x])
+    deps: List[Any] = [x]      # (dask's stubs do not see an Array as a DaskCollection)
+    graph = HighLevelGraph.from_collections(name, layer, dependencies=deps)
     return da.Array(graph, name, chunks=tuple(tuple(c) for c in out_chunks),
                     meta=np.empty((0,) * x.ndim, dtype=dtype))
 

@@ -5,7 +5,8 @@ Every public function of fastconv.dask is built from three pieces:
 
 * ``_fit_chunks``: the chunks of each overlapped axis merged with their neighbours until
   each holds at least the depth (a block's strips come from its immediate neighbours
-  only, the limit dask's own overlap has too: dask #6688), so a depth longer than the whole axis makes that axis one chunk;
+  only, the limit dask's own overlap has too: dask #6688), so a depth longer than the
+  whole axis makes that axis one chunk;
 * ``map_windows``: one task per block that runs the in-memory fastconv function on the
   block and its neighbours' depth-wide strips (periodic for the wrapping modes), without
   copying the overlapped window where the output keeps the block's shape

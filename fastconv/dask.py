@@ -15,9 +15,9 @@ fastconv function on one block; dask's scheduler (threaded, synchronous or
   small buffers of the block's edge and the neighbours' strips.  At the array's true
   edges the in-memory function's own mode extends the data, so 'reflect', 'mirror',
   'nearest' and 'constant' match the whole-array call; 'wrap' takes its extension
-  from the other end of the array (periodic neighbours).  Chunks shorter than the depth are merged with neighbours
-  (an axis shorter than the depth becomes one chunk: a depth larger than the array
-  is therefore no error).
+  from the other end of the array (periodic neighbours).  Chunks shorter than the depth
+  are merged with neighbours (an axis shorter than the depth becomes one chunk: a depth
+  larger than the array is therefore no error).
 * :func:`fastconv.correlate`, :func:`fastconv.convolve`, :func:`fastconv.correlate2d`,
   :func:`fastconv.convolve2d` as :func:`signal_correlate`, :func:`signal_convolve`,
   :func:`correlate2d`, :func:`convolve2d`, every mode and boundary; "full" and "valid"
