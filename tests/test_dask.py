@@ -244,6 +244,22 @@ def test_signal_fft_and_auto(method):
                 np.testing.assert_allclose(got, ref, rtol=0, atol=tol * np.abs(ref).max())
 
 
+def test_signal_auto_with_a_nan():
+    """auto's rule per block: the FFT where the plan takes it, direct where the data
+    (block or neighbours' strips) hold a NaN or Inf, so a NaN stays where direct sums put
+    it (an FFT would spread it over its whole tile; checked by disabling the rule)."""
+    a, k = _data((390, 260), np.float32), _data((21, 21), np.float32, 3)
+    a[140, 31], a[5, 250] = np.nan, np.inf
+    ref = fastconv.correlate2d(a, k, "same", "symm", method="direct")
+    assert fastconv.explain(fastconv.correlate2d, a[:130, :130], k, "same",
+                            boundary="symm")["algorithm"] == "fft"    # where the blocks
+    for chunks in ((130, 130), (195, (60, 200))):                     # are finite
+        got = fcd.correlate2d(da.from_array(a, chunks=chunks), k, "same", "symm").compute()
+        assert np.array_equal(np.isnan(got), np.isnan(ref)) and np.isnan(ref).sum() > 100
+        fin = np.isfinite(ref)
+        np.testing.assert_allclose(got[fin], ref[fin], rtol=0, atol=1e-4 * np.abs(ref[fin]).max())
+
+
 def test_signal_output_chunks():
     x = da.zeros((30, 20), chunks=(8, 7))
     k = np.ones((4, 3))
