@@ -173,7 +173,8 @@ def sync(args):
     from scipy import ndimage as sn
     n, c = args.size, args.chunk
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
-    x = da.from_array(a, chunks=c)
+    # contiguous blocks, as a cluster's or zarr's are (from_array's are views of a)
+    x = da.from_array(a, chunks=c).map_blocks(np.copy).persist(scheduler="sync")
     k15 = np.random.default_rng(1).random((15, 15)).astype(np.float32)
     cases = {
         "correlate2d 15x15 in memory": lambda: fastconv.correlate2d(a, k15, "same", "symm"),

@@ -53,6 +53,13 @@ def _same(b: np.ndarray, nt: int, *, fn: Any, in2: np.ndarray, kw: Any) -> np.nd
 _PLANNED: Dict[Any, bool] = {}   # (function, shapes, dtypes, mode, kw, threads) -> FFT?
 
 
+def _finite(a: np.ndarray) -> bool:
+    """No NaN or Inf in `a`: its min and max are finite (NaN propagates through both, an
+    infinity is one of them); no temporary, 0.42 ms for 2000^2 float32 against 0.60 ms
+    for np.isfinite(a).all() on warm memory."""
+    return a.size == 0 or bool(np.isfinite(a.min()) and np.isfinite(a.max()))
+
+
 def _call(fn: Any, a: np.ndarray, in2: np.ndarray, mode: str, nt: int, kw: Any) -> np.ndarray:
     """fn(a, in2, mode), method "auto" resolved here as the call would resolve it: the
     plan's choice for these shapes (the FFT or direct), direct if `a` or `in2` holds a NaN
@@ -60,8 +67,7 @@ def _call(fn: Any, a: np.ndarray, in2: np.ndarray, mode: str, nt: int, kw: Any) 
     bool per element: 4 MB for a 2000^2 block) is fresh memory in every task of a
     dask.distributed worker (its malloc returns freed memory to the OS at once:
     MALLOC_TRIM_THRESHOLD_), 1500 page faults and 3-9 ms of a 20 ms 15x15 task.  Here:
-    the plan once per shape (on zeros), then min and max, which are NaN or infinite
-    exactly when some element is, without a temporary."""
+    the plan once per shape (on zeros), then ``_finite``."""
     if kw.get("method") != "auto" or a.dtype.kind != "f" or in2.dtype.kind != "f":
         return fn(a, in2, mode, num_threads=nt, **kw)
     key = (fn, a.shape, a.dtype.str, in2.shape, in2.dtype.str, mode, nt,
@@ -73,8 +79,7 @@ def _call(fn: Any, a: np.ndarray, in2: np.ndarray, mode: str, nt: int, kw: Any) 
         plan = explain(fn, np.zeros(a.shape, a.dtype), np.zeros(in2.shape, in2.dtype), mode,
                        num_threads=nt, **kw)
         fft = _PLANNED[key] = plan.get("algorithm") == "fft"
-    if fft and a.size and not (np.isfinite(a.min()) and np.isfinite(a.max())
-                               and np.isfinite(in2).all()):
+    if fft and not (_finite(a) and _finite(in2)):
         fft = False
     return fn(a, in2, mode, num_threads=nt, **dict(kw, method="fft" if fft else "direct"))
 
