@@ -48,7 +48,8 @@ threads a task on two one-thread workers were no faster than the rule's 1 and to
 20-35% more CPU; one block on 2 threads of an idle pair of cores runs 1.8-1.9x faster
 than on 1, but a single one-slot worker's 2 threads lost on a loaded host, where the
 second core was rarely free (pass ``num_threads=1`` there).  The ndimage filters get
-it through OpenMP's per-thread limit (threadpoolctl), which ``fastconv.set_num_threads`` overrides.
+it through OpenMP's per-thread limit (threadpoolctl), which
+``fastconv.set_num_threads`` overrides.
 
 **Bad input.** A non-dask `input`/`in1`/`x` raises TypeError (use the in-memory
 function for in-memory data); unknown (NaN) chunk sizes and batch chunks of `x` and
