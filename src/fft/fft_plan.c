@@ -6,13 +6,6 @@
 #include "fft/fft.h"
 #include "plan/tuning.h"
 
-#ifndef FC_HAVE_AVX2
-#define FC_HAVE_AVX2 0
-#endif
-#ifndef FC_HAVE_AVX512
-#define FC_HAVE_AVX512 0
-#endif
-
 int fc_fft_size_ok(int64_t n)
 {
     if (n < 1) return 0;
@@ -178,26 +171,12 @@ fc_status fc_fft_plan_make_cplx(int ndim, const int64_t *n, int elem, int isa, f
 
 const fc_fftk_f32 *fc_fftk_for_f32(int isa)
 {
-    switch (isa) {
-#if FC_HAVE_AVX512
-    case FC_ISA_AVX512: return &fc_fftk_f32_avx512;
-#endif
-#if FC_HAVE_AVX2
-    case FC_ISA_AVX2: return &fc_fftk_f32_avx2;
-#endif
-    default: return &fc_fftk_f32_baseline;
-    }
+    static const fc_fftk_f32 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_fftk_f32);
+    return t[fc_isa_best(isa)];
 }
 
 const fc_fftk_f64 *fc_fftk_for_f64(int isa)
 {
-    switch (isa) {
-#if FC_HAVE_AVX512
-    case FC_ISA_AVX512: return &fc_fftk_f64_avx512;
-#endif
-#if FC_HAVE_AVX2
-    case FC_ISA_AVX2: return &fc_fftk_f64_avx2;
-#endif
-    default: return &fc_fftk_f64_baseline;
-    }
+    static const fc_fftk_f64 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_fftk_f64);
+    return t[fc_isa_best(isa)];
 }

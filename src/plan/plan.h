@@ -197,4 +197,21 @@ double fc_prob_macs(const fc_prob *p);
 /* "key=value key=value ..." into buf (n bytes, NUL-terminated); FC_EINVAL if too small. */
 fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n);
 
+/* ---- the FFT path of the batched 1-D passes (plan_fft_batched.c) ----
+ * A pass as an overlap-save correlation: D destination channels a group, output o
+ * (o < Ld) = sum over S source channels a group and K taps j of the source (length Ls)
+ * at o - plo + j.  The weight gradient tiles grad_out's Ld = O positions instead. */
+typedef struct fc_fftb_dims {
+    int64_t S, D, Ls, Ld, plo, K;
+} fc_fftb_dims;
+/* 1-D (the leading axes of size 1, unpadded), stride 1, dilation 1 */
+int fc_fftb_servable(const fc_prob *p);
+void fc_fftb_dims_of(const fc_prob *p, fc_op op, fc_fftb_dims *d);
+/* 1: the FFT path (forced, or auto's model prefers it); 0: not; -1: forced where it
+ * cannot serve */
+int fc_fftb_use(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads);
+fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* The cost model's terms for tiles of n: n*log2(n) units, complex multiply-adds, spill factor */
+void fc_fftb_units(const fc_prob *p, const fc_fftb_dims *d, int elem, int64_t n, double u[3]);
+
 #endif

@@ -53,11 +53,16 @@ static const struct {
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
     FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
-    FIELD(wg_transform_cost, 'd'),
+    FIELD(wg_transform_cost, 'd'), FIELD(wg_bw_round_min_bytes, 'i'), FIELD(wg_bw_round_mw_ratio, 'd'),
+    FIELD(wg_bw_auto_margin, 'd'),
     FIELD(sep_l2_bytes, 'i'), FIELD(sep_min_lanes, 'i'), FIELD(sep_max_lanes, 'i'),
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
     FIELD(sep_box_prefix_pct, 'i'),
+    FIELD(fftb_job_bytes, 'i'), FIELD(fftb_min_tiles, 'i'), FIELD(fftb_spill_tiles, 'd'), FIELD(fftb_min_jobs, 'i'), FIELD(fftb_round_bytes, 'i'), FIELD(fftb_auto_min_taps, 'i'),
+    FIELD(fftb_auto_min_macs, 'd'), FIELD(cm_fftb_direct_ns_per_mac_f32, 'd'),
+    FIELD(cm_fftb_direct_ns_per_mac_f64, 'd'), FIELD(cm_fftb_ns_per_nlogn_f32, 'd'),
+    FIELD(cm_fftb_ns_per_nlogn_f64, 'd'), FIELD(cm_fftb_ns_per_cmac_f32, 'd'), FIELD(cm_fftb_ns_per_cmac_f64, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -147,6 +152,9 @@ static void table_init(void)
     t->wg_auto_margin = 1.25;
     t->wg_weight_cost = 32;
     t->wg_transform_cost = 48;
+    t->wg_bw_round_min_bytes = (int64_t)2 << 20;
+    t->wg_bw_round_mw_ratio = 2;
+    t->wg_bw_auto_margin = 1.25;
     t->sep_l2_bytes = t->l2_bytes > 4096 ? t->l2_bytes : 1024 * 1024;
     t->sep_min_lanes = 64;
     t->sep_max_lanes = 4096;
@@ -157,6 +165,22 @@ static void table_init(void)
     t->sep_line_piece = 128;
     t->sep_box_group = 8;
     t->sep_box_prefix_pct = 25;
+    t->fftb_job_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
+    t->fftb_min_tiles = 4;
+    t->fftb_spill_tiles = 4.0;
+    t->fftb_min_jobs = 8;
+    t->fftb_round_bytes = (int64_t)4 << 20;
+    t->fftb_auto_min_taps = 16;
+    t->fftb_auto_min_macs = 1.0e7;
+    /* benchmarks/fft_batched_costs.py, AMD EPYC family 25 model 17 (Zen 4), AVX-512,
+     * one thread, CPU time: the mean of two runs (the products' term is small beside the
+     * transforms' and its fit varies: f64 0.11-0.20) */
+    t->cm_fftb_direct_ns_per_mac_f32 = 0.0196;
+    t->cm_fftb_direct_ns_per_mac_f64 = 0.0387;
+    t->cm_fftb_ns_per_nlogn_f32 = 0.245;
+    t->cm_fftb_ns_per_nlogn_f64 = 0.36;
+    t->cm_fftb_ns_per_cmac_f32 = 0.015;
+    t->cm_fftb_ns_per_cmac_f64 = 0.15;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

@@ -127,6 +127,14 @@ typedef struct fc_tuning {
      * each sum continues across rounds) */
     int64_t wg_bw_round_bytes;
     double wg_auto_margin, wg_weight_cost, wg_transform_cost;
+    /* weight gradient: a round's transformed data is at least wg_bw_round_mw_ratio times
+     * the accumulated sums Mw (a^2 x K x C, read and written once a round) and at least
+     * wg_bw_round_min_bytes, at most wg_bw_round_bytes: small rounds (in L2 with Mw) for
+     * 64-96 channels, large ones where Mw is many MB (measured: benchmarks/ANALYSIS.md) */
+    int64_t wg_bw_round_min_bytes;
+    double wg_bw_round_mw_ratio;
+    /* algorithm "auto", weight gradient: wg_auto_margin's counterpart (order: the algorithm) */
+    double wg_bw_auto_margin;
 
     /* ---- fastconv.ndimage's 1-D and fused 2-D passes (src/ndimage/) ---- */
     /* the L2 the passes plan with: the machine's, 1 MB where it does not say (a LANES
@@ -151,6 +159,32 @@ typedef struct fc_tuning {
      * operations a pixel) in percent of a full row's (two quotients, the row kernel);
      * sizes its bands (order: no, each band's sums start from its own prefix) */
     int64_t sep_box_prefix_pct;
+    /* ---- FFT path of the batched 1-D passes (plan_fft_batched.c) ---- */
+    /* a forward/input-gradient job's spectra (input + output channels x tiles x bins,
+     * both planes) within this: it is transformed, multiplied and inverted in L2 */
+    int64_t fftb_job_bytes;
+    /* but at least this many tiles a job where the kernel spectra exceed that budget
+     * (each job streams them once from L3; 1 tile a job ran 1.3x slower for 32x32
+     * channels, K = 512); and a tile's own spectra cost more (fft_spill a doubling)
+     * only past fftb_spill_tiles times the budget (order: no; tile sizes: yes) */
+    int64_t fftb_min_tiles;
+    double fftb_spill_tiles;
+    /* jobs a call is cut into at least (load balance of 2-4 threads; not by the thread
+     * count, so that a tile's rows share the same lanes whatever the threads) */
+    int64_t fftb_min_jobs;
+    /* a weight-gradient round's spectra at most: every (output, input) channel job
+     * sweeps over them (no order: each per-bin sum runs over the tiles in order) */
+    int64_t fftb_round_bytes;
+    /* auto never takes the FFT for fewer taps than this (direct costs a few
+     * multiply-adds an output) nor for fewer multiply-adds than fftb_auto_min_macs */
+    int64_t fftb_auto_min_taps;
+    double fftb_auto_min_macs;
+    /* the cost model (benchmarks/fft_batched_costs.py): ns per multiply-add of the
+     * batched direct path; ns per n*log2(n) of one real transform of a tile (forward or
+     * inverse, packing included); ns per complex multiply-add of the per-bin products */
+    double cm_fftb_direct_ns_per_mac_f32, cm_fftb_direct_ns_per_mac_f64;
+    double cm_fftb_ns_per_nlogn_f32, cm_fftb_ns_per_nlogn_f64;
+    double cm_fftb_ns_per_cmac_f32, cm_fftb_ns_per_cmac_f64;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */

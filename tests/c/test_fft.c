@@ -22,13 +22,6 @@
 
 #include "fft/fft.h"
 
-#ifndef FC_HAVE_AVX2
-#  define FC_HAVE_AVX2 0
-#endif
-#ifndef FC_HAVE_AVX512
-#  define FC_HAVE_AVX512 0
-#endif
-
 static long n_pass, n_fail;
 
 #define EXPECT(cond, ...)                                 \
