@@ -18,7 +18,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
-from ._algorithm import resolve_algorithm
+from ._algorithm import auto_finite, resolve_algorithm
 from ._arrays import (_ALIGN, _F32, _F64, _as_array, _compute_dtype, _contig,  # noqa: F401
                       _empty, _output, _threads)
 from ._params import (ConvParams, check_bias, check_grad_out_shape, normalize_shape,
@@ -138,7 +138,7 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         written and returned.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         "direct" is the direct method; "winograd" is Winograd F(4x4, 3x3) (F(2x2, 3x3)
         on small images) for 2-D 3x3 layers with stride 1 and dilation 1: fewer
         multiplications, float32 error up to about 1e-4 of ``max|y|``, and a NaN or Inf
@@ -146,6 +146,13 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
         takes Winograd where a cost model says it is clearly faster (at least 64
         input and output channels a group and tiles enough, e.g. the ResNet 3x3
         layers), "direct" elsewhere; :func:`fastconv.explain` shows which.
+        "fft" plays the role of ``method="fft"`` of the single-array functions:
+        overlap-save FFT tiles along the axis of 1-D layers with stride 1 and dilation
+        1 (any padding, groups, flip; ValueError elsewhere), each kernel transformed
+        once a call; float64 error within 1e-12 and float32 within 1e-4 of ``max|y|``,
+        and a NaN or Inf spreads over the tile that reads it.  "auto" takes it where
+        the plan's cost model says it is faster (long kernels: 16 channels, 64 taps
+        and more), never for inputs holding a NaN or Inf nor for small calls.
 
     Returns
     -------
@@ -200,6 +207,9 @@ def conv_forward(x: ArrayLike, w: ArrayLike, bias: Optional[ArrayLike] = None, *
     dtype = _compute_dtype(*arrays)
     y = _output(fname, out, out_shape, dtype, [("x", xa), ("w", wa), ("bias", ba)])
     algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    algo = auto_finite(algo, wa.shape[2:], params, lambda: _core.describe_conv(
+        fname, _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip, algo), dtype == np.float32,
+        ba is not None, nt), xa, wa)
     desc = _desc(xa.ndim - 2, xa.shape, wa.shape, params, flip, algo)
     cx, cw, cy = _contig(xa, dtype), _contig(wa, dtype), y.reshape(-1)
     cb = None if ba is None else _contig(ba, dtype)
@@ -246,9 +256,11 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
         As in :func:`conv_forward`, of ``input_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         As in :func:`conv_forward` (Winograd runs on the rotated, channel-transposed
-        kernel; a NaN or Inf in ``grad_out`` spreads to the tiles that read it).
+        kernel; a NaN or Inf in ``grad_out`` spreads to the tiles that read it); "fft"
+        correlates ``grad_out`` with the reversed, channel-transposed kernel by FFT
+        tiles (1-D layers, stride 1, dilation 1).
 
     Returns
     -------
@@ -293,6 +305,9 @@ def conv_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape: Sequence
     dtype = _compute_dtype(ga, wa)
     gx = _output(fname, out, xs, dtype, [("grad_out", ga), ("w", wa)])
     algo = resolve_algorithm(fname, algorithm, wa.shape[2:], params)
+    algo = auto_finite(algo, wa.shape[2:], params, lambda: _core.describe_conv(
+        fname, _desc(len(xs) - 2, xs, wa.shape, params, flip, algo), dtype == np.float32, False,
+        nt), ga, wa)
     desc = _desc(len(xs) - 2, xs, wa.shape, params, flip, algo)
     if gx.size:
         cg, cw, cx = _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1)
@@ -330,10 +345,14 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
         As in :func:`conv_forward`, of ``weight_shape``.
     num_threads : int, optional
         Threads for this call (default: :func:`get_num_threads`).
-    algorithm : {"auto", "direct", "winograd"}, default "auto"
+    algorithm : {"auto", "direct", "winograd", "fft"}, default "auto"
         As in :func:`conv_forward`; "winograd" sums ``G^T [(A g A^T) . (B^T d B)] G``
         over the output tiles g and their input patches d (the adjoint of the forward
-        algorithm).  "auto" runs direct here (not yet measured).
+        algorithm).  "fft" (1-D layers, stride 1, dilation 1) sums the per-bin products
+        ``conj(FFT(grad_out tile)) * FFT(x window)`` over the batch and the tiles in a
+        fixed order, then one inverse transform per channel pair.  "auto" runs direct
+        here for Winograd's layers (not yet measured) and the FFT where its cost model
+        says it is faster, as in :func:`conv_forward`.
 
     Returns
     -------
@@ -374,6 +393,9 @@ def conv_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_shape: Sequen
     dtype = _compute_dtype(xa, ga)
     gw = _output(fname, out, ws, dtype, [("x", xa), ("grad_out", ga)])
     algo = resolve_algorithm(fname, algorithm, ws[2:], params)
+    algo = auto_finite(algo, ws[2:], params, lambda: _core.describe_conv(
+        fname, _desc(xa.ndim - 2, xa.shape, ws, params, flip, algo), dtype == np.float32, False,
+        nt), xa, ga)
     desc = _desc(xa.ndim - 2, xa.shape, ws, params, flip, algo)
     cx, cg, cw = _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1)
     if _plan.tracing:

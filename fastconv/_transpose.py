@@ -37,6 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from . import _core, _plan
+from ._algorithm import auto_finite
 from ._api import _shape_arg
 from ._arrays import _as_array, _compute_dtype, _contig, _output, _threads
 from ._params import ConvParams
@@ -258,6 +259,9 @@ def conv_transpose_backward_input(grad_out: ArrayLike, w: ArrayLike, input_shape
     dtype = _compute_dtype(ga, wa)
     gx = _output(fname, out, xs, dtype, [("grad_out", ga), ("w", wa)])
     desc = _desc(y_shape, xs, wa.shape, params)
+    # auto may take the batched FFT (long 1-D kernels): direct for NaN/Inf inputs
+    desc = desc[:-1] + (auto_finite(0, wa.shape[2:], params, lambda: _core.describe_conv(
+        "conv_forward", desc, dtype == np.float32, False, nt), ga, wa),)
     cg, cw, cx = _contig(ga, dtype), _contig(wa, dtype), gx.reshape(-1)
     _call(fname, lambda: _core.conv_forward(desc, cg, cw, None, cx, nt), desc, dtype, False, nt,
           (("grad_out", ga), ("w", wa), ("grad_in", gx)))
@@ -333,6 +337,8 @@ def conv_transpose_backward_weight(x: ArrayLike, grad_out: ArrayLike, weight_sha
     dtype = _compute_dtype(xa, ga)
     gw = _output(fname, out, ws, dtype, [("x", xa), ("grad_out", ga)])
     desc = _desc(y_shape, xa.shape, ws, params)
+    desc = desc[:-1] + (auto_finite(0, ws[2:], params, lambda: _core.describe_conv(
+        "conv_backward_weight", desc, dtype == np.float32, False, nt), xa, ga),)
     cx, cg, cw = _contig(xa, dtype), _contig(ga, dtype), gw.reshape(-1)
     # the matching convolution's input is grad_out and its output gradient is x
     _call(fname, lambda: _core.conv_backward_weight(desc, cg, cx, cw, nt), desc, dtype, False,

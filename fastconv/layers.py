@@ -196,7 +196,7 @@ class _ConvNd:
     dtype = property(lambda self: self._dtype,
                      doc="numpy dtype of the parameters, gradients and outputs.")
     algorithm = property(lambda self: self._algorithm,
-                         doc='"auto", "direct" or "winograd": how every pass computes.')
+                         doc='"auto", "direct", "winograd" or "fft": how every pass computes.')
 
     # ------------------------------------------------------------ parameters
 
@@ -495,10 +495,11 @@ _PARAMS_DOC = """
     seed : None, int or numpy.random.Generator, keyword-only
         Source of the He-initialised weights: ``N(0, 2 / fan_in)`` with
         ``fan_in = in_channels // groups * prod(kernel_size)``; the bias starts at 0.
-    algorithm : "auto", "direct" or "winograd", keyword-only, default "auto"
+    algorithm : "auto", "direct", "winograd" or "fft", keyword-only, default "auto"
         How :meth:`forward` and both gradients compute, as in
         :func:`fastconv.conv_forward` ("winograd": 2-D 3x3 layers with stride 1 and
-        dilation 1 only, else ValueError).
+        dilation 1 only; "fft": 1-D layers with stride 1 and dilation 1 only; else
+        ValueError).
 
     Raises
     ------

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "fastconv.h"
+#include "isa.h"
 
 /* Every packed buffer is aligned to a cache line (and to a zmm vector). */
 #define FC_ALIGN 64
@@ -152,9 +153,7 @@ typedef struct fc_kernels_f64 {
     fc_wgd_f64_fn wgd1;
 } fc_kernels_f64;
 
-typedef enum fc_isa_id { FC_ISA_BASELINE = 0, FC_ISA_AVX2 = 1, FC_ISA_AVX512 = 2, FC_ISA_COUNT } fc_isa_id;
-
-/* The dispatch table: one entry per ISA compiled in (NULL where not compiled). */
+/* The kernel tables of each ISA (only those compiled in exist: isa.h). */
 extern const fc_kernels_f32 fc_kernels_f32_baseline, fc_kernels_f32_avx2, fc_kernels_f32_avx512;
 extern const fc_kernels_f64 fc_kernels_f64_baseline, fc_kernels_f64_avx2, fc_kernels_f64_avx512;
 

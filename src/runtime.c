@@ -14,25 +14,10 @@
 #define FC_VERSION_STRING "0.1.0"
 #endif
 
-/* Which kernel files this build compiled (set by CMake per target architecture). */
-#ifndef FC_HAVE_AVX2
-#define FC_HAVE_AVX2 0
-#endif
-#ifndef FC_HAVE_AVX512
-#define FC_HAVE_AVX512 0
-#endif
-
 static const char *const isa_names[FC_ISA_COUNT] = {"baseline", "avx2", "avx512"};
 
-static int isa_compiled(fc_isa_id id)
-{
-    switch (id) {
-    case FC_ISA_BASELINE: return 1;
-    case FC_ISA_AVX2: return FC_HAVE_AVX2;
-    case FC_ISA_AVX512: return FC_HAVE_AVX512;
-    default: return 0;
-    }
-}
+/* A level is compiled when the picker, asked for it, returns it itself. */
+static int isa_compiled(fc_isa_id id) { return fc_isa_best((int)id) == (int)id; }
 
 static int isa_cpu_ok(fc_isa_id id)
 {
@@ -58,7 +43,7 @@ static int isa_usable(fc_isa_id id) { return isa_compiled(id) && isa_cpu_ok(id);
 static int active_isa = FC_ISA_BASELINE;
 static pthread_once_t isa_once = PTHREAD_ONCE_INIT;
 
-static int isa_from_name(const char *name)
+int fc_isa_from_name(const char *name)
 {
     for (int i = 0; i < FC_ISA_COUNT; ++i)
         if (strcmp(name, isa_names[i]) == 0) return i;
@@ -74,7 +59,7 @@ static int choose_isa(void)
      * since a library must not abort its host process over an environment typo. */
     const char *cap = getenv("FASTCONV_ISA");
     if (cap && *cap) {
-        int c = isa_from_name(cap);
+        int c = fc_isa_from_name(cap);
         if (c >= 0 && c < best) best = c;
     }
     return best;
@@ -92,28 +77,14 @@ int fc_active_isa(void) { return current_isa(); }
 
 const fc_kernels_f32 *fc_kernels_for_f32(int isa)
 {
-    switch (isa) {
-#if FC_HAVE_AVX512
-    case FC_ISA_AVX512: return &fc_kernels_f32_avx512;
-#endif
-#if FC_HAVE_AVX2
-    case FC_ISA_AVX2: return &fc_kernels_f32_avx2;
-#endif
-    default: return &fc_kernels_f32_baseline;
-    }
+    static const fc_kernels_f32 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_kernels_f32);
+    return t[fc_isa_best(isa)];
 }
 
 const fc_kernels_f64 *fc_kernels_for_f64(int isa)
 {
-    switch (isa) {
-#if FC_HAVE_AVX512
-    case FC_ISA_AVX512: return &fc_kernels_f64_avx512;
-#endif
-#if FC_HAVE_AVX2
-    case FC_ISA_AVX2: return &fc_kernels_f64_avx2;
-#endif
-    default: return &fc_kernels_f64_baseline;
-    }
+    static const fc_kernels_f64 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_kernels_f64);
+    return t[fc_isa_best(isa)];
 }
 
 /* The narrowest vectors isa can run (AVX2's when AVX-512 is in use): their one-vector
@@ -165,7 +136,7 @@ const char *fc_isa_supported(void)
 fc_status fc_set_isa(const char *name)
 {
     if (!name) return FC_EINVAL;
-    int id = isa_from_name(name);
+    int id = fc_isa_from_name(name);
     if (id < 0) return FC_EINVAL;
     if (!isa_usable((fc_isa_id)id)) return FC_EUNSUPPORTED;
     pthread_once(&isa_once, isa_init);

@@ -23,6 +23,14 @@ fc_status FC_F(fc_conv_forward_ex)(const fc_conv_desc *d, int algorithm, const F
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int fb = fc_fftb_use(&p, FC_OP_FORWARD, &kt, num_threads);
+    if (fb < 0) return FC_EUNSUPPORTED;
+    if (fb) {
+        if ((st = fc_plan_fft_batched(&p, FC_OP_FORWARD, &kt, num_threads, &pl))) return st;
+        st = FC_F(fftb_exec)(&pl, x, w, bias, y);
+        fc_plan_free(&pl);
+        return st;
+    }
     const int wg = fc_wg_use(&p, FC_OP_FORWARD, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
@@ -54,6 +62,14 @@ fc_status FC_F(fc_conv_backward_input_ex)(const fc_conv_desc *d, int algorithm, 
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int fb = fc_fftb_use(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads);
+    if (fb < 0) return FC_EUNSUPPORTED;
+    if (fb) {
+        if ((st = fc_plan_fft_batched(&p, FC_OP_BACKWARD_INPUT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fftb_exec)(&pl, go, w, NULL, gx);
+        fc_plan_free(&pl);
+        return st;
+    }
     const int wg = fc_wg_use(&p, FC_OP_BACKWARD_INPUT, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {
@@ -104,6 +120,14 @@ fc_status FC_F(fc_conv_backward_weight_ex)(const fc_conv_desc *d, int algorithm,
     fc_ktiles kt;
     FC_F(ktiles)(&kt);
     fc_plan pl;
+    const int fb = fc_fftb_use(&p, FC_OP_BACKWARD_WEIGHT, &kt, num_threads);
+    if (fb < 0) return FC_EUNSUPPORTED;
+    if (fb) {
+        if ((st = fc_plan_fft_batched(&p, FC_OP_BACKWARD_WEIGHT, &kt, num_threads, &pl))) return st;
+        st = FC_F(fftb_exec_bw)(&pl, x, go, gw);
+        fc_plan_free(&pl);
+        return st;
+    }
     const int wg = fc_wg_use(&p, FC_OP_BACKWARD_WEIGHT, &kt);
     if (wg < 0) return FC_EUNSUPPORTED;
     if (wg) {

@@ -7,6 +7,7 @@
 #include "exec/parallel.h"
 #include "plan/plan.h"
 #include "fft/fft.h"
+#include "fft/fftb_kern.h"
 
 #define FC_CAT2_(a, b) a##_##b
 #define FC_CAT2(a, b) FC_CAT2_(a, b)
@@ -24,7 +25,9 @@
 #include "exec/forward_impl.h"
 #include "exec/bwweight_impl.h"
 #include "fft/fft_exec_impl.h"
+#include "fft/fft4_impl.h"
 #include "fft/fft_conv_impl.h"
+#include "exec/fftb_impl.h"
 #include "exec/single_impl.h"
 #include "exec/entry_impl.h"
 #undef FC_T
@@ -42,7 +45,9 @@
 #include "exec/forward_impl.h"
 #include "exec/bwweight_impl.h"
 #include "fft/fft_exec_impl.h"
+#include "fft/fft4_impl.h"
 #include "fft/fft_conv_impl.h"
+#include "exec/fftb_impl.h"
 #include "exec/single_impl.h"
 #include "exec/entry_impl.h"
 #undef FC_T

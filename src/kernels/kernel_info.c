@@ -7,14 +7,6 @@
 #include <string.h>
 #include "../internal.h"
 
-/* Which kernel files this build compiled (set by CMake per target architecture). */
-#ifndef FC_HAVE_AVX2
-#define FC_HAVE_AVX2 0
-#endif
-#ifndef FC_HAVE_AVX512
-#define FC_HAVE_AVX512 0
-#endif
-
 /* The tile fields shared by both element types, copied from either table. */
 typedef struct tiles {
     int lanes, mr, nr, mr2, nr2, nr1, wk, wnj, wkw, wnjw, wkn, wnjn, wdk, wds, wds1, rb, rnr, kw, kp;
@@ -28,33 +20,15 @@ typedef struct tiles {
                    .rnr = (k)->rnr, .kw = (k)->kw, .kp = (k)->kp})
 
 /* The tables of one ISA; FC_EINVAL for an unknown name, FC_EUNSUPPORTED for one not
- * compiled in. */
+ * compiled in (where the picker would answer a lower level). */
 static fc_status find_tables(const char *isa, const fc_kernels_f32 **k32, const fc_kernels_f64 **k64)
 {
-    if (strcmp(isa, "baseline") == 0) {
-        *k32 = &fc_kernels_f32_baseline;
-        *k64 = &fc_kernels_f64_baseline;
-        return FC_OK;
-    }
-    if (strcmp(isa, "avx2") == 0) {
-#if FC_HAVE_AVX2
-        *k32 = &fc_kernels_f32_avx2;
-        *k64 = &fc_kernels_f64_avx2;
-        return FC_OK;
-#else
-        return FC_EUNSUPPORTED;
-#endif
-    }
-    if (strcmp(isa, "avx512") == 0) {
-#if FC_HAVE_AVX512
-        *k32 = &fc_kernels_f32_avx512;
-        *k64 = &fc_kernels_f64_avx512;
-        return FC_OK;
-#else
-        return FC_EUNSUPPORTED;
-#endif
-    }
-    return FC_EINVAL;
+    const int id = fc_isa_from_name(isa);
+    if (id < 0) return FC_EINVAL;
+    if (fc_isa_best(id) != id) return FC_EUNSUPPORTED;
+    *k32 = fc_kernels_for_f32(id);
+    *k64 = fc_kernels_for_f64(id);
+    return FC_OK;
 }
 
 fc_status fc_kernel_tiles(const char *isa, int elem_bytes, char *buf, size_t n)

@@ -258,7 +258,7 @@ fc_status fc_correlate_output_shape(int ndim, const int64_t *s1, const int64_t *
 
 fc_status fc_prob_from_desc_algo(const fc_conv_desc *d, int algorithm, fc_prob *p)
 {
-    if (algorithm < FC_ALGORITHM_AUTO || algorithm > FC_ALGORITHM_WINOGRAD) return FC_EINVAL;
+    if (algorithm < FC_ALGORITHM_AUTO || algorithm > FC_ALGORITHM_FFT) return FC_EINVAL;
     fc_status st = fc_prob_from_desc(d, p);
     if (st) return st;
     p->algo = algorithm;

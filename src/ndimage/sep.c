@@ -25,15 +25,8 @@ fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], co
 
 const fc_sep_kernels *fc_sep_active(void)
 {
-    const char *isa = fc_isa();
-#ifdef FC_HAVE_AVX512
-    if (!strcmp(isa, "avx512")) return &fc_sep_kernels_avx512;
-#endif
-#ifdef FC_HAVE_AVX2
-    if (!strcmp(isa, "avx2") || !strcmp(isa, "avx512")) return &fc_sep_kernels_avx2;
-#endif
-    (void)isa;
-    return &fc_sep_kernels_baseline;
+    static const fc_sep_kernels *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_sep_kernels);
+    return t[fc_isa_best(fc_active_isa())];
 }
 
 static int64_t round_down(int64_t a, int64_t m) { return a / m * m; }

@@ -120,6 +120,17 @@ fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n)
         const int a = 3 - ft->ndim;
         put(&o, " kernel=fft tile=");
         for (int i = a; i < 3; ++i) put(&o, "%s%lld", i > a ? "x" : "", (long long)ft->n[i]);
+        if (pl->op != FC_OP_CORRELATE) {
+            fc_fftb_dims d;
+            double u[3];
+            fc_fftb_dims_of(&pl->p, pl->op, &d);
+            fc_fftb_units(&pl->p, &d, pl->kt.elem, ft->n[2], u);
+            put(&o, " mode=overlap_save_batched tiles=%lld tiles_per_job=%lld jobs=%lld cost_fft_ns=%.0f"
+                    " cost_direct_ns=%.0f units_nlogn=%.0f units_cmac=%.0f spill=%.3f workspace_bytes=%lld",
+                (long long)ft->nt[2], (long long)ft->rows, (long long)ft->njobs, ft->cost_fft, ft->cost_direct,
+                u[0], u[1], u[2], (long long)pl->workspace_bytes);
+            return o.overflow ? FC_EINVAL : FC_OK;
+        }
         put(&o, " mode=overlap_save jobs=%lld swapped=%d cost_fft_ns=%.0f cost_direct_ns=%.0f workspace_bytes=%lld",
             (long long)ft->njobs, pl->single.swapped, ft->cost_fft, ft->cost_direct,
             (long long)pl->workspace_bytes);
@@ -185,9 +196,11 @@ fc_status fc_conv_describe_ex(fc_op op, const fc_conv_desc *d, int algorithm, fc
     fc_ktiles kt;
     fc_ktiles_active(dtype == FC_FLOAT32 ? 4 : 8, &kt);
     fc_plan pl;
-    const int wg = fc_wg_use(&p, op, &kt);
-    if (wg < 0) return FC_EUNSUPPORTED;
-    if (wg) st = fc_plan_winograd(&p, op, &kt, num_threads, &pl);
+    const int fb = fc_fftb_use(&p, op, &kt, num_threads);
+    const int wg = fb ? 0 : fc_wg_use(&p, op, &kt);
+    if (wg < 0 || fb < 0) return FC_EUNSUPPORTED;
+    if (fb) st = fc_plan_fft_batched(&p, op, &kt, num_threads, &pl);
+    else if (wg) st = fc_plan_winograd(&p, op, &kt, num_threads, &pl);
     else switch (op) {
     case FC_OP_FORWARD: st = fc_plan_forward(&p, &kt, has_bias, num_threads, &pl); break;
     case FC_OP_BACKWARD_INPUT: st = fc_plan_backward_input(&p, &kt, has_bias, num_threads, &pl); break;

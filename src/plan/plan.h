@@ -21,8 +21,9 @@ typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_FFT = 1, FC_ALGO_WINOGRAD = 2
 /* Overlap-save FFT tiles of a single-array correlation (plan_fft.c): a tile of n[a]
  * extended-input elements per axis (the FFT sizes, axes of size 1 included) yields
  * v[a] = n[a] - ker[a] + 1 outputs, the first v of its circular correlation with the
- * kernel; nt[a] tiles per axis.  1-D calls run `rows` tiles a job as lanes of one
- * batch (the windows of consecutive tiles overlap by ker - 1). */
+ * kernel; nt[a] tiles per axis.  1-D calls run `rows` = 2 tiles a job as the real and
+ * imaginary parts of one four-step complex transform f4 of length n[2] (fft4_impl.h;
+ * the windows of consecutive tiles overlap by ker - 1). */
 typedef struct fc_fft_tiles {
     int ndim;                    /* transformed axes: the last ndim of the 3-D problem */
     int64_t n[3], v[3], nt[3];
@@ -31,7 +32,8 @@ typedef struct fc_fft_tiles {
     int64_t tper;                /* elements of scratch a thread */
     int64_t kspec;               /* elements of the kernel's spectrum (both planes) */
     double cost_fft, cost_direct;/* the cost model's estimates, ns */
-    fc_fft_plan fft;             /* owned */
+    fc_fft_plan fft;             /* owned (2-D, 3-D) */
+    fc_fft4_plan f4;             /* owned (1-D) */
 } fc_fft_tiles;
 
 /* Register tiles of one ISA's kernel table, without its function pointers (see the
@@ -194,5 +196,22 @@ double fc_prob_macs(const fc_prob *p);
 
 /* "key=value key=value ..." into buf (n bytes, NUL-terminated); FC_EINVAL if too small. */
 fc_status fc_plan_format(const fc_plan *pl, char *buf, size_t n);
+
+/* ---- the FFT path of the batched 1-D passes (plan_fft_batched.c) ----
+ * A pass as an overlap-save correlation: D destination channels a group, output o
+ * (o < Ld) = sum over S source channels a group and K taps j of the source (length Ls)
+ * at o - plo + j.  The weight gradient tiles grad_out's Ld = O positions instead. */
+typedef struct fc_fftb_dims {
+    int64_t S, D, Ls, Ld, plo, K;
+} fc_fftb_dims;
+/* 1-D (the leading axes of size 1, unpadded), stride 1, dilation 1 */
+int fc_fftb_servable(const fc_prob *p);
+void fc_fftb_dims_of(const fc_prob *p, fc_op op, fc_fftb_dims *d);
+/* 1: the FFT path (forced, or auto's model prefers it); 0: not; -1: forced where it
+ * cannot serve */
+int fc_fftb_use(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads);
+fc_status fc_plan_fft_batched(const fc_prob *p, fc_op op, const fc_ktiles *kt, int num_threads, fc_plan *pl);
+/* The cost model's terms for tiles of n: n*log2(n) units, complex multiply-adds, spill factor */
+void fc_fftb_units(const fc_prob *p, const fc_fftb_dims *d, int elem, int64_t n, double u[3]);
 
 #endif

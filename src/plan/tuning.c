@@ -46,7 +46,8 @@ static const struct {
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
     FIELD(fft_tile1d_bytes, 'i'), FIELD(fft_spill, 'd'), FIELD(fft_max_aspect, 'd'),
-    FIELD(fft_spill_max, 'd'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(fft_spill_max, 'd'), FIELD(fft_col_bytes, 'i'), FIELD(fft_row4_bytes, 'i'), FIELD(fft_min_n1d, 'i'),
+    FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
@@ -58,6 +59,10 @@ static const struct {
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
     FIELD(sep_box_prefix_pct, 'i'),
+    FIELD(fftb_job_bytes, 'i'), FIELD(fftb_min_tiles, 'i'), FIELD(fftb_spill_tiles, 'd'), FIELD(fftb_min_jobs, 'i'), FIELD(fftb_round_bytes, 'i'), FIELD(fftb_auto_min_taps, 'i'),
+    FIELD(fftb_auto_min_macs, 'd'), FIELD(cm_fftb_direct_ns_per_mac_f32, 'd'),
+    FIELD(cm_fftb_direct_ns_per_mac_f64, 'd'), FIELD(cm_fftb_ns_per_nlogn_f32, 'd'),
+    FIELD(cm_fftb_ns_per_nlogn_f64, 'd'), FIELD(cm_fftb_ns_per_cmac_f32, 'd'), FIELD(cm_fftb_ns_per_cmac_f64, 'd'),
 };
 
 /* "field=value,...": each known field with a positive value is set. */
@@ -122,17 +127,20 @@ static void table_init(void)
     t->fft_row_lanes_bytes = 64;
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
-    t->fft_tile1d_bytes = (int64_t)8 << 20;
+    t->fft_tile1d_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
     t->fft_spill = 0.3;
     t->fft_max_aspect = 2.5;
     t->fft_spill_max = 4.0;
+    t->fft_col_bytes = 64 * 1024;
+    t->fft_row4_bytes = 64;
+    t->fft_min_n1d = 1024;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
      * AVX-512, one thread, CPU time (the machine was shared: wall time was not usable) */
     t->cm_direct_ns_per_mac_f32 = 0.0255;
     t->cm_direct_ns_per_mac_f64 = 0.063;
     t->cm_fft_ns_per_nlogn_f32 = 0.24;
     t->cm_fft_ns_per_nlogn_f64 = 0.37;
-    t->cm_fft_rank1_factor = 2.2;
+    t->cm_fft_rank1_factor = 0.9;
     t->cm_fft_rank3_factor = 1.35;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
@@ -157,6 +165,22 @@ static void table_init(void)
     t->sep_line_piece = 128;
     t->sep_box_group = 8;
     t->sep_box_prefix_pct = 25;
+    t->fftb_job_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
+    t->fftb_min_tiles = 4;
+    t->fftb_spill_tiles = 4.0;
+    t->fftb_min_jobs = 8;
+    t->fftb_round_bytes = (int64_t)4 << 20;
+    t->fftb_auto_min_taps = 16;
+    t->fftb_auto_min_macs = 1.0e7;
+    /* benchmarks/fft_batched_costs.py, AMD EPYC family 25 model 17 (Zen 4), AVX-512,
+     * one thread, CPU time: the mean of two runs (the products' term is small beside the
+     * transforms' and its fit varies: f64 0.11-0.20) */
+    t->cm_fftb_direct_ns_per_mac_f32 = 0.0196;
+    t->cm_fftb_direct_ns_per_mac_f64 = 0.0387;
+    t->cm_fftb_ns_per_nlogn_f32 = 0.245;
+    t->cm_fftb_ns_per_nlogn_f64 = 0.36;
+    t->cm_fftb_ns_per_cmac_f32 = 0.015;
+    t->cm_fftb_ns_per_cmac_f64 = 0.15;
     apply_overrides(t, getenv("FASTCONV_TUNING"));
 }
 

@@ -82,7 +82,8 @@ typedef struct fc_tuning {
     int64_t fft_axis_bytes;
     /* a thread's buffers of one 2-D/3-D overlap-save tile (input, spectrum, work) stay
      * within this (L2-sized: the tile is transformed, multiplied and inverted there);
-     * 1-D tiles, batched `lanes` at a time, within fft_tile1d_bytes (order: tile sizes) */
+     * 1-D: a pair of tiles (one complex transform) and the kernel's spectrum, 4 N
+     * elements, within fft_tile1d_bytes (L2: every step rereads them) */
     int64_t fft_tile_bytes, fft_tile1d_bytes;
     /* a tile past that budget costs this much more per doubling of its buffers (its
      * passes stream from L3), and no side of a tile is more than fft_max_aspect times
@@ -91,6 +92,14 @@ typedef struct fc_tuning {
     /* and no tile's buffers exceed this many times the budget (1024x576 float32 tiles,
      * 12x: 2-4x slower than 288x288 ones for 95x95 kernels on 1024^2) */
     double fft_spill_max;
+    /* 1-D four-step transforms (fft4_plan.c): the data of one column call (n1 x C lanes,
+     * both planes) within fft_col_bytes (64 KB ran 7-9% faster than 32 KB, the L1: the
+     * calls of one vector of lanes cost more than the L2 reads saved), and the rows of a
+     * row group, fft_row4_bytes of lanes (order: no) */
+    int64_t fft_col_bytes, fft_row4_bytes;
+    /* and 1-D tiles of at least fft_min_n1d points (short tiles' per-pair costs, calls
+     * and transposes of few lanes, are outside the model) */
+    int64_t fft_min_n1d;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
@@ -150,6 +159,32 @@ typedef struct fc_tuning {
      * operations a pixel) in percent of a full row's (two quotients, the row kernel);
      * sizes its bands (order: no, each band's sums start from its own prefix) */
     int64_t sep_box_prefix_pct;
+    /* ---- FFT path of the batched 1-D passes (plan_fft_batched.c) ---- */
+    /* a forward/input-gradient job's spectra (input + output channels x tiles x bins,
+     * both planes) within this: it is transformed, multiplied and inverted in L2 */
+    int64_t fftb_job_bytes;
+    /* but at least this many tiles a job where the kernel spectra exceed that budget
+     * (each job streams them once from L3; 1 tile a job ran 1.3x slower for 32x32
+     * channels, K = 512); and a tile's own spectra cost more (fft_spill a doubling)
+     * only past fftb_spill_tiles times the budget (order: no; tile sizes: yes) */
+    int64_t fftb_min_tiles;
+    double fftb_spill_tiles;
+    /* jobs a call is cut into at least (load balance of 2-4 threads; not by the thread
+     * count, so that a tile's rows share the same lanes whatever the threads) */
+    int64_t fftb_min_jobs;
+    /* a weight-gradient round's spectra at most: every (output, input) channel job
+     * sweeps over them (no order: each per-bin sum runs over the tiles in order) */
+    int64_t fftb_round_bytes;
+    /* auto never takes the FFT for fewer taps than this (direct costs a few
+     * multiply-adds an output) nor for fewer multiply-adds than fftb_auto_min_macs */
+    int64_t fftb_auto_min_taps;
+    double fftb_auto_min_macs;
+    /* the cost model (benchmarks/fft_batched_costs.py): ns per multiply-add of the
+     * batched direct path; ns per n*log2(n) of one real transform of a tile (forward or
+     * inverse, packing included); ns per complex multiply-add of the per-bin products */
+    double cm_fftb_direct_ns_per_mac_f32, cm_fftb_direct_ns_per_mac_f64;
+    double cm_fftb_ns_per_nlogn_f32, cm_fftb_ns_per_nlogn_f64;
+    double cm_fftb_ns_per_cmac_f32, cm_fftb_ns_per_cmac_f64;
 } fc_tuning;
 
 /* The table in force: built once (thread-safe) from the defaults and the machine. */

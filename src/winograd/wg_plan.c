@@ -5,26 +5,14 @@
 
 const fc_wg_kernels_f32 *fc_wg_for_f32(int isa)
 {
-#ifdef FC_HAVE_AVX512
-    if (isa == FC_ISA_AVX512) return &fc_wg_kernels_f32_avx512;
-#endif
-#ifdef FC_HAVE_AVX2
-    if (isa >= FC_ISA_AVX2) return &fc_wg_kernels_f32_avx2;
-#endif
-    (void)isa;
-    return &fc_wg_kernels_f32_baseline;
+    static const fc_wg_kernels_f32 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_wg_kernels_f32);
+    return t[fc_isa_best(isa)];
 }
 
 const fc_wg_kernels_f64 *fc_wg_for_f64(int isa)
 {
-#ifdef FC_HAVE_AVX512
-    if (isa == FC_ISA_AVX512) return &fc_wg_kernels_f64_avx512;
-#endif
-#ifdef FC_HAVE_AVX2
-    if (isa >= FC_ISA_AVX2) return &fc_wg_kernels_f64_avx2;
-#endif
-    (void)isa;
-    return &fc_wg_kernels_f64_baseline;
+    static const fc_wg_kernels_f64 *const t[FC_ISA_COUNT] = FC_ISA_TABLES(fc_wg_kernels_f64);
+    return t[fc_isa_best(isa)];
 }
 
 /* A 2-D 3x3 layer, stride 1, dilation 1, forward or backward-input (the problem is 3-D
@@ -98,7 +86,7 @@ static int pick_m(const fc_wg_plan *w)
 
 int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
 {
-    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    if (p->algo != FC_ALGORITHM_AUTO && p->algo != FC_ALGORITHM_WINOGRAD) return 0; /* direct, fft: not ours */
     if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
     const int ok = fc_wg_servable(p, op);
     if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;

@@ -263,10 +263,12 @@ static void run_conv_case(const conv_case *cc)
 
     /* Winograd's transforms scale the rounding of each product by their coefficients (up
      * to 8 and 1/24 with F(4x4)): its bound is WG_SLACK times the direct one */
-    const double slack = cc->algorithm == FC_ALGORITHM_WINOGRAD ? WG_SLACK : 1.0;
+    /* the FFT's transforms mix a tile's elements the same way (bound: fastconv.h, FFT) */
+    const int mixes = cc->algorithm == FC_ALGORITHM_WINOGRAD || cc->algorithm == FC_ALGORITHM_FFT;
+    const double slack = mixes ? WG_SLACK : 1.0;
     const double n_fwd = slack * (double)(Cg * T + 1), n_bwi = slack * (double)(Kg * T),
                  n_red = slack * (double)(cc->N * sout);
-    if (cc->algorithm == FC_ALGORITHM_WINOGRAD) {
+    if (mixes) {
         /* and it is not exact where direct is: an output no real term reaches (a tap that
          * only meets padding) gets the rounding of its tile's transforms, so each bound
          * takes the largest sum of |terms| of its result, not its own */

@@ -150,17 +150,22 @@ static void test_conv_errors(void)
     EXPECT_ST(fc_conv_transpose_f64(&good, xd, wd, NULL, yd, 0), FC_OK);
 
     /* the algorithm argument of the *_ex entry points: outside fc_algorithm, FC_EINVAL;
-     * WINOGRAD where it cannot serve (a 1x1 layer), FC_EUNSUPPORTED */
-    EXPECT_ST(fc_conv_forward_ex_f64(&good, 3, xd, wd, bd, yd, 0), FC_EINVAL);
+     * WINOGRAD where it cannot serve (a 1x1 layer), FFT on a 2-D layer, FC_EUNSUPPORTED */
+    EXPECT_ST(fc_conv_forward_ex_f64(&good, 4, xd, wd, bd, yd, 0), FC_EINVAL);
     EXPECT_ST(fc_conv_forward_ex_f32(&good, -1, xf, wf, bf, yf, 0), FC_EINVAL);
-    EXPECT_ST(fc_conv_backward_input_ex_f64(&good, 3, yd, wd, xd, 0), FC_EINVAL);
-    EXPECT_ST(fc_conv_backward_weight_ex_f32(&good, 3, xf, yf, wf, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_backward_input_ex_f64(&good, 4, yd, wd, xd, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_backward_weight_ex_f32(&good, 4, xf, yf, wf, 0), FC_EINVAL);
+    EXPECT_ST(fc_conv_forward_ex_f64(&good, FC_ALGORITHM_FFT, xd, wd, bd, yd, 0), FC_EUNSUPPORTED);
+    EXPECT_ST(fc_conv_backward_input_ex_f32(&good, FC_ALGORITHM_FFT, yf, wf, xf, 0), FC_EUNSUPPORTED);
+    EXPECT_ST(fc_conv_backward_weight_ex_f64(&good, FC_ALGORITHM_FFT, xd, yd, wd, 0), FC_EUNSUPPORTED);
     fc_conv_desc pointwise = good;
     pointwise.kernel[0] = pointwise.kernel[1] = 1;
     EXPECT_ST(fc_conv_forward_ex_f64(&pointwise, FC_ALGORITHM_WINOGRAD, xd, wd, bd, yd, 0), FC_EUNSUPPORTED);
     EXPECT_ST(fc_conv_backward_weight_ex_f64(&pointwise, FC_ALGORITHM_WINOGRAD, xd, yd, wd, 0), FC_EUNSUPPORTED);
     char text[512];
-    EXPECT_ST(fc_conv_describe_ex(FC_OP_FORWARD, &good, 3, FC_FLOAT64, 0, 1, text, sizeof text), FC_EINVAL);
+    EXPECT_ST(fc_conv_describe_ex(FC_OP_FORWARD, &good, 4, FC_FLOAT64, 0, 1, text, sizeof text), FC_EINVAL);
+    EXPECT_ST(fc_conv_describe_ex(FC_OP_FORWARD, &good, FC_ALGORITHM_FFT, FC_FLOAT64, 0, 1, text, sizeof text),
+              FC_EUNSUPPORTED);
 
     /* sizes that overflow 64 bits: checked before any buffer is touched */
     fc_conv_desc ovf[5];

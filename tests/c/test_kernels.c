@@ -227,6 +227,27 @@ static void test_conv_tiles(void)
     run_conv_case(&c3);
 }
 
+/* The batched FFT path (algorithm forced): 1-D stride-1 layers whose outputs straddle
+ * the tile edges (widths around multiples of v = n - K + 1, kernels from 1 tap to longer
+ * than a tile's outputs), channel counts around the product kernel's 4 output channels,
+ * groups, padding 0 / asymmetric (plo 2, phi 1), flip + bias; every pass, both types,
+ * against the naive loops (under the sanitizers in tests/test_sanitizers.py). */
+static void test_fft_batched_tiles(void)
+{
+    static const int64_t widths[] = {1, 2, 7, 16, 33, 100, 257};
+    static const int64_t taps[] = {1, 2, 5, 16, 31, 64, 130};
+    static const int64_t ch[][3] = {{1, 1, 1}, {3, 5, 1}, {4, 9, 1}, {6, 6, 3}, {8, 4, 2}};
+    static const int vs[] = {0, 3, 4};
+    case_algorithm = FC_ALGORITHM_FFT;
+    for (size_t a = 0; a < sizeof widths / sizeof widths[0]; ++a)
+        for (size_t k = 0; k < sizeof taps / sizeof taps[0]; ++k) {
+            const size_t c = (a + k) % (sizeof ch / sizeof ch[0]);
+            conv_at(1, 1 + (int64_t)((a + k) % 3), ch[c][0], ch[c][1], ch[c][2], 1, widths[a], 1, taps[k],
+                    vs[(a + 2 * k) % 3]);
+        }
+    case_algorithm = FC_ALGORITHM_AUTO;
+}
+
 /* Winograd (algorithm forced, F(2x2) and F(4x4) forced): 2-D 3x3 stride-1 layers at the
  * tile edges (outputs of 1..9 and 13 pixels, not multiples of 2 or 4), channel counts
  * around the product's register tiles (mr 4/6/8, nr 8..32 lanes), groups, padding 0 and
@@ -402,6 +423,7 @@ int main(void)
         EXPECT(strcmp(cur_isa, tok) == 0, "fc_set_isa(%s) left fc_isa() = %s", tok, cur_isa);
         test_conv_tiles();
         test_winograd_tiles();
+        test_fft_batched_tiles();
         test_single_tiles();
         test_movement_tiles();
         fc_release_workspace();

@@ -45,13 +45,6 @@
 #  define MK_SFENCE() ((void)0)
 #endif
 
-#ifndef FC_HAVE_AVX2
-#  define FC_HAVE_AVX2 0
-#endif
-#ifndef FC_HAVE_AVX512
-#  define FC_HAVE_AVX512 0
-#endif
-
 static long n_pass, n_fail;
 static char cur[64] = "?"; /* "<isa> <dtype>" of the tables under test */
 static int trace;
