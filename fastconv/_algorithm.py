@@ -4,8 +4,8 @@
 ``"winograd"`` is Winograd F(4x4, 3x3) / F(2x2, 3x3), which serves 2-D 3x3 layers with
 stride 1 and dilation 1 (any padding, groups, flip), in all three passes; ``"auto"`` lets
 the library choose (the C planner's cost model, src/winograd/wg_plan.c: Winograd for the
-forward and input-gradient passes of layers with >= 64 channels a group where it is
-clearly cheaper, direct elsewhere and for the weight gradient; benchmarks/ANALYSIS.md).
+three passes of layers with >= 64 channels a group where it is clearly cheaper, direct
+elsewhere; benchmarks/ANALYSIS.md).
 ``"fft"`` is overlap-save FFT tiles over the one spatial axis of 1-D layers with stride 1
 and dilation 1 (any padding, groups, flip), in all three passes; ``"auto"`` takes it where
 the cost model of src/plan/plan_fft_batched.c says it is faster (long kernels), never for

@@ -39,7 +39,10 @@
  *                           (i, j) at d + i*ldr + j*nr); writes row xi of A g A^T to
  *                           out + xi*ldo (the weight gradient's operand).
  *   wback[f](mw, ldx, o):   mw + xi*ldx holds row xi; writes the 9 rows of G^T Mw G
- *                           (a 3x3 weight gradient, row 3*i + j) to o. */
+ *                           (a 3x3 weight gradient, row 3*i + j) to o.
+ *   stage(s, ps, n, d):     d[px*nr + l] = s[l*ps + px] for px < n, l < nr: nr channel
+ *                           rows ps apart into channels-in-lanes (the weight gradient's
+ *                           staging). */
 #define FC_WG_TABLE(T, NAME)                                                        \
     typedef struct NAME {                                                          \
         int mr, nv, lanes;                                                         \
@@ -50,6 +53,7 @@
         void (*otrans[2])(const T *mt, int64_t ldm, T *o);                         \
         void (*gtrans[2])(const T *d, int64_t ldr, T *out, int64_t ldo);           \
         void (*wback[2])(const T *mw, int64_t ldx, T *o);                          \
+        void (*stage)(const T *s, int64_t ps, int64_t n, T *d);                    \
     } NAME;
 FC_WG_TABLE(float, fc_wg_kernels_f32)
 FC_WG_TABLE(double, fc_wg_kernels_f64)

@@ -25,13 +25,24 @@
 /* Row py of one staged plane (wg.h: Hs, Ws): lane l < nl from the channel plane at
  * s + l*plane, source row y and column px + offx; zero outside the H x W plane and for
  * lanes past the channels (l >= nl).  The row's Ws x nr stores stay in L1. */
-static void FC_F(wgb_stage_row)(const FC_T *s, int64_t plane, int64_t nl, int nr, int64_t H, int64_t W, int64_t y,
-                                int64_t offx, int64_t Ws, FC_T *dst)
+static void FC_F(wgb_stage_row)(const FC_KWG *k, const FC_T *s, int64_t plane, int64_t nl, int nr, int64_t H,
+                                int64_t W, int64_t y, int64_t offx, int64_t Ws, FC_T *dst)
 {
     /* px in [x0, x1): source column px + offx inside 0..W-1 (offx = -1: x0 = 1, x1 = W + 1) */
     const int64_t x0 = offx < 0 ? -offx : 0, x1 = W - offx < Ws ? W - offx : Ws;
     const int ahead = y + FC_WGB_AHEAD >= 0 && y + FC_WGB_AHEAD < H;
     if (y < 0 || y >= H) nl = 0;
+    if (nl == nr) { /* a whole block of channels: the vectorised transpose, zero margins */
+        const FC_T *r = s + y * W + offx;
+        if (ahead)
+            for (int l = 0; l < nr; ++l)
+                for (int64_t q = 0; q < W; q += 64 / (int64_t)sizeof(FC_T))
+                    __builtin_prefetch(r + l * plane + FC_WGB_AHEAD * W + q + x0);
+        memset(dst, 0, sizeof(FC_T) * (size_t)(x0 * nr));
+        k->stage(r + x0, plane, x1 - x0, dst + x0 * nr);
+        memset(dst + x1 * nr, 0, sizeof(FC_T) * (size_t)((Ws - x1) * nr));
+        return;
+    }
     for (int l = 0; l < nr; ++l) {
         FC_T *d = dst + l;
         int64_t px = 0;
@@ -49,8 +60,8 @@ static void FC_F(wgb_stage_row)(const FC_T *s, int64_t plane, int64_t nl, int nr
 
 /* Staging job j: row py of plane (n, g, cb) of x, or (gout) of plane (n, g, kb) of
  * grad_out. */
-static void FC_F(wgb_stage)(const fc_wg_plan *w, const FC_T *x, const FC_T *go, int gout, int64_t j, FC_T *XS,
-                            FC_T *GS)
+static void FC_F(wgb_stage)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *x, const FC_T *go, int gout, int64_t j,
+                            FC_T *XS, FC_T *GS)
 {
     const int nr = w->nr;
     const int64_t rows = gout ? w->OHs : w->Hs, nb = (gout ? w->Mp : w->Rp) / nr, ch = gout ? w->M : w->R;
@@ -58,10 +69,10 @@ static void FC_F(wgb_stage)(const fc_wg_plan *w, const FC_T *x, const FC_T *go, 
     const int64_t H = gout ? w->OH : w->H, W = gout ? w->OW : w->W, plane = H * W;
     const int64_t nl = ch - b * nr < nr ? ch - b * nr : nr;
     if (gout)
-        FC_F(wgb_stage_row)(go + (ng * ch + b * nr) * plane, plane, nl, nr, H, W, py, 0, w->OWs,
+        FC_F(wgb_stage_row)(k, go + (ng * ch + b * nr) * plane, plane, nl, nr, H, W, py, 0, w->OWs,
                             GS + (pb * rows + py) * w->OWs * nr);
     else
-        FC_F(wgb_stage_row)(x + (ng * ch + b * nr) * plane, plane, nl, nr, H, W, py + w->offy, w->offx, w->Ws,
+        FC_F(wgb_stage_row)(k, x + (ng * ch + b * nr) * plane, plane, nl, nr, H, W, py + w->offy, w->offx, w->Ws,
                             XS + (pb * rows + py) * w->Ws * nr);
 }
 
@@ -124,7 +135,7 @@ fc_status FC_F(fc_wg_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T *go, 
         FC_T *mine = scratch + fc_thread_id() * 9 * nr;
         FC_OMP(for schedule(static))
         for (int64_t j = 0; j < nxs + ngs; ++j)
-            FC_F(wgb_stage)(w, x, go, j >= nxs, j < nxs ? j : j - nxs, XS, GS);
+            FC_F(wgb_stage)(w, k, x, go, j >= nxs, j < nxs ? j : j - nxs, XS, GS);
         for (int64_t t0 = 0; t0 < w->ntot; t0 += nt) {
             const int64_t nrt = w->ntot - t0 < nt ? w->ntot - t0 : nt;
             /* transforms: job (g, channel block of x, then of grad_out, tile) */

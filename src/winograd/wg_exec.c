@@ -1,5 +1,6 @@
 /* Instantiates the Winograd executor (wg_exec_impl.h) for float and double. */
 #include <stdlib.h>
+#include <string.h>
 #include "exec/parallel.h"
 #include "plan/plan.h"
 #include "winograd/wg.h"

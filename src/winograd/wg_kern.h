@@ -263,12 +263,48 @@
         }                                                                                   \
     }
 
-#define FC_WG_INSTANCE(T, SUF, MR, NV)                                                      \
+/* stage: d[px*NR + l] = s[l*ps + px] for px < n, l < NR (NR = NV*L channel rows, all
+ * valid): L x L blocks transposed in registers, log2(L) rounds of two-input shuffles
+ * (round h swaps bit h of the row and the column index: (i, c) with bit h of i clear and
+ * of c set takes (i + h, c - h)), the last n % L columns scalar. */
+#define FC_WG_STAGE(T, IT, NV, NAME)                                                        \
+    static void NAME(const T *s, int64_t ps, int64_t n, T *d)                               \
+    {                                                                                       \
+        typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
+        typedef IT VI __attribute__((vector_size(FC_WG_VB)));                               \
+        enum { L = FC_WG_VB / sizeof(T), NR = NV * L, LG = L == 16 ? 4 : L == 8 ? 3 : L == 4 ? 2 : 1 }; \
+        int64_t px = 0;                                                                     \
+        for (; px + L <= n; px += L)                                                        \
+            for (int b = 0; b < NV; ++b) {                                                  \
+                V r[L];                                                                     \
+                FC_WG_UNROLL for (int l = 0; l < L; ++l) r[l] = *(const V *)(s + (b * L + l) * ps + px); \
+                FC_WG_UNROLL for (int k = 0; k < LG; ++k) {                                 \
+                    const int h = L >> (k + 1);                                             \
+                    VI mi, mj;                                                              \
+                    FC_WG_UNROLL for (int c = 0; c < L; ++c) {                              \
+                        mi[c] = (c & h) ? L + c - h : c;                                    \
+                        mj[c] = (c & h) ? L + c : c + h;                                    \
+                    }                                                                       \
+                    FC_WG_UNROLL for (int i = 0; i < L; ++i)                                \
+                        if (!(i & h)) {                                                     \
+                            const V a = r[i], e = r[i + h];                                 \
+                            r[i] = __builtin_shuffle(a, e, mi);                             \
+                            r[i + h] = __builtin_shuffle(a, e, mj);                         \
+                        }                                                                   \
+                }                                                                           \
+                FC_WG_UNROLL for (int i = 0; i < L; ++i) *(V *)(d + (px + i) * NR + b * L) = r[i]; \
+            }                                                                               \
+        for (; px < n; ++px)                                                                \
+            for (int l = 0; l < NR; ++l) d[px * NR + l] = s[l * ps + px];                   \
+    }
+
+#define FC_WG_INSTANCE(T, IT, SUF, MR, NV)                                                  \
     FC_WG_GTRANS(T, NV, 4, FC_WG_A2, FC_WG_CAT(wg_gt2, SUF, FC_WG_ISA))                     \
     FC_WG_GTRANS(T, NV, 6, FC_WG_A4, FC_WG_CAT(wg_gt4, SUF, FC_WG_ISA))                     \
     FC_WG_WBACK(T, NV, 4, FC_WG_GT4, FC_WG_CAT(wg_wb2, SUF, FC_WG_ISA))                     \
     FC_WG_WBACK(T, NV, 6, FC_WG_GT6, FC_WG_CAT(wg_wb4, SUF, FC_WG_ISA))                     \
     FC_WG_GEMM(T, MR, NV, FC_WG_CAT(wg_gemm, SUF, FC_WG_ISA))                               \
+    FC_WG_STAGE(T, IT, NV, FC_WG_CAT(wg_stage, SUF, FC_WG_ISA))                             \
     FC_WG_WTRANS(T, FC_WG_CAT(wg_wt, SUF, FC_WG_ISA))                                       \
     FC_WG_ITRANS(T, NV, 4, FC_WG_BT4, FC_WG_CAT(wg_it2, SUF, FC_WG_ISA))                    \
     FC_WG_ITRANS(T, NV, 6, FC_WG_BT6, FC_WG_CAT(wg_it4, SUF, FC_WG_ISA))                    \
@@ -282,7 +318,8 @@
         .otrans = {FC_WG_CAT(wg_ot2, SUF, FC_WG_ISA), FC_WG_CAT(wg_ot4, SUF, FC_WG_ISA)},   \
         .gtrans = {FC_WG_CAT(wg_gt2, SUF, FC_WG_ISA), FC_WG_CAT(wg_gt4, SUF, FC_WG_ISA)},   \
         .wback = {FC_WG_CAT(wg_wb2, SUF, FC_WG_ISA), FC_WG_CAT(wg_wb4, SUF, FC_WG_ISA)},    \
+        .stage = FC_WG_CAT(wg_stage, SUF, FC_WG_ISA),                                       \
     };
 
-FC_WG_INSTANCE(float, f32, FC_WG_MR4, FC_WG_NV4)
-FC_WG_INSTANCE(double, f64, FC_WG_MR8, FC_WG_NV8)
+FC_WG_INSTANCE(float, int32_t, f32, FC_WG_MR4, FC_WG_NV4)
+FC_WG_INSTANCE(double, int64_t, f64, FC_WG_MR8, FC_WG_NV8)

@@ -86,7 +86,7 @@ static int pick_m(const fc_wg_plan *w)
 
 int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
 {
-    if (p->algo == FC_ALGORITHM_DIRECT) return 0;
+    if (p->algo != FC_ALGORITHM_AUTO && p->algo != FC_ALGORITHM_WINOGRAD) return 0; /* direct, fft: not ours */
     if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
     const int ok = fc_wg_servable(p, op);
     if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;

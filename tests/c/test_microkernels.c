@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "winograd/wg.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 #  include <xmmintrin.h> /* _mm_sfence after non-temporal stores */
@@ -195,6 +196,34 @@ static void test_tiles_api(void)
 #endif
 }
 
+/* ------------------------------------------------------------------ Winograd staging */
+
+/* The weight gradient's staging transpose (src/winograd/wg.h, stage): d[px*nr + l] =
+ * s[l*ps + px] for px < n, l < nr, at n around the vector width and the transpose's
+ * L x L blocks (0, 1, L - 1, L, L + 1, 2L + 3, 37), with s exactly (nr - 1)*ps + n
+ * elements and d exactly n*nr: a move, so bit for bit. */
+#define MK_WG_STAGE(T, SUF, KT, RAND)                                                      \
+    static void test_wg_stage_##SUF(const KT *k)                                          \
+    {                                                                                     \
+        const int L = k->lanes, nr = k->nv * k->lanes;                                    \
+        const int64_t ns[] = {0, 1, L - 1, L, L + 1, 2 * L + 3, 37};                      \
+        for (size_t i = 0; i < sizeof ns / sizeof ns[0]; ++i) {                           \
+            const int64_t n = ns[i], ps = n + 5, ns_ = (nr - 1) * ps + n;                 \
+            T *src = xmalloc(sizeof(T) * (size_t)ns_), *d = xmalloc(sizeof(T) * (size_t)(n * nr)); \
+            for (int64_t e = 0; e < ns_; ++e) src[e] = RAND();                            \
+            trace_case("wg stage");                                                       \
+            k->stage(src, ps, n, d);                                                      \
+            int bad = 0;                                                                  \
+            for (int64_t px = 0; px < n; ++px)                                            \
+                for (int l = 0; l < nr; ++l) bad += d[px * nr + l] != src[l * ps + px];   \
+            EXPECT(bad == 0, "wg stage n=%lld nr=%d: %d elements differ", (long long)n, nr, bad); \
+            free(src);                                                                    \
+            free(d);                                                                      \
+        }                                                                                 \
+    }
+MK_WG_STAGE(float, f32, fc_wg_kernels_f32, rand24)
+MK_WG_STAGE(double, f64, fc_wg_kernels_f64, rand53)
+
 /* ------------------------------------------------------------------ ISAs */
 
 typedef struct isa_entry {
@@ -202,6 +231,8 @@ typedef struct isa_entry {
     const fc_kernels_f32 *k32;
     const fc_kernels_f64 *k64;
     int model;
+    const fc_wg_kernels_f32 *wg32;
+    const fc_wg_kernels_f64 *wg64;
 } isa_entry;
 
 /* the CPU runs this ISA's kernels (the checks of src/runtime.c: AVX-512 kernels also
@@ -231,12 +262,14 @@ int main(void)
     const int base_model = MODEL_UNKNOWN;
 #endif
     const isa_entry isas[] = {
-        {"baseline", &fc_kernels_f32_baseline, &fc_kernels_f64_baseline, base_model},
+        {"baseline", &fc_kernels_f32_baseline, &fc_kernels_f64_baseline, base_model, &fc_wg_kernels_f32_baseline,
+         &fc_wg_kernels_f64_baseline},
 #if FC_HAVE_AVX2
-        {"avx2", &fc_kernels_f32_avx2, &fc_kernels_f64_avx2, MODEL_FMA},
+        {"avx2", &fc_kernels_f32_avx2, &fc_kernels_f64_avx2, MODEL_FMA, &fc_wg_kernels_f32_avx2, &fc_wg_kernels_f64_avx2},
 #endif
 #if FC_HAVE_AVX512
-        {"avx512", &fc_kernels_f32_avx512, &fc_kernels_f64_avx512, MODEL_FMA},
+        {"avx512", &fc_kernels_f32_avx512, &fc_kernels_f64_avx512, MODEL_FMA, &fc_wg_kernels_f32_avx512,
+         &fc_wg_kernels_f64_avx512},
 #endif
     };
     test_tiles_api();
@@ -250,12 +283,14 @@ int main(void)
         long pass0 = n_pass, fail0 = n_fail;
         snprintf(cur, sizeof cur, "%s f32", isas[i].name);
         test_table_f32(isas[i].k32);
+        test_wg_stage_f32(isas[i].wg32);
         printf("microkernels [%s]: %ld passed, %ld failed%s\n", cur, n_pass - pass0, n_fail - fail0,
                model ? "" : " (rounding not known: compared within a bound)");
         pass0 = n_pass;
         fail0 = n_fail;
         snprintf(cur, sizeof cur, "%s f64", isas[i].name);
         test_table_f64(isas[i].k64);
+        test_wg_stage_f64(isas[i].wg64);
         printf("microkernels [%s]: %ld passed, %ld failed%s\n", cur, n_pass - pass0, n_fail - fail0,
                model ? "" : " (rounding not known: compared within a bound)");
     }
