@@ -14,7 +14,8 @@ gathered): a SIZE^2 float32 image on 2 workers x 1 thread, chunks CHUNK^2,
 ``--sync`` times the windows' own cost without a cluster (synchronous scheduler, one
 thread for every library, CPU seconds).  ``--rule`` measures the per-task thread rule instead: the 15x15 correlation on
 1 worker x 1 thread and 2 workers x 1 thread, each with num_threads 1 and 2.
-Every time is the median of --repeat runs, interleaved case by case.
+Every time is the median of --repeat runs after --warmup untimed rounds, interleaved
+case by case.
 """
 import argparse
 import os
@@ -90,9 +91,11 @@ def rows(args):
             cases["scipy.ndimage.gaussian_filter s3 in memory (1 thread)"] = \
                 lambda: sn.gaussian_filter(a, 3.0)
         times = {name: [] for name in cases}
-        for _ in range(args.repeat):                 # interleaved
+        for r in range(args.warmup + args.repeat):   # interleaved; warm-up rounds untimed
             for name, fn in cases.items():
-                times[name] += _timed(fn, 1)
+                t = _timed(fn, 1)
+                if r >= args.warmup:
+                    times[name] += t
         if args.task_stream:
             for name, fn in cases.items():
                 if "workers" in name:
@@ -148,11 +151,18 @@ def rule(args):
                                                             num_threads=nt))
                      for nt in (1, 2, None)}
             times = {name: [] for name in cases}
-            for _ in range(args.repeat):
+            for r in range(args.warmup + args.repeat):
                 for name, fn in cases.items():
-                    times[name] += _timed(fn, 1)
+                    t = _timed(fn, 1)
+                    if r >= args.warmup:
+                        times[name] += t
             res.update(_medians(times))
     return res, None
+
+
+def _gauss1(b):
+    """fastconv's gaussian on a window dask's map_overlap copied (1 thread)."""
+    return ndimage.gaussian_filter(b, 3.0)
 
 
 def sync(args):
@@ -163,7 +173,8 @@ def sync(args):
     from scipy import ndimage as sn
     n, c = args.size, args.chunk
     a = np.random.default_rng(0).random((n, n), dtype=np.float32)
-    x = da.from_array(a, chunks=c)
+    # contiguous blocks, as a cluster's or zarr's are (from_array's are views of a)
+    x = da.from_array(a, chunks=c).map_blocks(np.copy).persist(scheduler="sync")
     k15 = np.random.default_rng(1).random((15, 15)).astype(np.float32)
     cases = {
         "correlate2d 15x15 in memory": lambda: fastconv.correlate2d(a, k15, "same", "symm"),
@@ -172,6 +183,8 @@ def sync(args):
         "gaussian s3 in memory": lambda: ndimage.gaussian_filter(a, 3.0),
         "fastconv.dask.gaussian_filter s3": lambda: dask.persist(
             fcd.gaussian_filter(x, 3.0, num_threads=1), scheduler="sync"),
+        "map_overlap + fastconv gaussian s3 (the copy)": lambda: dask.persist(
+            x.map_overlap(_gauss1, depth=12, boundary="none"), scheduler="sync"),
         "dask_image gaussian_filter s3": lambda: dask.persist(
             ndfilters.gaussian_filter(x, 3.0), scheduler="sync"),
         "scipy gaussian s3 in memory": lambda: sn.gaussian_filter(a, 3.0),
@@ -193,6 +206,9 @@ def main():
     p.add_argument("--size", type=int, default=12000)
     p.add_argument("--chunk", type=int, default=2000)
     p.add_argument("--repeat", type=int, default=3)
+    p.add_argument("--warmup", type=int, default=1, help="untimed rounds first: a worker's "
+                   "first results land in memory fresh from the OS (0.3-0.6 s of page faults "
+                   "for 288 MB a worker), later ones mostly in memory it freed")
     p.add_argument("--rule", action="store_true", help="measure the per-task thread rule")
     p.add_argument("--scipy", action="store_true", help="add scipy.ndimage in memory")
     p.add_argument("--sync", action="store_true", help="no cluster: the synchronous "

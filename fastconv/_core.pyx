@@ -286,7 +286,7 @@ def ndimage_line(object a, object out, object w, int64_t size, int64_t pad_low, 
             st = fc_correlate1d_f32(ish, <const float *>ia, ist, <const float *>wa, nw, pad_low, bd,
                                     <float>fill, <float *>oa, ost, nthreads)
         elif f32:
-            st = fc_uniform1d_f32(ish, <const float *>ia, ist, nw, pad_low, bd, <float>fill,
+            st = fc_uniform1d_f32(ish, <const float *>ia, ist, nw, pad_low, bd, fill,
                                   <float *>oa, ost, nthreads)
         elif w is not None:
             st = fc_correlate1d_f64(ish, <const double *>ia, ist, <const double *>wa, nw, pad_low, bd,
@@ -362,7 +362,7 @@ def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, in
     with nogil:
         if f32:
             st = fc_uniform_sep2d_f32(ish, <const float *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
-                                      <float>fill, <float *>oa, ost, nthreads)
+                                      fill, <float *>oa, ost, nthreads)
         else:
             st = fc_uniform_sep2d_f64(ish, <const double *>ia, ist, k0, pad0, bd0, k1, pad1, bd1,
                                       fill, <double *>oa, ost, nthreads)

@@ -4,11 +4,13 @@ overlapped windows, the thread count of a task and the fixed-tree reduction.
 Every public function of fastconv.dask is built from three pieces:
 
 * ``_fit_chunks``: the chunks of each overlapped axis merged with their neighbours until
-  each holds at least the depth (dask's overlap needs a neighbour to supply a whole
-  depth; dask #6688), so a depth longer than the whole axis makes that axis one chunk;
-* ``map_windows``: ``dask.array.overlap.overlap`` (boundary "none", or "periodic" for the
-  wrapping modes) then one task per block that runs the in-memory fastconv function on
-  the overlapped window.  Where a window touches the array's true edge, the in-memory
+  each holds at least the depth (a block's strips come from its immediate neighbours
+  only, the limit dask's own overlap has too: dask #6688), so a depth longer than the
+  whole axis makes that axis one chunk;
+* ``map_windows``: one task per block that runs the in-memory fastconv function on the
+  block and its neighbours' depth-wide strips (periodic for the wrapping modes), without
+  copying the overlapped window where the output keeps the block's shape
+  (``_dask_halo``).  Where a block touches the array's true edge, the in-memory
   function's own mode/boundary extends it there, exactly as on the whole array;
 * ``task_threads``: the thread count each task gives fastconv (see its docstring).
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from functools import partial
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -112,45 +115,46 @@ def _starts(chunks: Sequence[int]) -> List[int]:
 # ---------------------------------------------------------------- windows
 
 BlockFn = Callable[[np.ndarray, Tuple[int, ...], Tuple[int, ...], Tuple[int, ...], int], Any]
+WholeFn = Callable[[np.ndarray, int], np.ndarray]
 
 
-def _window_task(w: np.ndarray, block: BlockFn, depth: Tuple[int, ...],
-                 periodic: Tuple[bool, ...], in_starts: Tuple[List[int], ...],
-                 out_starts: Tuple[List[int], ...], out_chunks: Tuple[Tuple[int, ...], ...],
-                 num_threads: Optional[int], block_id: Tuple[int, ...] = ()) -> Any:
-    """One output block: where the window starts (in the input's coordinates, negative
-    in a periodic extension) and which outputs it must produce, handed to block."""
-    w0, o0, o1 = [], [], []
-    for a, j in enumerate(block_id):
-        d = depth[a]
-        lo = d if (periodic[a] or j > 0) else 0   # dask's "none" boundary adds nothing
-        w0.append(in_starts[a][j] - lo)            # at the array's ends
-        o0.append(out_starts[a][j])
-        o1.append(out_starts[a][j] + out_chunks[a][j])
-    return block(w, tuple(w0), tuple(o0), tuple(o1), task_threads(num_threads))
+def _plain_task(b: np.ndarray, block: BlockFn, whole: Optional[WholeFn],
+                in_starts: Tuple[List[int], ...], out_starts: Tuple[List[int], ...],
+                out_chunks: Tuple[Tuple[int, ...], ...], num_threads: Optional[int],
+                block_id: Tuple[int, ...] = ()) -> Any:
+    """One output block of a call that needs no neighbours (depth 0 everywhere)."""
+    nt = task_threads(num_threads)
+    if whole is not None:
+        return whole(b, nt)
+    w0 = tuple(in_starts[a][j] for a, j in enumerate(block_id))
+    o0 = tuple(out_starts[a][j] for a, j in enumerate(block_id))
+    o1 = tuple(o + out_chunks[a][j] for a, (o, j) in enumerate(zip(o0, block_id)))
+    return block(b, w0, o0, o1, nt)
 
 
 def map_windows(x: da.Array, depth: Sequence[int], periodic: Sequence[bool], block: BlockFn,
                 out_chunks: Sequence[Tuple[int, ...]], dtype: Any,
-                num_threads: Optional[int]) -> da.Array:
-    """The lazy result whose block j is ``block(window, w0, o0, o1, threads)``: window is
-    x's block j with `depth` more elements of its neighbours on each side (fewer at the
-    array's ends, except on periodic axes, where they come from the other end)."""
+                num_threads: Optional[int], whole: Optional[WholeFn] = None) -> da.Array:
+    """The lazy result whose block j holds outputs [o0, o1) (out_chunks' block j) of
+    ``block(window, w0, o0, o1, threads)`` on the window starting at w0: x's block j with
+    `depth` more elements of its neighbours on each side (fewer at the array's ends,
+    except on periodic axes, where they come from the other end).  With `whole`, whose
+    ``whole(b, threads)`` is the filter of block b alone (exact away from b's edges, of
+    b's shape), the window is never built (``_dask_halo``): whole on the block, then
+    block on thin buffers for the bands near the edges that have neighbours."""
     depth = tuple(int(d) for d in depth)
     periodic = tuple(bool(p) and d > 0 for p, d in zip(periodic, depth))
-    if any(depth):
-        boundary = {a: ("periodic" if periodic[a] else "none") for a in range(x.ndim)}
-        xo = da.overlap.overlap(x, depth=dict(enumerate(depth)), boundary=boundary)
-    else:
-        xo = x
     out_chunks = tuple(tuple(int(c) for c in cs) for cs in out_chunks)
-    task = _window_task
-    return da.map_blocks(
-        task, xo, block=block, depth=depth, periodic=periodic,
-        in_starts=tuple(_starts(c) for c in x.chunks),
-        out_starts=tuple(_starts(c) for c in out_chunks), out_chunks=out_chunks,
-        num_threads=num_threads, chunks=out_chunks, dtype=dtype,
-        meta=np.empty((0,) * x.ndim, dtype=dtype))
+    if not any(depth):
+        return da.map_blocks(
+            _plain_task, x, block=block, whole=whole,
+            in_starts=tuple(_starts(c) for c in x.chunks),
+            out_starts=tuple(_starts(c) for c in out_chunks), out_chunks=out_chunks,
+            num_threads=num_threads, chunks=out_chunks, dtype=dtype,
+            meta=np.empty((0,) * x.ndim, dtype=dtype))
+    from ._dask_halo import halo_map
+    return halo_map(x, depth, periodic, block, whole, out_chunks, dtype,
+                    partial(task_threads, num_threads))
 
 
 # ---------------------------------------------------------------- threads

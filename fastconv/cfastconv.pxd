@@ -116,11 +116,11 @@ cdef extern from "fastconv.h" nogil:
                                      fc_boundary b1, double fill, double *out,
                                      const int64_t *out_strides, int num_threads)
     fc_status fc_uniform1d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
-                               int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
+                               int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                float *out, const int64_t *out_strides, int num_threads)
     fc_status fc_uniform_sep2d_f32(const int64_t *shape, const float *inp, const int64_t *in_strides,
                                    int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
-                                   fc_boundary b1, float fill, float *out, const int64_t *out_strides,
+                                   fc_boundary b1, double fill, float *out, const int64_t *out_strides,
                                    int num_threads)
     fc_status fc_uniform_sep2d_f64(const int64_t *shape, const double *inp, const int64_t *in_strides,
                                    int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,

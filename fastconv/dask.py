@@ -8,14 +8,16 @@ fastconv function on one block; dask's scheduler (threaded, synchronous or
 * :mod:`fastconv.ndimage`'s filters (:func:`correlate`, :func:`convolve`,
   :func:`correlate1d`, :func:`convolve1d`, :func:`gaussian_filter`,
   :func:`gaussian_filter1d`, :func:`uniform_filter`, :func:`uniform_filter1d`,
-  :func:`sobel`, :func:`prewitt`, :func:`laplace`), same signatures, on
-  ``dask.array.overlap.overlap`` with the depth each call needs per axis (kernel
-  half-width + ``|origin|``).  At the array's true edges the in-memory function's own
-  mode extends the window, so 'reflect', 'mirror', 'nearest' and 'constant' match the
-  whole-array call; 'wrap' takes its extension from the other end of the array
-  (a periodic overlap).  Chunks shorter than the depth are merged with neighbours
-  (an axis shorter than the depth becomes one chunk: a depth larger than the array
-  is therefore no error).
+  :func:`sobel`, :func:`prewitt`, :func:`laplace`), same signatures, each block with
+  the depth it needs per axis (kernel half-width + ``|origin|``) of its neighbours.
+  No overlapped window is copied (unlike ``dask.array.map_overlap``): a task filters
+  its block in place, then recomputes the depth-wide bands next to its neighbours from
+  small buffers of the block's edge and the neighbours' strips.  At the array's true
+  edges the in-memory function's own mode extends the data, so 'reflect', 'mirror',
+  'nearest' and 'constant' match the whole-array call; 'wrap' takes its extension
+  from the other end of the array (periodic neighbours).  Chunks shorter than the depth
+  are merged with neighbours (an axis shorter than the depth becomes one chunk: a depth
+  larger than the array is therefore no error).
 * :func:`fastconv.correlate`, :func:`fastconv.convolve`, :func:`fastconv.correlate2d`,
   :func:`fastconv.convolve2d` as :func:`signal_correlate`, :func:`signal_convolve`,
   :func:`correlate2d`, :func:`convolve2d`, every mode and boundary; "full" and "valid"
@@ -41,8 +43,13 @@ the scheduler; under the threaded scheduler its configured pool size, the ``pool
 ``num_workers`` of ``dask.config`` else CPU_COUNT, since a ``num_workers=`` given to
 ``compute()`` is not visible from a task; 1 under the synchronous one).  So a worker
 running k tasks at once on k cores gives each one thread, and a single one-slot worker
-gets every core.  The ndimage filters get it through OpenMP's
-per-thread limit (threadpoolctl), which ``fastconv.set_num_threads`` overrides.
+gets every core.  Measured (benchmarks/ANALYSIS.md, 2 cores, 2000^2 blocks): 2
+threads a task on two one-thread workers were no faster than the rule's 1 and took
+20-35% more CPU; one block on 2 threads of an idle pair of cores runs 1.8-1.9x faster
+than on 1, but a single one-slot worker's 2 threads lost on a loaded host, where the
+second core was rarely free (pass ``num_threads=1`` there).  The ndimage filters get
+it through OpenMP's per-thread limit (threadpoolctl), which
+``fastconv.set_num_threads`` overrides.
 
 **Bad input.** A non-dask `input`/`in1`/`x` raises TypeError (use the in-memory
 function for in-memory data); unknown (NaN) chunk sizes and batch chunks of `x` and
@@ -90,6 +97,12 @@ def _nd_block(w: np.ndarray, w0: Tuple[int, ...], o0: Tuple[int, ...], o1: Tuple
     return y[tuple(slice(a - s, b - s) for a, b, s in zip(o0, o1, w0))]
 
 
+def _nd_whole(b: np.ndarray, nt: int, *, fn: Any, args: Tuple[Any, ...], kw: Any) -> np.ndarray:
+    """The in-memory filter on one block alone (exact away from its edges)."""
+    with omp_limit(nt):
+        return fn(b, *args, **kw)
+
+
 def _run(fname: str, input: Any, args: Tuple[Any, ...], kw: Any, depth_of: Any,
          num_threads: Optional[int]) -> Any:
     """Check, validate through the in-memory function on a 1x..x1 probe (which also gives
@@ -102,7 +115,8 @@ def _run(fname: str, input: Any, args: Tuple[Any, ...], kw: Any, depth_of: Any,
     depth, periodic = depth_of(x.ndim)
     x, depth = fit_chunks(x, depth)
     block = partial(_nd_block, fn=fn, args=args, kw=kw)
-    return map_windows(x, depth, periodic, block, x.chunks, probe.dtype, num_threads)
+    whole = partial(_nd_whole, fn=fn, args=args, kw=kw)
+    return map_windows(x, depth, periodic, block, x.chunks, probe.dtype, num_threads, whole)
 
 
 def _one_axis(axis: int, depth: int, mode: str) -> Any:

@@ -143,6 +143,38 @@ def test_depth_larger_than_the_array_makes_one_chunk():
     assert _dask_support.fit_axis((1, 3, 30, 3), 3, 4) == (4, 33)
 
 
+@pytest.mark.parametrize("shape, chunks, two", [
+    ((37, 300), ((20, 17), (130, 100, 70)), ((20, 17), (150, 150))),
+    ((7, 9, 150), ((4, 3), (5, 4), (60, 50, 40)), ((4, 3), (5, 4), (80, 70)))])
+def test_blocks_wider_than_their_bands(shape, chunks, two):
+    """Blocks much wider than the depth, so that a task's result is the block filtered
+    alone with only its edge bands redone (along the last axis the bands are 64-element
+    rows: 50-60 outputs, less than the block); 'wrap' on two chunks makes one neighbour
+    both the previous and the next block."""
+    a = _data(shape, np.float64)
+    x = da.from_array(a, chunks=chunks)
+    x2 = da.from_array(a, chunks=two)
+    k = _data((3, 5, 4)[-len(shape):], np.float64, 2)
+    cases = []
+    for mode in ("reflect", "wrap", "constant"):
+        for xx in (x, x2):
+            cases += [(fcd.gaussian_filter(xx, 1.5, mode=mode),
+                       ndimage.gaussian_filter(a, 1.5, mode=mode)),
+                      (fcd.correlate(xx, k, mode=mode, origin=1),
+                       ndimage.correlate(a, k, mode=mode, origin=1)),
+                      (fcd.sobel(xx, axis=-1, mode=mode), ndimage.sobel(a, axis=-1, mode=mode))]
+    if len(shape) == 2:
+        k2 = _data((5, 8), np.float64, 5)
+        for boundary in ("fill", "wrap", "symm"):
+            cases.append((fcd.correlate2d(x, k2, "same", boundary, 0.5, method="direct"),
+                          fastconv.correlate2d(a, k2, "same", boundary, 0.5, method="direct")))
+    got = dask.compute(*[c[0] for c in cases], scheduler="threads")
+    for i, (g, (_, ref)) in enumerate(zip(got, cases)):
+        assert np.array_equal(g, ref), i
+    u = fcd.uniform_filter(x, 5, mode="mirror").compute()
+    _check(u, ndimage.uniform_filter(a, 5, mode="mirror"), np.float64)
+
+
 # ---------------------------------------------------------------- signal-style
 
 SIG = [  # (name, rank, kernel shape, chunkings)
@@ -210,6 +242,22 @@ def test_signal_fft_and_auto(method):
                                                                      **kw)
                 got = getattr(fcd, name)(x, k, mode, method=method, **kw).compute()
                 np.testing.assert_allclose(got, ref, rtol=0, atol=tol * np.abs(ref).max())
+
+
+def test_signal_auto_with_a_nan():
+    """auto's rule per block: the FFT where the plan takes it, direct where the data
+    (block or neighbours' strips) hold a NaN or Inf, so a NaN stays where direct sums put
+    it (an FFT would spread it over its whole tile; checked by disabling the rule)."""
+    a, k = _data((390, 260), np.float32), _data((21, 21), np.float32, 3)
+    a[140, 31], a[5, 250] = np.nan, np.inf
+    ref = fastconv.correlate2d(a, k, "same", "symm", method="direct")
+    assert fastconv.explain(fastconv.correlate2d, a[:130, :130], k, "same",
+                            boundary="symm")["algorithm"] == "fft"    # where the blocks
+    for chunks in ((130, 130), (195, (60, 200))):                     # are finite
+        got = fcd.correlate2d(da.from_array(a, chunks=chunks), k, "same", "symm").compute()
+        assert np.array_equal(np.isnan(got), np.isnan(ref)) and np.isnan(ref).sum() > 100
+        fin = np.isfinite(ref)
+        np.testing.assert_allclose(got[fin], ref[fin], rtol=0, atol=1e-4 * np.abs(ref[fin]).max())
 
 
 def test_signal_output_chunks():
@@ -393,6 +441,27 @@ def test_errors_name_the_argument():
     gb = da.zeros((6, 3, 3, 3), chunks=(2, 3, 3, 3))
     with pytest.raises(ValueError, match="grad_out must have x's batch chunks"):
         fcd.conv_backward_weight(xb, gb, (3, 2, 3, 3))
+    # unknown chunk sizes name the argument they are in, whichever function
+    nan2 = da.from_array(np.ones((10, 10)), chunks=5)
+    nan2 = nan2[nan2[:, 0] > 0]
+    with pytest.raises(ValueError, match="in1 has unknown chunk sizes"):
+        fcd.correlate2d(nan2, np.ones((3, 3)), "same")
+    with pytest.raises(ValueError, match="input has unknown chunk sizes"):
+        fcd.gaussian_filter(nan2, 1.0)
+    nb = da.from_array(np.ones((6, 2, 5, 5)), chunks=(3, 2, 5, 5))
+    nb = nb[da.from_array(np.arange(6), chunks=3) >= 0]        # NaN batch chunks
+    with pytest.raises(ValueError, match="x has unknown chunk sizes"):
+        fcd.conv_forward(nb, np.ones((3, 2, 3, 3)))
+    gn = da.zeros((6, 3, 3, 3), chunks=(3, 3, 3, 3))
+    gn = gn[da.from_array(np.arange(6), chunks=3) >= 0]
+    with pytest.raises(ValueError, match="grad_out has unknown chunk sizes"):
+        fcd.conv_backward_weight(xb, gn, (3, 2, 3, 3))
+    with pytest.raises(ValueError, match="grad_out has unknown chunk sizes"):
+        fcd.conv_backward_bias(gn)
+    # same batch size, chunked differently (3+3 against 4+2): named, not rechunked silently
+    g42 = da.zeros((6, 3, 3, 3), chunks=((4, 2), 3, 3, 3))
+    with pytest.raises(ValueError, match=r"grad_out must have x's batch chunks \(3, 3\)"):
+        fcd.conv_backward_weight(xb, g42, (3, 2, 3, 3))
     with pytest.raises(ValueError, match="grad_out"):
         fcd.conv_backward_input(gb, np.ones((3, 2, 3, 3)), (6, 2, 9, 9))
     with pytest.raises(TypeError, match="x must be a dask"):

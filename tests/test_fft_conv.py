@@ -180,3 +180,47 @@ def test_ndimage_plans_and_bad_method():
     x[100, 100] = np.nan  # auto stays direct: the NaN reaches only its 41x41 neighbours
     got = fnd.correlate(x, np.ones((41, 41)), mode="constant")
     assert np.isnan(got).sum() == 41 * 41
+
+
+# 1-D: a job is a pair of tiles in one four-step complex transform (src/fft/fft4_impl.h).
+# Signal lengths give one tile, an even and an odd count of tiles (the last pair with one
+# tile), tile lengths whose split leaves a partial row group, and kernels longer than the
+# signal; every mode, both directions, fill and the other boundaries through ndimage.
+ONE_D = [(1, 1), (2, 3), (17, 5), (200, 64), (999, 100), (1000, 999), (4097, 33), (30001, 2000),
+         (12345, 4097), (64, 300)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("n,k", ONE_D, ids=str)
+def test_fft_1d_pairs(n, k, mode, dtype):
+    rng = np.random.default_rng(n * 7919 + k)
+    a = rng.standard_normal(n).astype(dtype)
+    b = rng.standard_normal(k).astype(dtype)
+    for ours, theirs in FNS.values():
+        got = ours(a, b, mode, method="fft")
+        want = theirs(a.astype(np.float64), b.astype(np.float64), mode, method="direct")
+        assert got.dtype == dtype and got.shape == want.shape
+        assert np.max(np.abs(got - want), initial=0) <= _bound(a, b, dtype), (n, k, mode)
+
+
+def test_fft_1d_tiles_and_threads():
+    """A long signal is many tile pairs: both threads take them, the same bits for every
+    thread count, and the result against numpy.fft's whole-signal convolution."""
+    rng = np.random.default_rng(11)
+    a = rng.standard_normal(300001)
+    b = rng.standard_normal(2001)
+    info = fc.explain(fc.convolve, a, b, "same", method="fft", num_threads=2)
+    assert info["algorithm"] == "fft" and info["threads"] == 2 and info["jobs"] >= 4
+    ref = fc.convolve(a, b, "same", method="fft", num_threads=1)
+    for t in (2, 3):
+        assert np.array_equal(fc.convolve(a, b, "same", method="fft", num_threads=t), ref)
+    m = a.size + b.size - 1
+    full = np.fft.irfft(np.fft.rfft(a, m) * np.fft.rfft(b, m), m)
+    want = full[(b.size - 1) // 2:(b.size - 1) // 2 + a.size]
+    assert np.max(np.abs(ref - want)) <= _bound(a, b, np.float64)
+    for dt in (np.float32,):
+        a32, b32 = a.astype(dt), b.astype(dt)
+        r32 = fc.convolve(a32, b32, "same", method="fft", num_threads=1)
+        assert np.array_equal(fc.convolve(a32, b32, "same", method="fft", num_threads=2), r32)
+        assert np.max(np.abs(r32 - want)) <= _bound(a32, b32, dt)

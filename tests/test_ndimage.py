@@ -63,6 +63,28 @@ def test_uniform_filter1d_bit_identical(mode):
                     np.testing.assert_array_equal(got, want, err_msg=f"{dt} {size} {axis} {o}")
 
 
+@pytest.mark.parametrize("mode", ["constant", "grid-constant"])
+def test_uniform_float32_cval_not_a_float(mode):
+    """SciPy's line buffers are double and hold cval unrounded: a float32 image with
+    cval = 0.1 (not a float) sums 0.1, not float32(0.1) = 0.100000001490116, at its
+    borders.  Every layout of the running sums (lanes across the inner axis, interleaved
+    lines, the row kernel along the last axis, the fused 2-D pass): SciPy's bits."""
+    r = rng(30)
+    for shape in [(40, 50), (7, 9, 300), (300, 7), (1000,), (2, 600, 40)]:
+        x = r.random(shape).astype(np.float32)
+        for cval in (0.1, 1 / 3, -2.7e-3):
+            assert float(np.float32(cval)) != cval
+            for size in (2, 3, 12):
+                for axis in range(x.ndim):
+                    np.testing.assert_array_equal(
+                        fn.uniform_filter1d(x, size, axis=axis, mode=mode, cval=cval),
+                        sn.uniform_filter1d(x, size, axis=axis, mode=mode, cval=cval),
+                        err_msg=f"{shape} axis {axis} size {size} cval {cval}")
+                np.testing.assert_array_equal(fn.uniform_filter(x, size, mode=mode, cval=cval),
+                                              sn.uniform_filter(x, size, mode=mode, cval=cval),
+                                              err_msg=f"{shape} size {size} cval {cval}")
+
+
 def test_1d_ranks_and_long_lines():
     """Ranks 1 to 4; lines long enough to be cut into bands for the threads."""
     r = rng(5)

@@ -295,8 +295,13 @@ def test_typical_plans():
         x, w = z(shape, f32), z((shape[1], shape[1], 3, 3), f32)
         assert plan(fastconv.conv_forward, x, w, padding=1)["algorithm"] == "winograd"
         assert plan(fastconv.conv_backward_input, x, w, shape, padding=1)["algorithm"] == "winograd"
+        assert plan(fastconv.conv_backward_weight, x, x, w.shape, padding=1)["algorithm"] == "winograd"
     assert plan(fastconv.conv_forward, z((1, 512, 7, 7), f32), z((512, 512, 3, 3), f32),
                 padding=1)["algorithm"] == "direct"
+    assert plan(fastconv.conv_backward_weight, z((1, 512, 7, 7), f32), z((1, 512, 7, 7), f32),
+                (512, 512, 3, 3), padding=1)["algorithm"] == "direct"
+    assert plan(fastconv.conv_backward_weight, z((8, 32, 56, 56), f32), z((8, 32, 56, 56), f32),
+                (32, 32, 3, 3), padding=1)["algorithm"] == "direct"
     assert plan(fastconv.conv_forward, z((8, 32, 56, 56), f32), z((32, 32, 3, 3), f32),
                 padding=1)["algorithm"] == "direct"
     # ... and these are their direct plans
@@ -321,11 +326,11 @@ def test_typical_plans():
     plan = functools.partial(fastconv.explain, num_threads=2)
     # backward-weight: few output channels -> dot; small accumulator -> chunks; large -> blocks
     assert plan(fastconv.conv_backward_weight, z((64, 1, 28, 28), f32), z((64, 8, 28, 28), f32),
-                (8, 1, 3, 3), padding=1)["mode"] == "dot"
+                (8, 1, 3, 3), padding=1, algorithm="direct")["mode"] == "dot"
     assert plan(fastconv.conv_backward_weight, z((8, 64, 28, 28), f32), z((8, 64, 28, 28), f32),
-                (64, 64, 3, 3), padding=1)["mode"] == "chunks"
+                (64, 64, 3, 3), padding=1, algorithm="direct")["mode"] == "chunks"
     assert plan(fastconv.conv_backward_weight, z((8, 256, 14, 14), f32), z((8, 256, 14, 14), f32),
-                (256, 256, 3, 3), padding=1)["mode"] == "blocks"
+                (256, 256, 3, 3), padding=1, algorithm="direct")["mode"] == "blocks"
     # strided backward-input: one pass per residue class
     p = plan(fastconv.conv_backward_input, z((8, 64, 28, 28), f32), z((64, 32, 3, 3), f32), (8, 32, 56, 56),
              stride=2, padding=1)

@@ -219,20 +219,22 @@ def test_conv2d_layer_algorithm():
         Conv2d(2, 2, 3, algorithm="fast")
 
 
-def test_weight_gradient_rounds_change_no_bit(tmp_path):
-    """The weight gradient's sums continue across rounds of tiles: one-tile-block rounds
-    (wg_bw_round_bytes=1) give the same bits as the default's one round."""
+def test_weight_gradient_rounds_are_a_two_level_sum(tmp_path):
+    """The weight gradient sums each round of tiles from zero and adds it onto the earlier
+    rounds' sum: one-tile-block rounds (wg_bw_round_bytes=1) and the default's one round
+    both hold the float32 bound, the same bits for 1, 2 and 3 threads each."""
     import subprocess
     import sys
     code = ("import numpy as np, fastconv\n"
             "rng = np.random.default_rng(2)\n"
             "x = rng.standard_normal((3, 12, 19, 17)).astype(np.float32)\n"
             "g = rng.standard_normal((3, 20, 19, 17)).astype(np.float32)\n"
-            "gw = fastconv.conv_backward_weight(x, g, (20, 12, 3, 3), padding=1,"
-            " algorithm='winograd')\n"
+            "gws = [fastconv.conv_backward_weight(x, g, (20, 12, 3, 3), padding=1,"
+            " algorithm='winograd', num_threads=nt) for nt in (1, 2, 3)]\n"
+            "assert all(np.array_equal(gw, gws[0]) for gw in gws)\n"
             "print(fastconv.explain(fastconv.conv_backward_weight, x, g, (20, 12, 3, 3),"
             " padding=1, algorithm='winograd')['rounds'])\n"
-            "np.save('gw.npy', gw)\n")
+            "np.save('gw.npy', gws[0])\n")
     outs = []
     for i, tuning in enumerate(("", "wg_bw_round_bytes=1")):
         d = tmp_path / str(i)
@@ -243,7 +245,14 @@ def test_weight_gradient_rounds_change_no_bit(tmp_path):
         assert r.returncode == 0, r.stderr
         outs.append((int(r.stdout.split()[0]), np.load(d / "gw.npy")))
     assert outs[0][0] == 1 and outs[1][0] > 1
-    assert np.array_equal(outs[0][1], outs[1][1])
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((3, 12, 19, 17))
+    g = rng.standard_normal((3, 20, 19, 17))
+    ref = reference.conv_backward_weight(x.astype(np.float32).astype(np.float64),
+                                         g.astype(np.float32).astype(np.float64),
+                                         (20, 12, 3, 3), padding=1)
+    for _, gw in outs:
+        assert np.abs(gw - ref).max() <= 1e-4 * np.abs(ref).max()
 
 
 def _train_resnet_block(algorithm, epochs=8):
@@ -300,3 +309,22 @@ def test_resnet_block_trains_the_same_with_winograd():
     assert acc_d > 0.75 and acc_w > 0.75, (acc_d, acc_w)
     assert abs(acc_w - acc_d) <= 0.03, (acc_d, acc_w)
     assert abs(loss_w - loss_d) <= 0.05 * loss_d, (loss_d, loss_w)
+
+
+def test_auto_weight_gradient_takes_winograd_from_64_channels():
+    """algorithm="auto" gives the Winograd weight gradient's bits on a 64-channel 3x3
+    layer (the cost model's choice, tuning.h wg_bw_auto_margin) and direct's below 64
+    channels; "direct" keeps the direct bits."""
+    rng = np.random.default_rng(6)
+    for C, algo in ((64, "winograd"), (16, "direct")):
+        x = rng.standard_normal((4, C, 24, 24)).astype(np.float32)
+        g = rng.standard_normal((4, C, 24, 24)).astype(np.float32)
+        kw = dict(padding=1)
+        assert fastconv.explain(fastconv.conv_backward_weight, x, g, (C, C, 3, 3),
+                                **kw)["algorithm"] == algo
+        auto = fastconv.conv_backward_weight(x, g, (C, C, 3, 3), **kw)
+        assert np.array_equal(auto, fastconv.conv_backward_weight(x, g, (C, C, 3, 3),
+                                                                  algorithm=algo, **kw))
+        ref = reference.conv_backward_weight(x.astype(np.float64), g.astype(np.float64),
+                                             (C, C, 3, 3), padding=1)
+        assert np.abs(auto - ref).max() <= 1e-4 * np.abs(ref).max()

@@ -75,39 +75,10 @@ static void FC_F(fft_tile)(const fc_plan *pl, const FC_T *in, FC_T fill, const F
     }
 }
 
-/* One 1-D job: ft->rows consecutive tiles as the lanes of one batch; tile b of the job
- * reads window elements [b*v, b*v + n) (consecutive windows overlap by k - 1). */
-static void FC_F(fft_job1d)(const fc_plan *pl, const FC_T *in, FC_T fill, const FC_T *kr, const FC_T *ki,
-                            FC_T *out, int64_t job, FC_T *buf)
-{
-    const fc_fft_tiles *ft = &pl->ft;
-    const fc_fft_plan *f = &ft->fft;
-    const int64_t n = ft->n[2], v = ft->v[2], O = pl->p.out[2], M = f->m, R = ft->rows;
-    const int64_t t0 = job * R, cnt = ft->nt[2] - t0 < R ? ft->nt[2] - t0 : R, o = t0 * v;
-    fc_geom gw;
-    memset(&gw, 0, sizeof gw);
-    for (int a = 0; a < 3; ++a) {
-        gw.L[a] = pl->p.in[a];
-        gw.s[a] = gw.q[a] = 1;
-    }
-    gw.plo[2] = pl->geoms->plo[2] - o;
-    gw.q[2] = (cnt - 1) * v + n;
-    gw.nph = 1;
-    gw.boundary = pl->geoms->boundary;
-    FC_T *x = buf, *hr = x + R * v + n, *hi = hr + R * M, *work = hi + R * M;
-    FC_F(pack_rows)(in, &gw, fill, x, 0, 1);
-    FC_F(rows_fwd)(f, cnt, x, v, hr, hi, M, work);
-    for (int64_t b = 0; b < cnt; ++b) FC_F(fft_table)(f)->cmul(M, hr + b * M, hi + b * M, kr, ki);
-    /* whole tiles, then the last one's kept part */
-    const int64_t last = O - (o + (cnt - 1) * v), full = last >= v ? cnt : cnt - 1;
-    FC_F(rows_inv)(f, full, hr, hi, M, out + o, v, v, 1, work);
-    if (full < cnt)
-        FC_F(rows_inv)(f, 1, hr + full * M, hi + full * M, M, out + o + full * v, v, last, 1, work);
-}
-
 static fc_status FC_F(fft_conv)(const fc_plan *pl, const FC_T *wp, const FC_T *in, FC_T fill, FC_T *out)
 {
     const fc_fft_tiles *ft = &pl->ft;
+    if (ft->ndim == 1) return FC_F(fft_conv1d)(pl, wp, in, fill, out);
     const int64_t ntot = ft->n[0] * ft->n[1] * ft->n[2], tper = ft->tper;
     FC_T *scratch = fc_malloc(sizeof(FC_T) * (size_t)(ft->kspec + ntot + ft->fft.work + pl->nthreads * tper));
     if (!scratch) return FC_ENOMEM;
@@ -117,12 +88,7 @@ static fc_status FC_F(fft_conv)(const fc_plan *pl, const FC_T *wp, const FC_T *i
     {
         FC_T *buf = threads + fc_thread_id() * tper;
         FC_OMP(for schedule(dynamic, 1))
-        for (int64_t job = 0; job < ft->njobs; ++job) {
-            if (ft->ndim == 1)
-                FC_F(fft_job1d)(pl, in, fill, kr, ki, out, job, buf);
-            else
-                FC_F(fft_tile)(pl, in, fill, kr, ki, out, job, buf);
-        }
+        for (int64_t job = 0; job < ft->njobs; ++job) FC_F(fft_tile)(pl, in, fill, kr, ki, out, job, buf);
     }
     fc_free(scratch);
     return FC_OK;

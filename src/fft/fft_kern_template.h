@@ -3,6 +3,8 @@
  * FC_T with suffix FC_SUFFIX.  Every inner loop runs over L consecutive lanes with the
  * same constants, so the compiler turns it into the ISA's vectors; the contracts are in
  * fft.h. */
+#include <string.h>
+
 #define FK_CAT_(a, b) a##_##b
 #define FK_CAT(a, b) FK_CAT_(a, b)
 #define FK(name) FK_CAT(name, FC_SUFFIX)
@@ -185,11 +187,161 @@ static void FK(cmul)(int64_t L, FC_T *FK_R ar, FC_T *FK_R ai, const FC_T *FK_R b
     }
 }
 
+/* cos(x+y) = cx cy - sx sy, sin(x+y) = sx cy + cx sy */
+static void FK(tw4)(int64_t n2, int64_t Lg, int64_t G, const FC_T *hc, const FC_T *hs, const FC_T *lc,
+                    const FC_T *ls, FC_T *FK_R tr, FC_T *FK_R ti)
+{
+    for (int64_t j2 = 0; j2 < n2; ++j2) {
+        const FC_T c = hc[j2], s = hs[j2];
+        const FC_T *FK_R pc = lc + j2 * G, *FK_R ps = ls + j2 * G;
+        FC_T *FK_R orr = tr + j2 * Lg, *FK_R oi = ti + j2 * Lg;
+        const int64_t L = Lg;
+        FK_LOOP {
+            orr[b] = c * pc[b] - s * ps[b];
+            oi[b] = s * pc[b] + c * ps[b];
+        }
+    }
+}
+
+/* Rows to lanes and back.  With GCC and groups of whole vectors of FC_VL rows (64
+ * bytes of lanes each), blocks of FC_VL x FC_VL are transposed in registers: log2(FC_VL)
+ * rounds, round s swapping the off-diagonal s x s blocks of every 2s x 2s block (row i
+ * element c with bit s set <-> row i+s element c-s); otherwise, and for the n2 % FC_VL
+ * last columns, element by element (the lane loop reads one column of Lg rows). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(FC_VL)
+#define FK_VEC 1
+typedef FC_T FK(vec) __attribute__((vector_size(64), aligned(sizeof(FC_T))));
+#if FC_VL == 16
+typedef int32_t FK(ivec) __attribute__((vector_size(64)));
+#else
+typedef int64_t FK(ivec) __attribute__((vector_size(64)));
+#endif
+#define FK_LO(c, s) (((c) & (s)) ? FC_VL + (c) - (s) : (c))
+#define FK_HI(c, s) (((c) & (s)) ? FC_VL + (c) : (c) + (s))
+#if FC_VL == 16
+#define FK_MASK(F, s)                                                                                   \
+    {F(0, s), F(1, s), F(2, s), F(3, s), F(4, s), F(5, s), F(6, s), F(7, s), F(8, s), F(9, s), F(10, s), \
+     F(11, s), F(12, s), F(13, s), F(14, s), F(15, s)}
+#else
+#define FK_MASK(F, s) {F(0, s), F(1, s), F(2, s), F(3, s), F(4, s), F(5, s), F(6, s), F(7, s)}
+#endif
+#define FK_ROUND(s)                                                                   \
+    do {                                                                              \
+        const FK(ivec) lo = FK_MASK(FK_LO, s), hi = FK_MASK(FK_HI, s);                \
+        _Pragma("GCC unroll 16") for (int i = 0; i < FC_VL; ++i) if (!(i & (s))) {    \
+            const FK(vec) a = r[i], b = r[i + (s)];                                   \
+            r[i] = __builtin_shuffle(a, b, lo);                                       \
+            r[i + (s)] = __builtin_shuffle(a, b, hi);                                 \
+        }                                                                             \
+    } while (0)
+static inline void FK(transpose)(FK(vec) *r)
+{
+#if FC_VL == 16
+    FK_ROUND(8);
+#endif
+    FK_ROUND(4);
+    FK_ROUND(2);
+    FK_ROUND(1);
+}
+/* unaligned loads and stores (no vector passed by value: the ABI differs by ISA) */
+#define FK_LD(v, p) memcpy(&(v), (p), sizeof(v))
+#define FK_ST(p, v) memcpy((p), &(v), sizeof(v))
+#else
+#define FK_VEC 0
+#endif
+
+static void FK(gtw)(int64_t n2, int64_t Lg, const FC_T *ar, const FC_T *ai, int64_t lda, const FC_T *tr,
+                    const FC_T *ti, FC_T *FK_R zr, FC_T *FK_R zi)
+{
+    const int64_t L = Lg;
+    int64_t j0 = 0;
+#if FK_VEC
+    if (Lg % FC_VL == 0)
+        for (; j0 + FC_VL <= n2; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
+            FK(vec) r[FC_VL], q[FC_VL];
+            for (int b = 0; b < FC_VL; ++b) {
+                FK_LD(r[b], ar + (rb + b) * lda + j0);
+                FK_LD(q[b], ai + (rb + b) * lda + j0);
+            }
+            FK(transpose)(r);
+            FK(transpose)(q);
+            for (int c = 0; c < FC_VL; ++c) {
+                const int64_t t = (j0 + c) * Lg + rb;
+                FK(vec) cr, ci;
+                FK_LD(cr, tr + t);
+                FK_LD(ci, ti + t);
+                const FK(vec) vr = r[c] * cr + q[c] * ci, vi = q[c] * cr - r[c] * ci;
+                FK_ST(zr + t, vr);
+                FK_ST(zi + t, vi);
+            }
+        }
+#endif
+    for (int64_t j2 = j0; j2 < n2; ++j2) {
+        const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
+        FC_T *FK_R orr = zr + j2 * Lg, *FK_R oi = zi + j2 * Lg;
+        FK_LOOP {
+            const FC_T xr = ar[b * lda + j2], xi = ai[b * lda + j2];
+            orr[b] = xr * c[b] + xi * s[b];
+            oi[b] = xi * c[b] - xr * s[b];
+        }
+    }
+}
+
+static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, const FC_T *tr, const FC_T *ti,
+                    FC_T *ar, FC_T *ai, int64_t lda)
+{
+    const int64_t L = Lg;
+    int64_t j0 = 0;
+#if FK_VEC
+    if (Lg % FC_VL == 0)
+        for (; j0 + FC_VL <= n2; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
+            FK(vec) r[FC_VL], q[FC_VL];
+            for (int c = 0; c < FC_VL; ++c) {
+                const int64_t t = (j0 + c) * Lg + rb;
+                FK(vec) cr, ci, pr, pi;
+                FK_LD(cr, tr + t);
+                FK_LD(ci, ti + t);
+                FK_LD(pr, zr + t);
+                FK_LD(pi, zi + t);
+                r[c] = pr * cr - pi * ci;
+                q[c] = pi * cr + pr * ci;
+            }
+            FK(transpose)(r);
+            FK(transpose)(q);
+            for (int b = 0; b < FC_VL; ++b) {
+                FK_ST(ar + (rb + b) * lda + j0, r[b]);
+                FK_ST(ai + (rb + b) * lda + j0, q[b]);
+            }
+        }
+#endif
+    for (int64_t j2 = j0; j2 < n2; ++j2) {
+        const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
+        const FC_T *FK_R pr = zr + j2 * Lg, *FK_R pi = zi + j2 * Lg;
+        FK_LOOP {
+            ar[b * lda + j2] = pr[b] * c[b] - pi[b] * s[b];
+            ai[b * lda + j2] = pi[b] * c[b] + pr[b] * s[b];
+        }
+    }
+}
+
+#undef FK_VEC
+#undef FK_LO
+#undef FK_HI
+#undef FK_MASK
+#undef FK_ROUND
+#undef FK_LD
+#undef FK_ST
+
 const FK_CAT(fc_fftk, FC_TYPESUF) FK_CAT(fc_fftk, FC_SUFFIX) = {
     .bfly = {NULL, NULL, FK(bfly2), FK(bfly3), FK(bfly4), FK(bfly5)},
     .rpost = FK(rpost),
     .rpre = FK(rpre),
     .cmul = FK(cmul),
+    .tw4 = FK(tw4),
+    .gtw = FK(gtw),
+    .stw = FK(stw),
 };
 
 #undef FK_CAT_

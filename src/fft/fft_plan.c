@@ -15,11 +15,20 @@ int fc_fft_size_ok(int64_t n)
     return n == 1;
 }
 
+/* The least 2^a * (3^b 5^c) >= n over every odd part 3^b 5^c < 2n (a >= 1 if even):
+ * O(log^2 n), where scanning n, n+1, ... took ~0.1 ms near 2e6 (smooth numbers thin out;
+ * 4% of a 2e6-sample 1-D call). */
 int64_t fc_fft_good_size(int64_t n, int even)
 {
     if (n < 1) n = 1;
-    for (int64_t c = n;; ++c)
-        if (fc_fft_size_ok(c) && (!even || c % 2 == 0)) return c;
+    int64_t best = INT64_MAX;
+    for (int64_t p5 = 1; p5 < 2 * n; p5 *= 5)
+        for (int64_t p35 = p5; p35 < 2 * n; p35 *= 3) {
+            int64_t c = even ? 2 * p35 : p35;
+            while (c < n) c *= 2;
+            if (c < best) best = c;
+        }
+    return best;
 }
 
 /* Stages of n: radix 4 while 4 divides, then 2, 3, 5 (n = 60: 4, 3, 5).  Radix 4 first
@@ -104,7 +113,8 @@ static int64_t axis_chunk(int64_t nmax, int elem)
     return c < vec ? vec : c;
 }
 
-fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+/* cplx: every axis complex (the last one not halved), for fc_fft_plan_make_cplx. */
+static fc_status plan_make(int ndim, const int64_t *n, int elem, int isa, int cplx, fc_fft_plan *pl)
 {
     memset(pl, 0, sizeof *pl);
     if (ndim < 1 || ndim > FC_FFT_MAXDIM || (elem != 4 && elem != 8)) return FC_EINVAL;
@@ -116,7 +126,7 @@ fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft
         if (!fc_fft_size_ok(n[d])) return FC_EINVAL;
         pl->n[d] = n[d];
         const int last = d == ndim - 1;
-        const int64_t len = last && n[d] % 2 == 0 ? n[d] / 2 : n[d];
+        const int64_t len = last && !cplx && n[d] % 2 == 0 ? n[d] / 2 : n[d];
         if (factor(len, &pl->ax[d])) return FC_EINVAL;
         if (!last && n[d] > nmax) nmax = n[d];
     }
@@ -146,6 +156,16 @@ fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft
     const int64_t axis = 6 * nmax * pl->chunk;
     pl->work = rows > axis ? rows : axis;
     return FC_OK;
+}
+
+fc_status fc_fft_plan_make(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+{
+    return plan_make(ndim, n, elem, isa, 0, pl);
+}
+
+fc_status fc_fft_plan_make_cplx(int ndim, const int64_t *n, int elem, int isa, fc_fft_plan *pl)
+{
+    return plan_make(ndim, n, elem, isa, 1, pl);
 }
 
 const fc_fftk_f32 *fc_fftk_for_f32(int isa)

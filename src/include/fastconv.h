@@ -258,9 +258,11 @@ FC_API fc_status fc_correlate_sep2d_f64(const int64_t shape[3], const double *in
                                         const int64_t out_strides[3], int num_threads);
 
 /* scipy.ndimage.uniform_filter1d: the mean of `size` taps as correlate1d with equal
- * weights, by running sums in double (SciPy's recurrence; cost independent of size). */
+ * weights, by running sums in double (SciPy's recurrence; cost independent of size).
+ * The fill value is a double for both element types: SciPy's sums see cval unrounded
+ * (float32 data, cval 0.1: the border adds 0.1, not 0.100000001490116). */
 FC_API fc_status fc_uniform1d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
-                                  int64_t size, int64_t pad_low, fc_boundary boundary, float fill,
+                                  int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                                   float *out, const int64_t out_strides[3], int num_threads);
 FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
                                   int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
@@ -272,7 +274,7 @@ FC_API fc_status fc_uniform1d_f64(const int64_t shape[3], const double *in, cons
  * intermediate rounded to the element type, as scipy.ndimage.uniform_filter's). */
 FC_API fc_status fc_uniform_sep2d_f32(const int64_t shape[3], const float *in, const int64_t in_strides[3],
                                       int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
-                                      fc_boundary b1, float fill, float *out,
+                                      fc_boundary b1, double fill, float *out,
                                       const int64_t out_strides[3], int num_threads);
 FC_API fc_status fc_uniform_sep2d_f64(const int64_t shape[3], const double *in, const int64_t in_strides[3],
                                       int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,

@@ -23,25 +23,34 @@
  *   rows: out[b] = sum_j w[j] * r[j][b], b < nb (SciPy's order; sym: 1 symmetric, -1
  *         antisymmetric odd kernel, 0 neither)
  *   box:  out row i (at out + (i - i0)*ldo) = mean of rows r[i .. i+K-1] for i0 <= i < i1,
- *         by running sums in double carried in acc (nb doubles) from call to call
- *   boxacc: acc[b] += add[b] - sub[b] in double (sub NULL: acc[b] += add[b]), no output
+ *         by running sums in double carried in acc (nb doubles) from call to call; rows
+ *         outside [f->lo, f->hi) are the constant border, f->v (SciPy's cval, unrounded)
+ *   boxacc: acc[b] += add[b] - sub[b] in double (start: acc[b] += add[b]), no output;
+ *         NULL rows as box's
  *   boxrow: running means along R contiguous lines (ext + r*ldx, n + K - 1 positions each)
- *         into out + r*ldo, bit-identical to box along them; s is scratch of
- *         R*FC_SEP_BOXROW_CHUNK doubles (rounded up to 8 rows) */
+ *         into out + r*ldo, bit-identical to box along them, the positions outside
+ *         [f->lo, f->hi) of each line read as f->v; s is scratch of R*FC_SEP_BOXROW_CHUNK
+ *         doubles (rounded up to 8 rows) */
 #define FC_SEP_BOXROW_CHUNK 256
+/* The constant border of an extended line: positions p < lo or p >= hi are v (in
+ * double); lo = pad_low and hi = pad_low + n under FC_BOUNDARY_FILL, else no position. */
+typedef struct fc_sep_fill {
+    double v;
+    int64_t lo, hi;
+} fc_sep_fill;
 typedef struct fc_sep_kernels {
     void (*rows_f32)(int64_t K, const float *const *r, const float *w, int sym, int64_t nb, float *out);
     void (*rows_f64)(int64_t K, const double *const *r, const double *w, int sym, int64_t nb, double *out);
-    void (*box_f32)(int64_t K, const float *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
-                    float *out, int64_t ldo);
-    void (*box_f64)(int64_t K, const double *const *r, int64_t i0, int64_t i1, int64_t nb, double *acc,
-                    double *out, int64_t ldo);
-    void (*boxacc_f32)(const float *add, const float *sub, int64_t nb, double *acc);
-    void (*boxacc_f64)(const double *add, const double *sub, int64_t nb, double *acc);
-    void (*boxrow_f32)(int64_t K, const float *ext, int64_t ldx, int64_t R, int64_t n, double *s,
-                       float *out, int64_t ldo);
-    void (*boxrow_f64)(int64_t K, const double *ext, int64_t ldx, int64_t R, int64_t n, double *s,
-                       double *out, int64_t ldo);
+    void (*box_f32)(int64_t K, const float *const *r, const fc_sep_fill *f, int64_t i0, int64_t i1,
+                    int64_t nb, double *acc, float *out, int64_t ldo);
+    void (*box_f64)(int64_t K, const double *const *r, const fc_sep_fill *f, int64_t i0, int64_t i1,
+                    int64_t nb, double *acc, double *out, int64_t ldo);
+    void (*boxacc_f32)(const float *add, const float *sub, int start, double fill, int64_t nb, double *acc);
+    void (*boxacc_f64)(const double *add, const double *sub, int start, double fill, int64_t nb, double *acc);
+    void (*boxrow_f32)(int64_t K, const float *ext, int64_t ldx, int64_t R, int64_t n,
+                       const fc_sep_fill *f, double *s, float *out, int64_t ldo);
+    void (*boxrow_f64)(int64_t K, const double *ext, int64_t ldx, int64_t R, int64_t n,
+                       const fc_sep_fill *f, double *s, double *out, int64_t ldo);
 } fc_sep_kernels;
 
 extern const fc_sep_kernels fc_sep_kernels_baseline, fc_sep_kernels_avx2, fc_sep_kernels_avx512;
@@ -76,6 +85,14 @@ fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], co
 
 /* shape = (outer, n, inner); strides in elements; K taps with pad_low of them before
  * the output position (0 <= pad_low < K); elem = sizeof the element type. */
+/* The constant border of a line of n positions extended by pad_low before (K taps). */
+static inline fc_sep_fill fc_sep_fill_of(fc_boundary b, double v, int64_t n, int64_t K, int64_t pad_low)
+{
+    fc_sep_fill f = {v, 0, n + K - 1};
+    if (b == FC_BOUNDARY_FILL) f.lo = pad_low, f.hi = pad_low + n;
+    return f;
+}
+
 fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int64_t in_strides[3],
                            const int64_t out_strides[3], int64_t K, int64_t pad_low, int64_t elem,
                            int uniform, int num_threads, fc_sep_plan *p);

@@ -52,7 +52,7 @@ typedef struct FC_F(sep_args) {
     const FC_T *w;
     const fc_sep_kernels *k;
     int sym, boundary;
-    FC_T fill;
+    double fill; /* the correlation passes use it rounded to FC_T, the box passes as is */
     FC_T *out;
 } FC_F(sep_args);
 
@@ -71,17 +71,20 @@ static void FC_F(sep_lanes_job)(const FC_F(sep_args) *a, int64_t job, char *scra
     FC_T *fillrow = (FC_T *)(scratch + fc_round_up((int64_t)sizeof(void *) * (p->band + p->K - 1), FC_ALIGN));
     double *acc = (double *)((char *)fillrow + fc_round_up((int64_t)sizeof(FC_T) * p->lanes, FC_ALIGN));
     const FC_T *base = a->in + o * a->is[0] + c0;
+    /* the box kernel takes border rows as NULL (the fill in double), rows as a FC_T row */
+    const FC_T *border = p->uniform ? NULL : fillrow;
     int need_fill = 0;
     for (int64_t t = 0; t < nrows; ++t) {
         const int64_t m = fc_map_index(i0 - p->pad_low + t, p->n, a->boundary);
         need_fill |= m < 0;
-        rows[t] = m < 0 ? fillrow : base + m * a->is[1];
+        rows[t] = m < 0 ? border : base + m * a->is[1];
     }
-    if (need_fill)
-        for (int64_t j = 0; j < nb; ++j) fillrow[j] = a->fill;
+    if (need_fill && border)
+        for (int64_t j = 0; j < nb; ++j) fillrow[j] = (FC_T)a->fill;
     FC_T *dst = a->out + o * a->os[0] + c0;
     if (p->uniform) {
-        a->k->FC_F(box)(p->K, rows, 0, p->n, nb, acc, dst, a->os[1]);
+        const fc_sep_fill f = fc_sep_fill_of((fc_boundary)a->boundary, a->fill, p->n, p->K, p->pad_low);
+        a->k->FC_F(box)(p->K, rows, &f, 0, p->n, nb, acc, dst, a->os[1]);
         return;
     }
     for (int64_t i = i0; i < i1; ++i)
@@ -102,7 +105,7 @@ static void FC_F(sep_lines_job)(const FC_F(sep_args) *a, int64_t job, char *scra
     for (int64_t q = unit * p->lanes; q < q1; ++q) {
         const int64_t o = q / p->inner, r = q % p->inner;
         FC_F(sep_extend)(a->in + o * a->is[0] + r * a->is[2], p->n, a->is[1], i0 - p->pad_low,
-                         len + p->K - 1, a->boundary, a->fill, ext, 1);
+                         len + p->K - 1, a->boundary, (FC_T)a->fill, ext, 1);
         FC_T *dst = a->out + o * a->os[0] + r * a->os[2] + i0 * a->os[1];
         const int direct = a->os[1] == 1;
         a->k->FC_F(rows)(p->K, rows, a->w, a->sym, len, direct ? dst : obuf);
@@ -124,16 +127,17 @@ static void FC_F(sep_box_lines_job)(const FC_F(sep_args) *a, int64_t job, char *
     FC_T *obuf = (FC_T *)(scratch + fc_round_up((int64_t)sizeof(FC_T) * (P + K) * G, FC_ALIGN));
     const FC_T **rows = (const FC_T **)((char *)obuf + fc_round_up((int64_t)sizeof(FC_T) * P * G, FC_ALIGN));
     double *acc = (double *)((char *)rows + fc_round_up((int64_t)sizeof(void *) * (n + K - 1), FC_ALIGN));
+    const fc_sep_fill f = fc_sep_fill_of((fc_boundary)a->boundary, a->fill, n, K, p->pad_low);
     for (int64_t i0 = 0; i0 < n; i0 += P) {
         const int64_t i1 = i0 + P < n ? i0 + P : n;
         const int64_t t0 = i0 > 0 ? i0 - 1 : 0, t1 = i1 + K - 1; /* extended positions read */
         for (int64_t g = 0; g < ng; ++g) {
             const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
             FC_F(sep_extend)(a->in + o * a->is[0] + r * a->is[2], n, a->is[1], t0 - p->pad_low,
-                             t1 - t0, a->boundary, a->fill, buf + g, G);
+                             t1 - t0, a->boundary, (FC_T)a->fill, buf + g, G);
         }
         for (int64_t t = t0; t < t1; ++t) rows[t] = buf + (t - t0) * G;
-        a->k->FC_F(box)(K, rows, i0, i1, ng, acc, obuf, G);
+        a->k->FC_F(box)(K, rows, &f, i0, i1, ng, acc, obuf, G);
         for (int64_t g = 0; g < ng; ++g) {
             const int64_t q = g0 + g, o = q / p->inner, r = q % p->inner;
             FC_T *dst = a->out + o * a->os[0] + r * a->os[2];
@@ -153,13 +157,14 @@ static void FC_F(sep_boxrow_lines_job)(const FC_F(sep_args) *a, int64_t job, cha
     double *s = (double *)(scratch + fc_round_up((int64_t)sizeof(FC_T) * G * ldx, FC_ALIGN));
     for (int64_t g = 0; g < ng; ++g)
         FC_F(sep_extend)(a->in + (g0 + g) * a->is[0], n, 1, -p->pad_low, n + K - 1, a->boundary,
-                         a->fill, ext + g * ldx, 1);
-    a->k->FC_F(boxrow)(K, ext, ldx, ng, n, s, a->out + g0 * a->os[0], a->os[0]);
+                         (FC_T)a->fill, ext + g * ldx, 1);
+    const fc_sep_fill f = fc_sep_fill_of((fc_boundary)a->boundary, a->fill, n, K, p->pad_low);
+    a->k->FC_F(boxrow)(K, ext, ldx, ng, n, &f, s, a->out + g0 * a->os[0], a->os[0]);
 }
 
 static fc_status FC_F(sep_run)(const int64_t shape[3], const FC_T *in, const int64_t is[3],
                                const FC_T *w, int64_t K, int64_t pad_low, fc_boundary boundary,
-                               FC_T fill, FC_T *out, const int64_t os[3], int num_threads)
+                               double fill, FC_T *out, const int64_t os[3], int num_threads)
 {
     if (!shape || !is || !os || K < 1 || pad_low < 0 || pad_low >= K) return FC_EINVAL;
     if (boundary < FC_BOUNDARY_FILL || boundary > FC_BOUNDARY_MIRROR) return FC_EINVAL;
@@ -210,7 +215,7 @@ fc_status FC_F(fc_correlate1d)(const int64_t shape[3], const FC_T *in, const int
 }
 
 fc_status FC_F(fc_uniform1d)(const int64_t shape[3], const FC_T *in, const int64_t in_strides[3],
-                             int64_t size, int64_t pad_low, fc_boundary boundary, FC_T fill,
+                             int64_t size, int64_t pad_low, fc_boundary boundary, double fill,
                              FC_T *out, const int64_t out_strides[3], int num_threads)
 {
     return FC_F(sep_run)(shape, in, in_strides, NULL, size, pad_low, boundary, fill, out,

@@ -180,45 +180,112 @@ FC_SK_STEPQ(FC_SEP_VB, FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA))
         for (; i < n; ++i) o[i] = (T)(s[i] / dk);                                                \
     }
 
+/* Row t of r, or NULL for a border row (t < lo or t >= hi). */
+#define FC_SK_ROW(r, t, lo, hi) ((t) < (lo) || (t) >= (hi) ? NULL : (r)[t])
+
+/* acc[b] += add[b] - sub[b] in double where add or sub is NULL, a row of fill: one loop
+ * per case, so that each vectorises (fill - fill is kept: it is NaN for an infinite fill). */
+#define FC_SK_BORDER_STEP(add, sub, fill, nb, acc)                                               \
+    if (!(add) && !(sub))                                                                        \
+        for (int64_t b = 0; b < (nb); ++b) (acc)[b] += (fill) - (fill);                          \
+    else if (!(add))                                                                             \
+        for (int64_t b = 0; b < (nb); ++b) (acc)[b] += (fill) - (double)(sub)[b];                \
+    else                                                                                         \
+        for (int64_t b = 0; b < (nb); ++b) (acc)[b] += (double)(add)[b] - (fill);
+
+/* One output row i of FC_SK_BOX that reads a border row, or its first (i = 0): the
+ * recurrence with the border rows (t < f->lo or t >= f->hi) as f->v in double.  Not
+ * inlined, so that the loop of the other rows keeps its constants in registers. */
+#define FC_SK_BOXEDGE(T, NAME, QUOT)                                                             \
+    static __attribute__((noinline)) void NAME(int64_t K, const T *const *r,                     \
+                                               const fc_sep_fill *f, int64_t i, int64_t nb,      \
+                                               double *acc, T *out)                              \
+    {                                                                                            \
+        const int64_t lo = f->lo, hi = f->hi;                                                    \
+        const double fill = f->v;                                                                \
+        if (i == 0) {                                                                            \
+            for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;                                       \
+            for (int64_t j = 0; j < K; ++j) {                                                    \
+                const T *x = FC_SK_ROW(r, j, lo, hi);                                            \
+                if (x)                                                                           \
+                    for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                     \
+                else                                                                             \
+                    for (int64_t b = 0; b < nb; ++b) acc[b] += fill;                             \
+            }                                                                                    \
+        } else {                                                                                 \
+            const T *add = FC_SK_ROW(r, i + K - 1, lo, hi), *sub = FC_SK_ROW(r, i - 1, lo, hi);  \
+            FC_SK_BORDER_STEP(add, sub, fill, nb, acc)                                           \
+        }                                                                                        \
+        QUOT(acc, nb, (double)K, out);                                                           \
+    }
+
 /* Running mean of K rows for outputs i in [i0, i1), nb lanes, by SciPy's recurrence in
  * double: acc = r[0] + .. + r[K-1] (at i0 = 0); acc += r[i+K-1] - r[i-1] for i >= 1;
  * out row i = acc / K, at out + (i - i0)*ldo.  acc (nb doubles) carries the sums from
  * one call to the next, so a line may be processed in consecutive pieces; only rows
- * r[i-1] and r[i+K-1] of the piece are read (r[0..K-1] for i0 = 0). */
-#define FC_SK_BOX(T, NAME, QUOT)                                                                 \
-    static void NAME(int64_t K, const T *const *r, int64_t i0, int64_t i1, int64_t nb,            \
-                     double *acc, T *out, int64_t ldo)                                           \
+ * r[i-1] and r[i+K-1] of the piece are read (r[0..K-1] for i0 = 0).  Rows t < f->lo or
+ * t >= f->hi are the constant border, f->v in double, and r[t] is not read there:
+ * SciPy's line buffers hold cval as a double, so a float32 image's border must not be
+ * rounded to float (cval = 0.1).  Those outputs (and i = 0) go to EDGE; the others,
+ * [lo + 1, hi - K + 1), run in a loop of their own. */
+#define FC_SK_BOX(T, NAME, QUOT, EDGE)                                                           \
+    static void NAME(int64_t K, const T *const *r, const fc_sep_fill *f, int64_t i0, int64_t i1, \
+                     int64_t nb, double *acc, T *out, int64_t ldo)                               \
     {                                                                                            \
         const double dk = (double)K;                                                             \
-        if (i0 == 0 && i1 > 0) {                                                                 \
-            for (int64_t b = 0; b < nb; ++b) acc[b] = 0.0;                                       \
-            for (int64_t j = 0; j < K; ++j) {                                                    \
-                const T *x = r[j];                                                               \
-                for (int64_t b = 0; b < nb; ++b) acc[b] += (double)x[b];                         \
+        const int64_t ia = f->lo + 1, ib = f->hi - K + 1;                                        \
+        for (int64_t i = i0; i < i1;) {                                                          \
+            if (i < ia || i >= ib) {                                                             \
+                EDGE(K, r, f, i, nb, acc, out);                                                  \
+                ++i, out += ldo;                                                                 \
+                continue;                                                                        \
             }                                                                                    \
-            QUOT(acc, nb, dk, out);                                                              \
-            i0 = 1;                                                                              \
-            out += ldo;                                                                          \
-        }                                                                                        \
-        for (int64_t i = i0; i < i1; ++i, out += ldo) {                                          \
-            const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                      \
-            FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                       \
-            double *restrict a = acc;                                                            \
-            for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];            \
-            QUOT(acc, nb, dk, out);                                                              \
+            for (const int64_t e = ib < i1 ? ib : i1; i < e; ++i, out += ldo) {                  \
+                const T *restrict add = r[i + K - 1], *restrict sub = r[i - 1];                  \
+                FC_SK_STEP_FAST(T, add, sub, nb, acc, out, dk)                                   \
+                double *restrict a = acc;                                                        \
+                for (int64_t b = 0; b < nb; ++b) a[b] += (double)add[b] - (double)sub[b];        \
+                QUOT(acc, nb, dk, out);                                                          \
+            }                                                                                    \
         }                                                                                        \
     }
 
 /* The column step of the checkpoint pre-pass (no output): acc[b] += (double)add[b] -
- * (double)sub[b], the recurrence of FC_SK_BOX; sub NULL starts a sum: acc[b] += add[b]. */
+ * (double)sub[b], the recurrence of FC_SK_BOX; start nonzero begins a sum instead:
+ * acc[b] += add[b] (sub unused).  A NULL row is a row of `fill`, as in FC_SK_BOX. */
 #define FC_SK_BOXACC(T, NAME)                                                                    \
-    static void NAME(const T *restrict add, const T *restrict sub, int64_t nb,                   \
-                     double *restrict acc)                                                       \
+    static void NAME(const T *restrict add, const T *restrict sub, int start, double fill,       \
+                     int64_t nb, double *restrict acc)                                           \
     {                                                                                            \
-        if (sub)                                                                                 \
+        if (start && add)                                                                        \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b];                           \
+        else if (start)                                                                          \
+            for (int64_t b = 0; b < nb; ++b) acc[b] += fill;                                     \
+        else if (add && sub)                                                                     \
             for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b] - (double)sub[b];          \
         else                                                                                     \
-            for (int64_t b = 0; b < nb; ++b) acc[b] += (double)add[b];                           \
+            FC_SK_BORDER_STEP(add, sub, fill, nb, acc)                                           \
+    }
+
+/* Position j of line e in double, or v where j is outside [lo, hi) (the border fill). */
+#define FC_SK_AT(e, j, lo, hi, v) ((j) < (lo) || (j) >= (hi) ? (v) : (double)(e)[j])
+
+/* The differences of FC_SK_BOXROW's chunk (outputs c0 + j, j0 <= j < nc, of the line
+ * that starts at e) that read a border position, p - 1 < lo or p + K - 1 >= hi for
+ * output p, again with the border as f->v in double: sr[j] = e[p+K-1] - e[p-1]. */
+#define FC_SK_ROWEDGE(T, NAME)                                                                   \
+    static __attribute__((noinline)) void NAME(const T *e, int64_t K, int64_t c0, int64_t j0,    \
+                                               int64_t nc, const fc_sep_fill *f, double *sr)     \
+    {                                                                                            \
+        const int64_t lo = f->lo, hi = f->hi;                                                    \
+        const int64_t l1 = lo - c0 + 1 < nc ? lo - c0 + 1 : nc;   /* [j0, l1): p - 1 < lo */     \
+        const int64_t h0 = hi - c0 - K + 1 > j0 ? hi - c0 - K + 1 : j0; /* [h0, nc) */           \
+        for (int64_t j = j0; j < l1; ++j)                                                        \
+            sr[j] = FC_SK_AT(e, c0 + j + K - 1, lo, hi, f->v) -                                  \
+                    FC_SK_AT(e, c0 + j - 1, lo, hi, f->v);                                       \
+        for (int64_t j = h0; j < nc; ++j)                                                        \
+            sr[j] = FC_SK_AT(e, c0 + j + K - 1, lo, hi, f->v) -                                  \
+                    FC_SK_AT(e, c0 + j - 1, lo, hi, f->v);                                       \
     }
 
 /* Running means along R contiguous lines at once (the last axis): line r is ext + r*ldx,
@@ -227,13 +294,17 @@ FC_SK_STEPQ(FC_SEP_VB, FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA))
  * L1): the differences ext[i+K-1] - ext[i-1] are vector work into s; the sums carried
  * along each line are a chain of dependent adds, so eight lines run interleaved to cover
  * the adder's latency; the quotients are vector work again.  Worked example, K = 3:
- * s[0] = e0 + e1 + e2, s[1] = s[0] + (e3 - e0). */
-#define FC_SK_BOXROW(T, NAME, QUOT)                                                              \
+ * s[0] = e0 + e1 + e2, s[1] = s[0] + (e3 - e0).  Positions p < f->lo or p >= f->hi of
+ * every line are the constant border, f->v in double (as FC_SK_BOX's border rows): EDGE
+ * recomputes the differences that read them, in the chunks that have any (lo = 0,
+ * hi = n + K - 1: none). */
+#define FC_SK_BOXROW(T, NAME, QUOT, EDGE)                                                        \
     static void NAME(int64_t K, const T *restrict ext, int64_t ldx, int64_t R, int64_t n,        \
-                     double *restrict s, T *restrict out, int64_t ldo)                           \
+                     const fc_sep_fill *f, double *restrict s, T *restrict out, int64_t ldo)     \
     {                                                                                            \
         enum { C = FC_SEP_BOXROW_CHUNK };                                                        \
         const double dk = (double)K;                                                             \
+        const int64_t lo = f->lo, hi = f->hi;                                                    \
         for (int64_t r0 = 0; r0 < R; r0 += 8) {                                                  \
             const int64_t nr = R - r0 < 8 ? R - r0 : 8;                                          \
             double a[8] = {0};                                                                   \
@@ -244,11 +315,16 @@ FC_SK_STEPQ(FC_SEP_VB, FC_SK_CAT(sep_stepq, f32, FC_SEP_ISA))
                     double *sr = s + r * C;                                                      \
                     if (c0 == 0) {                                                               \
                         double t = 0.0;                                                          \
-                        for (int64_t j = 0; j < K; ++j) t += (double)e[j];                       \
+                        if (lo == 0 && hi >= K) /* no border among the first K */                \
+                            for (int64_t j = 0; j < K; ++j) t += (double)e[j];                   \
+                        else                                                                     \
+                            for (int64_t j = 0; j < K; ++j) t += FC_SK_AT(e, j, lo, hi, f->v);   \
                         a[r] = sr[0] = t;                                                        \
                     }                                                                            \
                     for (int64_t j = j0; j < nc; ++j)                                            \
                         sr[j] = (double)e[j + K - 1] - (double)e[j - 1];                         \
+                    if (c0 + j0 <= lo || c0 + nc + K - 2 >= hi)                                  \
+                        EDGE(e - c0, K, c0, j0, nc, f, sr);                                      \
                 }                                                                                \
                 if (nr == 8) {                                                                   \
                     double a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];                           \
@@ -282,12 +358,20 @@ FC_SK_ROWS(float, FC_SEP_VB, FC_SK_CAT(sep_rows, f32, FC_SEP_ISA))
 FC_SK_ROWS(double, FC_SEP_VB, FC_SK_CAT(sep_rows, f64, FC_SEP_ISA))
 FC_SK_QUOT(float, FC_SEP_VB, FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
 FC_SK_QUOT(double, FC_SEP_VB, FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
-FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
-FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOXEDGE(float, FC_SK_CAT(sep_boxedge, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
+FC_SK_BOXEDGE(double, FC_SK_CAT(sep_boxedge, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_BOX(float, FC_SK_CAT(sep_box, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA),
+          FC_SK_CAT(sep_boxedge, f32, FC_SEP_ISA))
+FC_SK_BOX(double, FC_SK_CAT(sep_box, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA),
+          FC_SK_CAT(sep_boxedge, f64, FC_SEP_ISA))
 FC_SK_BOXACC(float, FC_SK_CAT(sep_boxacc, f32, FC_SEP_ISA))
 FC_SK_BOXACC(double, FC_SK_CAT(sep_boxacc, f64, FC_SEP_ISA))
-FC_SK_BOXROW(float, FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA))
-FC_SK_BOXROW(double, FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA))
+FC_SK_ROWEDGE(float, FC_SK_CAT(sep_rowedge, f32, FC_SEP_ISA))
+FC_SK_ROWEDGE(double, FC_SK_CAT(sep_rowedge, f64, FC_SEP_ISA))
+FC_SK_BOXROW(float, FC_SK_CAT(sep_boxrow, f32, FC_SEP_ISA), FC_SK_CAT(sep_quot, f32, FC_SEP_ISA),
+             FC_SK_CAT(sep_rowedge, f32, FC_SEP_ISA))
+FC_SK_BOXROW(double, FC_SK_CAT(sep_boxrow, f64, FC_SEP_ISA), FC_SK_CAT(sep_quot, f64, FC_SEP_ISA),
+             FC_SK_CAT(sep_rowedge, f64, FC_SEP_ISA))
 
 #define FC_SK_TABLE_(isa) fc_sep_kernels_##isa
 #define FC_SK_TABLE(isa) FC_SK_TABLE_(isa)

@@ -22,33 +22,32 @@ typedef struct FC_F(uni2d_args) {
     int64_t nband, group, ldx;
     const int64_t *start; /* nband + 1 band starts along H, the same for every image */
     int b0, b1;
-    FC_T fill;
+    double fill; /* SciPy's cval in double: the box kernels never round it to FC_T */
     const fc_sep_kernels *k;
 } FC_F(uni2d_args);
 
-/* Source row of extended row t along H (t = 0 is source row -pad0), or the fill row. */
-static const FC_T *FC_F(uni2d_src)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t t,
-                                   const FC_T *fillrow)
+/* Source row of extended row t along H (t = 0 is source row -pad0), or NULL for a
+ * border row of the fill (which the box kernels read as a->fill in double). */
+static const FC_T *FC_F(uni2d_src)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t t)
 {
     const int64_t m = fc_map_index(t - a->pad0, a->H, a->b0);
-    return m < 0 ? fillrow : img + m * a->is[1];
+    return m < 0 ? NULL : img + m * a->is[1];
 }
 
 /* The column sums of output row r0 - 1 (r0 >= 1) into acc: SciPy's recurrence from row 0. */
-static void FC_F(uni2d_prefix)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t r0, double *acc,
-                               const FC_T *fillrow)
+static void FC_F(uni2d_prefix)(const FC_F(uni2d_args) *a, const FC_T *img, int64_t r0, double *acc)
 {
     for (int64_t b = 0; b < a->W; ++b) acc[b] = 0.0;
-    for (int64_t j = 0; j < a->k0; ++j) a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, j, fillrow), NULL, a->W, acc);
+    for (int64_t j = 0; j < a->k0; ++j)
+        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, j), NULL, 1, a->fill, a->W, acc);
     for (int64_t i = 1; i < r0; ++i)
-        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, i + a->k0 - 1, fillrow),
-                           FC_F(uni2d_src)(a, img, i - 1, fillrow), a->W, acc);
+        a->k->FC_F(boxacc)(FC_F(uni2d_src)(a, img, i + a->k0 - 1), FC_F(uni2d_src)(a, img, i - 1), 0,
+                           a->fill, a->W, acc);
 }
 
 /* Band job: rows [r0, r1) of image o, `group` rows at a time: column means into the
  * extended rows (borders along W by its rule), then the running means along them. */
-static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *scratch,
-                                 const FC_T *fillrow)
+static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *scratch)
 {
     const int64_t o = job / a->nband, b = job % a->nband, W = a->W, ldx = a->ldx;
     const int64_t r0 = a->start[b], r1 = a->start[b + 1];
@@ -60,28 +59,30 @@ static void FC_F(uni2d_band_job)(const FC_F(uni2d_args) *a, int64_t job, char *s
     const FC_T *img = a->in + o * a->is[0];
     /* rows[t] = extended row t, for the t this band reads: r0 - 1 .. r1 + k0 - 2 */
     const int64_t t0 = r0 > 0 ? r0 - 1 : 0, t1 = r1 + a->k0 - 1;
-    for (int64_t t = t0; t < t1; ++t) rows[t] = FC_F(uni2d_src)(a, img, t, fillrow);
-    if (r0 > 0) FC_F(uni2d_prefix)(a, img, r0, acc, fillrow);
+    for (int64_t t = t0; t < t1; ++t) rows[t] = FC_F(uni2d_src)(a, img, t);
+    if (r0 > 0) FC_F(uni2d_prefix)(a, img, r0, acc);
+    const fc_sep_fill fh = fc_sep_fill_of((fc_boundary)a->b0, a->fill, a->H, a->k0, a->pad0);
+    const fc_sep_fill f = fc_sep_fill_of((fc_boundary)a->b1, a->fill, W, a->k1, a->pad1);
     FC_T *dst = a->out + o * a->os[0];
     for (int64_t i = r0; i < r1; i += a->group) {
         const int64_t g = r1 - i < a->group ? r1 - i : a->group;
-        a->k->FC_F(box)(a->k0, rows, i, i + g, W, acc, ext + a->pad1, ldx);
+        a->k->FC_F(box)(a->k0, rows, &fh, i, i + g, W, acc, ext + a->pad1, ldx);
         for (int64_t q = 0; q < g; ++q) {
             FC_T *e = ext + q * ldx; /* e[t] is position t - pad1 of the row */
             for (int64_t t = 0; t < W + a->k1 - 1; ++t) {
                 if (t == a->pad1) t += W; /* skip the row itself */
                 if (t >= W + a->k1 - 1) break;
                 const int64_t m = fc_map_index(t - a->pad1, W, a->b1);
-                e[t] = m < 0 ? a->fill : e[a->pad1 + m];
+                e[t] = m < 0 ? (FC_T)a->fill : e[a->pad1 + m]; /* boxrow reads f.v there */
             }
         }
-        a->k->FC_F(boxrow)(a->k1, ext, ldx, g, W, s, dst + i * a->os[1], a->os[1]);
+        a->k->FC_F(boxrow)(a->k1, ext, ldx, g, W, &f, s, dst + i * a->os[1], a->os[1]);
     }
 }
 
 fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const int64_t in_strides[3],
                                  int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1,
-                                 fc_boundary b1, FC_T fill, FC_T *out, const int64_t out_strides[3],
+                                 fc_boundary b1, double fill, FC_T *out, const int64_t out_strides[3],
                                  int num_threads)
 {
     if (!shape || !in_strides || !out_strides) return FC_EINVAL;
@@ -127,18 +128,16 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
     per = fc_round_up(per, FC_ALIGN);
     const int64_t njobs = a.outer * a.nband;
     const int nthreads = nt < njobs ? nt : (int)njobs;
-    char *scratch = fc_malloc((size_t)(per * nthreads + (int64_t)sizeof(FC_T) * a.W));
+    char *scratch = fc_malloc((size_t)(per * nthreads));
     if (!scratch) {
         fc_free(start);
         return FC_ENOMEM;
     }
-    FC_T *fillrow = (FC_T *)(scratch + per * nthreads);
-    for (int64_t j = 0; j < a.W; ++j) fillrow[j] = fill;
     FC_OMP(parallel num_threads(nthreads))
     {
         char *mine = scratch + fc_thread_id() * per;
         FC_OMP(for schedule(dynamic, 1))
-        for (int64_t job = 0; job < njobs; ++job) FC_F(uni2d_band_job)(&a, job, mine, fillrow);
+        for (int64_t job = 0; job < njobs; ++job) FC_F(uni2d_band_job)(&a, job, mine);
     }
     fc_free(start);
     fc_free(scratch);

@@ -21,8 +21,9 @@ typedef enum fc_algo { FC_ALGO_DIRECT = 0, FC_ALGO_FFT = 1, FC_ALGO_WINOGRAD = 2
 /* Overlap-save FFT tiles of a single-array correlation (plan_fft.c): a tile of n[a]
  * extended-input elements per axis (the FFT sizes, axes of size 1 included) yields
  * v[a] = n[a] - ker[a] + 1 outputs, the first v of its circular correlation with the
- * kernel; nt[a] tiles per axis.  1-D calls run `rows` tiles a job as lanes of one
- * batch (the windows of consecutive tiles overlap by ker - 1). */
+ * kernel; nt[a] tiles per axis.  1-D calls run `rows` = 2 tiles a job as the real and
+ * imaginary parts of one four-step complex transform f4 of length n[2] (fft4_impl.h;
+ * the windows of consecutive tiles overlap by ker - 1). */
 typedef struct fc_fft_tiles {
     int ndim;                    /* transformed axes: the last ndim of the 3-D problem */
     int64_t n[3], v[3], nt[3];
@@ -31,7 +32,8 @@ typedef struct fc_fft_tiles {
     int64_t tper;                /* elements of scratch a thread */
     int64_t kspec;               /* elements of the kernel's spectrum (both planes) */
     double cost_fft, cost_direct;/* the cost model's estimates, ns */
-    fc_fft_plan fft;             /* owned */
+    fc_fft_plan fft;             /* owned (2-D, 3-D) */
+    fc_fft4_plan f4;             /* owned (1-D) */
 } fc_fft_tiles;
 
 /* Register tiles of one ISA's kernel table, without its function pointers (see the

@@ -27,6 +27,7 @@ void fc_plan_free(fc_plan *pl)
 {
     for (int i = 0; pl->geoms && i < pl->ngeom; ++i) fc_geom_free(pl->geoms + i);
     fc_fft_plan_free(&pl->ft.fft);
+    fc_fft4_plan_free(&pl->ft.f4);
     free(pl->geoms);
     free(pl->passes);
     pl->geoms = NULL;

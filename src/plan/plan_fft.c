@@ -55,13 +55,12 @@ static int candidates(int64_t k, int64_t o, int even, int64_t *c)
     return nc;
 }
 
-/* Per-thread elements of a tile of sizes n (ndim axes): its input, the split spectrum
- * and the FFT's work, plus 1-D's batch of `rows` windows. */
-static int64_t tile_elems(const fc_fft_plan *f, const int64_t *n, int ndim, int64_t rows, int64_t v)
+/* Per-thread elements of a 2-D or 3-D tile of sizes n (ndim axes): its input, the split
+ * spectrum and the FFT's work. */
+static int64_t tile_elems(const fc_fft_plan *f, const int64_t *n, int ndim)
 {
     int64_t rtot = 1;
     for (int a = 0; a < ndim - 1; ++a) rtot *= n[a];
-    if (ndim == 1) return rows * v + n[0] + 2 * rows * f->m + f->work;
     return rtot * n[ndim - 1] + 2 * rtot * f->m + f->work;
 }
 
@@ -78,7 +77,7 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
     const int64_t lanes = tu->fft_row_lanes_bytes / elem;
     /* 3-D tiles keep a product of three fractions: they get 4x the 2-D budget (36x64x36
      * tiles ran 1.3x slower than 64x64x72 ones for 17^3 kernels) */
-    const int64_t budget = (ndim == 1 ? tu->fft_tile1d_bytes : tu->fft_tile_bytes * (ndim == 3 ? 4 : 1)) / elem;
+    const int64_t budget = tu->fft_tile_bytes * (ndim == 3 ? 4 : 1) / elem;
     double best = 0;
     int found = 0;
     for (int a = 0; a < 3; ++a) ft->n[a] = c[a][0];
@@ -93,13 +92,12 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                     vtot *= (double)(v < need ? v : need);
                 }
                 /* a tile's input, split spectrum and work ~ 4 planes of it, plus the
-                 * rows' lane buffers; 1-D: `lanes` windows and ~10 planes of work.
+                 * rows' lane buffers.
                  * Past the budget (L2) each doubling costs fft_spill of the time (its
                  * passes stream from L3), up to fft_spill_max times it; a side more than
                  * fft_max_aspect times another (unless cut by the extent) transforms
                  * in short lane chunks or few rows: measured slower (ANALYSIS.md) */
-                const double elems = ndim == 1 ? 12.0 * (double)n[2] * (double)lanes
-                                               : 4.0 * ntot + 10.0 * (double)n[2] * (double)lanes;
+                const double elems = 4.0 * ntot + 10.0 * (double)n[2] * (double)lanes;
                 double cost = tile_cost(tu, elem, n, a0, vtot);
                 if (elems > (double)budget) cost *= 1.0 + tu->fft_spill * log2(elems / (double)budget);
                 int skewed = 0;
@@ -115,6 +113,31 @@ static void pick_sizes(const fc_prob *p, int ndim, int elem, fc_fft_tiles *ft)
                     for (int a = 0; a < 3; ++a) ft->n[a] = n[a];
                 }
             }
+}
+
+/* 1-D: the complex length N of a tile pair (fft4_impl.h) among the candidates from
+ * k + 1 to the whole extended signal minimising the model's cost of all the tiles, a
+ * pair's data and the kernel's spectrum (4N elements) past fft_tile1d_bytes (L2)
+ * costing fft_spill more per doubling. */
+static int64_t pick_n1d(const fc_prob *p, int elem)
+{
+    const fc_tuning *tu = fc_tuning_get();
+    int64_t c[24];
+    const int64_t kmin = tu->fft_min_n1d - 1 > p->ker[2] ? tu->fft_min_n1d - 1 : p->ker[2];
+    const int nc = candidates(kmin, p->out[2] + p->ker[2] - kmin, 0, c);
+    int64_t best_n = c[0];
+    double best = 0;
+    for (int i = 0; i < nc; ++i) {
+        const int64_t n[3] = {1, 1, c[i]}, v = c[i] - p->ker[2] + 1;
+        const double bytes = 4.0 * (double)c[i] * elem;
+        double cost = (double)fc_ceil_div(p->out[2], v) * tile_ns(tu, elem, n, 2);
+        if (bytes > (double)tu->fft_tile1d_bytes) cost *= 1.0 + tu->fft_spill * log2(bytes / (double)tu->fft_tile1d_bytes);
+        if (i == 0 || cost < best) {
+            best = cost;
+            best_n = c[i];
+        }
+    }
+    return best_n;
 }
 
 fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, int boundary, int swapped,
@@ -133,7 +156,12 @@ fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, in
     pl->wpack_elems = p->T;
     fc_fft_tiles *ft = &pl->ft;
     ft->ndim = ndim;
-    pick_sizes(p, ndim, kt->elem, ft);
+    if (ndim == 1) {
+        ft->n[0] = ft->n[1] = 1;
+        ft->n[2] = pick_n1d(p, kt->elem);
+    } else {
+        pick_sizes(p, ndim, kt->elem, ft);
+    }
     double ntot = 1, tiles = 1;
     for (int a = 0; a < 3; ++a) {
         ft->v[a] = ft->n[a] - p->ker[a] + 1;
@@ -141,14 +169,24 @@ fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, in
         tiles *= (double)ft->nt[a];
         ntot *= (double)ft->n[a];
     }
-    if ((st = fc_fft_plan_make(ndim, ft->n + 3 - ndim, kt->elem, kt->isa, &ft->fft))) {
+    st = ndim == 1 ? fc_fft4_plan_make(ft->n[2], kt->elem, kt->isa, &ft->f4)
+                   : fc_fft_plan_make(ndim, ft->n + 3 - ndim, kt->elem, kt->isa, &ft->fft);
+    if (st) {
         fc_plan_free(pl);
         return st;
     }
-    ft->rows = ndim == 1 ? ft->fft.lanes : 1;
-    ft->njobs = ndim == 1 ? fc_ceil_div(ft->nt[2], ft->rows) : ft->nt[0] * ft->nt[1] * ft->nt[2];
-    ft->tper = tile_elems(&ft->fft, ft->n + 3 - ndim, ndim, ft->rows, ft->v[2]);
-    ft->kspec = 2 * (int64_t)(ntot / (double)ft->n[2]) * ft->fft.m;
+    if (ndim == 1) {
+        /* a job: a pair of tiles, its packed run (v + N), the complex data (2N), work */
+        ft->rows = 2;
+        ft->njobs = fc_ceil_div(ft->nt[2], 2);
+        ft->tper = ft->v[2] + 3 * ft->n[2] + ft->f4.work;
+        ft->kspec = 2 * ft->n[2];
+    } else {
+        ft->rows = 1;
+        ft->njobs = ft->nt[0] * ft->nt[1] * ft->nt[2];
+        ft->tper = tile_elems(&ft->fft, ft->n + 3 - ndim, ndim);
+        ft->kspec = 2 * (int64_t)(ntot / (double)ft->n[2]) * ft->fft.m;
+    }
     const fc_tuning *tu = fc_tuning_get();
     ft->cost_fft = tiles * tile_ns(tu, kt->elem, ft->n, 3 - ndim);
     ft->cost_direct = fc_prob_macs(p) * (kt->elem == 4 ? tu->cm_direct_ns_per_mac_f32 : tu->cm_direct_ns_per_mac_f64);
@@ -157,8 +195,9 @@ fc_status fc_plan_single_fft(const fc_prob *p, const fc_ktiles *kt, int ndim, in
     pl->nthreads = fc_resolve_threads(num_threads, ft->cost_fft * 4.0);
     if (pl->nthreads > ft->njobs) pl->nthreads = (int)ft->njobs;
     if (pl->nthreads < 1) pl->nthreads = 1;
-    pl->workspace_bytes = (pl->wpack_elems + ft->kspec + ntot + (int64_t)pl->nthreads * ft->tper + ft->fft.work) *
-                          kt->elem;
+    const int64_t kwork = ndim == 1 ? ft->f4.work : ft->fft.work;
+    pl->workspace_bytes = (pl->wpack_elems + ft->kspec + (ndim == 1 ? 2 : 1) * ntot + (int64_t)pl->nthreads * ft->tper +
+                           kwork) * kt->elem;
     return FC_OK;
 }
 

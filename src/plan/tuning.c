@@ -46,13 +46,15 @@ static const struct {
     FIELD(bw_part_max, 'i'), FIELD(bw_transpose_channels, 'n'), FIELD(bw_scatter_channels, 'n'),
     FIELD(fft_row_lanes_bytes, 'i'), FIELD(fft_axis_bytes, 'i'), FIELD(fft_tile_bytes, 'i'),
     FIELD(fft_tile1d_bytes, 'i'), FIELD(fft_spill, 'd'), FIELD(fft_max_aspect, 'd'),
-    FIELD(fft_spill_max, 'd'), FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
+    FIELD(fft_spill_max, 'd'), FIELD(fft_col_bytes, 'i'), FIELD(fft_row4_bytes, 'i'), FIELD(fft_min_n1d, 'i'),
+    FIELD(cm_direct_ns_per_mac_f32, 'd'), FIELD(cm_direct_ns_per_mac_f64, 'd'),
     FIELD(cm_fft_ns_per_nlogn_f32, 'd'), FIELD(cm_fft_ns_per_nlogn_f64, 'd'),
     FIELD(cm_fft_ns_per_point_f32, 'd'), FIELD(cm_fft_ns_per_point_f64, 'd'),
     FIELD(cm_fft_rank1_factor, 'd'), FIELD(cm_fft_rank3_factor, 'd'),
     FIELD(wg_vslice_bytes, 'i'), FIELD(wg_round_bytes, 'i'), FIELD(wg_rounds_per_thread, 'n'),
     FIELD(wg_auto_min_channels, 'i'), FIELD(wg_bw_round_bytes, 'i'), FIELD(wg_auto_margin, 'd'), FIELD(wg_weight_cost, 'd'),
-    FIELD(wg_transform_cost, 'd'),
+    FIELD(wg_transform_cost, 'd'), FIELD(wg_bw_round_min_bytes, 'i'), FIELD(wg_bw_round_mw_ratio, 'd'),
+    FIELD(wg_bw_auto_margin, 'd'),
     FIELD(sep_l2_bytes, 'i'), FIELD(sep_min_lanes, 'i'), FIELD(sep_max_lanes, 'i'),
     FIELD(sep_jobs_per_thread, 'i'), FIELD(sep_min_band, 'i'), FIELD(sep_min_job_elems, 'i'),
     FIELD(sep_line_group, 'i'), FIELD(sep_line_piece, 'i'), FIELD(sep_box_group, 'i'),
@@ -125,17 +127,20 @@ static void table_init(void)
     t->fft_row_lanes_bytes = 64;
     t->fft_axis_bytes = 256 * 1024;
     t->fft_tile_bytes = 768 * 1024;
-    t->fft_tile1d_bytes = (int64_t)8 << 20;
+    t->fft_tile1d_bytes = t->l2_bytes > 0 ? t->l2_bytes : 1024 * 1024;
     t->fft_spill = 0.3;
     t->fft_max_aspect = 2.5;
     t->fft_spill_max = 4.0;
+    t->fft_col_bytes = 64 * 1024;
+    t->fft_row4_bytes = 64;
+    t->fft_min_n1d = 1024;
     /* measured by benchmarks/fft_costs.py on AMD EPYC family 25 model 17 (Zen 4),
      * AVX-512, one thread, CPU time (the machine was shared: wall time was not usable) */
     t->cm_direct_ns_per_mac_f32 = 0.0255;
     t->cm_direct_ns_per_mac_f64 = 0.063;
     t->cm_fft_ns_per_nlogn_f32 = 0.24;
     t->cm_fft_ns_per_nlogn_f64 = 0.37;
-    t->cm_fft_rank1_factor = 2.2;
+    t->cm_fft_rank1_factor = 0.9;
     t->cm_fft_rank3_factor = 1.35;
     t->cm_fft_ns_per_point_f32 = 0.05;
     t->cm_fft_ns_per_point_f64 = 0.1;
@@ -147,6 +152,9 @@ static void table_init(void)
     t->wg_auto_margin = 1.25;
     t->wg_weight_cost = 32;
     t->wg_transform_cost = 48;
+    t->wg_bw_round_min_bytes = (int64_t)2 << 20;
+    t->wg_bw_round_mw_ratio = 2;
+    t->wg_bw_auto_margin = 1.25;
     t->sep_l2_bytes = t->l2_bytes > 4096 ? t->l2_bytes : 1024 * 1024;
     t->sep_min_lanes = 64;
     t->sep_max_lanes = 4096;

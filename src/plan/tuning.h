@@ -82,7 +82,8 @@ typedef struct fc_tuning {
     int64_t fft_axis_bytes;
     /* a thread's buffers of one 2-D/3-D overlap-save tile (input, spectrum, work) stay
      * within this (L2-sized: the tile is transformed, multiplied and inverted there);
-     * 1-D tiles, batched `lanes` at a time, within fft_tile1d_bytes (order: tile sizes) */
+     * 1-D: a pair of tiles (one complex transform) and the kernel's spectrum, 4 N
+     * elements, within fft_tile1d_bytes (L2: every step rereads them) */
     int64_t fft_tile_bytes, fft_tile1d_bytes;
     /* a tile past that budget costs this much more per doubling of its buffers (its
      * passes stream from L3), and no side of a tile is more than fft_max_aspect times
@@ -91,6 +92,14 @@ typedef struct fc_tuning {
     /* and no tile's buffers exceed this many times the budget (1024x576 float32 tiles,
      * 12x: 2-4x slower than 288x288 ones for 95x95 kernels on 1024^2) */
     double fft_spill_max;
+    /* 1-D four-step transforms (fft4_plan.c): the data of one column call (n1 x C lanes,
+     * both planes) within fft_col_bytes (64 KB ran 7-9% faster than 32 KB, the L1: the
+     * calls of one vector of lanes cost more than the L2 reads saved), and the rows of a
+     * row group, fft_row4_bytes of lanes (order: no) */
+    int64_t fft_col_bytes, fft_row4_bytes;
+    /* and 1-D tiles of at least fft_min_n1d points (short tiles' per-pair costs, calls
+     * and transposes of few lanes, are outside the model) */
+    int64_t fft_min_n1d;
     /* the cost model of method="auto" (benchmarks/fft_costs.py measures them, one
      * thread): ns per multiply-add of the direct path, ns per n*log2(n) and per point
      * of a tile's transform pair (forward + multiply + inverse), float32 and float64 */
@@ -118,6 +127,14 @@ typedef struct fc_tuning {
      * each sum continues across rounds) */
     int64_t wg_bw_round_bytes;
     double wg_auto_margin, wg_weight_cost, wg_transform_cost;
+    /* weight gradient: a round's transformed data is at least wg_bw_round_mw_ratio times
+     * the accumulated sums Mw (a^2 x K x C, read and written once a round) and at least
+     * wg_bw_round_min_bytes, at most wg_bw_round_bytes: small rounds (in L2 with Mw) for
+     * 64-96 channels, large ones where Mw is many MB (measured: benchmarks/ANALYSIS.md) */
+    int64_t wg_bw_round_min_bytes;
+    double wg_bw_round_mw_ratio;
+    /* algorithm "auto", weight gradient: wg_auto_margin's counterpart (order: the algorithm) */
+    double wg_bw_auto_margin;
 
     /* ---- fastconv.ndimage's 1-D and fused 2-D passes (src/ndimage/) ---- */
     /* the L2 the passes plan with: the machine's, 1 MB where it does not say (a LANES

@@ -26,16 +26,18 @@
 
 /* Per (ISA, element type): the batched product's register tile and the transforms.
  *   gemm(R, u, ldu, v, m, ldm, add):  m[i*ldm + j] (+)= sum_{r < R} u[r*ldu + i] *
- *                           v[r*nr + j] for i < mr, j < nr (nr = nv * lanes); add: onto m.
+ *                           v[r*nr + j] for i < mr, j < nr (nr = nv * lanes); add: the
+ *                           sum (taken from zero) added onto m.
  *   wtrans(f, n, k9, u, ldx): u + xi*ldx + c = (G k_c G^T)[xi] for the n kernels k_c
  *                           given element-major (k_c[e] at k9 + e*n + c).
- *   itrans[f](d, v, ldv):   d holds a*a rows of nr tiles (row i*a + j: patch element
- *                           (i, j)); writes row xi of B^T d B to v + xi*ldv (f = 0: m = 2,
- *                           a = 4; f = 1: m = 4, a = 6).
+ *   itrans[f](d, ldr, v, ldv): d holds a*a rows of nr lanes (patch element (i, j) at
+ *                           d + i*ldr + j*nr); writes row xi of B^T d B to v + xi*ldv
+ *                           (f = 0: m = 2, a = 4; f = 1: m = 4, a = 6).
  *   otrans[f](mt, ldm, o):  mt + xi*ldm holds row xi (a*a of them); writes the m*m rows of
  *                           A^T Mt A to o (row i*m + j: output (i, j) of each tile).
- *   gtrans[f](d, out, ldo): d holds m*m rows of nr lanes (a grad_out tile); writes row xi
- *                           of A g A^T to out + xi*ldo (the weight gradient's operand).
+ *   gtrans[f](d, ldr, out, ldo): d holds m*m rows of nr lanes (a grad_out tile, element
+ *                           (i, j) at d + i*ldr + j*nr); writes row xi of A g A^T to
+ *                           out + xi*ldo (the weight gradient's operand).
  *   wback[f](mw, ldx, o):   mw + xi*ldx holds row xi; writes the 9 rows of G^T Mw G
  *                           (a 3x3 weight gradient, row 3*i + j) to o. */
 #define FC_WG_TABLE(T, NAME)                                                        \
@@ -44,9 +46,9 @@
         void (*gemm)(int64_t R, const T *u, int64_t ldu, const T *v, T *m, int64_t ldm, \
                      int add);                                                     \
         void (*wtrans)(int f, int64_t n, const T *k9, T *u, int64_t ldx);         \
-        void (*itrans[2])(const T *d, T *v, int64_t ldv);                          \
+        void (*itrans[2])(const T *d, int64_t ldr, T *v, int64_t ldv);             \
         void (*otrans[2])(const T *mt, int64_t ldm, T *o);                         \
-        void (*gtrans[2])(const T *d, T *out, int64_t ldo);                        \
+        void (*gtrans[2])(const T *d, int64_t ldr, T *out, int64_t ldo);           \
         void (*wback[2])(const T *mw, int64_t ldx, T *o);                          \
     } NAME;
 FC_WG_TABLE(float, fc_wg_kernels_f32)
@@ -70,6 +72,10 @@ typedef struct fc_wg_plan {
     int64_t nt, ntb, nround;   /* tiles a round (multiple of nr), blocks of nr a round, rounds */
     int private_rounds;        /* each round on one thread (else each phase split among them) */
     int64_t u_elems, v_elems, m_elems;   /* transformed weights; a round's inputs, products */
+    /* weight gradient: x and grad_out staged channels-in-lanes and zero-padded to whole
+     * tiles, x as [n][g][cb][Hs][Ws][nr] (row py: x row py + offy), grad_out as
+     * [n][g][kb][OHs][OWs][nr], so that every tile's patch is a*a (m*m) vector loads */
+    int64_t Hs, Ws, OHs, OWs, xs_elems, gs_elems;
 } fc_wg_plan;
 
 /* Where a tile of a round reads and writes: image n (-1: past the batch, a padding

@@ -78,7 +78,7 @@ static void FC_F(wg_input)(const fc_wg_plan *w, const FC_KWG *k, const FC_T *src
     }
     const int64_t g = gr / w->R, r = gr % w->R, a2 = (int64_t)a * a;
     /* V[g][xi][tb][r][nr]: rows xi are nb*R*nr apart */
-    k->itrans[a == 6](d, V + ((g * a2 * nb + tb) * w->R + r) * nr, nb * w->R * nr);
+    k->itrans[a == 6](d, (int64_t)a * nr, V + ((g * a2 * nb + tb) * w->R + r) * nr, nb * w->R * nr);
 }
 
 /* Phase 3 for output channel go (of G*M) and tile block tb: A^T Mt A + bias into out. */

@@ -19,8 +19,9 @@
 #  define FC_WG_UNROLL
 #endif
 
-/* The product: acc[i][j] over every reduction index in registers, one store at the end
- * (add: acc starts from m, so that a sum split into calls is the same chain of adds). */
+/* The product: acc[i][j] over every reduction index in registers from zero, one store at
+ * the end (add: m + acc, so that a sum split into calls is a two-level sum, each call's
+ * part one chain: its rounding grows with the parts' lengths, not the whole sum's). */
 #define FC_WG_GEMM(T, MR, NV, NAME)                                                         \
     static void NAME(int64_t R, const T *u, int64_t ldu, const T *v, T *m, int64_t ldm, int add) \
     {                                                                                       \
@@ -28,8 +29,7 @@
         enum { L = FC_WG_VB / sizeof(T) };                                                  \
         V acc[MR][NV];                                                                      \
         FC_WG_UNROLL for (int i = 0; i < MR; ++i)                                           \
-            FC_WG_UNROLL for (int j = 0; j < NV; ++j)                                       \
-                acc[i][j] = add ? *(const V *)(m + i * ldm + j * L) : (V){0};               \
+            FC_WG_UNROLL for (int j = 0; j < NV; ++j) acc[i][j] = (V){0};                   \
         for (int64_t r = 0; r < R; ++r, u += ldu, v += NV * L) {                            \
             V x[NV];                                                                        \
             FC_WG_UNROLL for (int j = 0; j < NV; ++j) x[j] = *(const V *)(v + j * L);       \
@@ -39,7 +39,11 @@
             }                                                                               \
         }                                                                                   \
         FC_WG_UNROLL for (int i = 0; i < MR; ++i)                                           \
-            FC_WG_UNROLL for (int j = 0; j < NV; ++j) *(V *)(m + i * ldm + j * L) = acc[i][j]; \
+            FC_WG_UNROLL for (int j = 0; j < NV; ++j) {                                     \
+                V *o = (V *)(m + i * ldm + j * L);                                          \
+                if (add) *o += acc[i][j];                                                   \
+                else *o = acc[i][j];                                                        \
+            }                                                                               \
     }
 
 /* 1-D transforms of a vectors at in[k*si] into out[k*so] (k < a; F(4x4): a = 6, F(2x2):
@@ -88,15 +92,17 @@
         out[so] = m1 - m2 - m3;                                                             \
     } while (0)
 
-/* Input transform of nr = NV*L tiles: for each vector of tiles, columns then rows. */
+/* Input transform of nr = NV*L lanes (patch element (i, j) at d + i*ldr + j*nr): for each
+ * vector of lanes, columns then rows. */
 #define FC_WG_ITRANS(T, NV, A, BT, NAME)                                                    \
-    static void NAME(const T *d, T *v, int64_t ldv)                                         \
+    static void NAME(const T *d, int64_t ldr, T *v, int64_t ldv)                            \
     {                                                                                       \
         typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
         enum { L = FC_WG_VB / sizeof(T), NR = NV * L };                                     \
         for (int j = 0; j < NV; ++j) {                                                      \
             V in[A * A], t[A * A], o[A * A];                                                \
-            FC_WG_UNROLL for (int e = 0; e < A * A; ++e) in[e] = *(const V *)(d + e * NR + j * L); \
+            FC_WG_UNROLL for (int e = 0; e < A * A; ++e)                                    \
+                in[e] = *(const V *)(d + e / A * ldr + e % A * NR + j * L);                 \
             FC_WG_UNROLL for (int c = 0; c < A; ++c) BT(V, (in + c), A, (t + c), A);        \
             FC_WG_UNROLL for (int r = 0; r < A; ++r) BT(V, (t + r * A), 1, (o + r * A), 1); \
             FC_WG_UNROLL for (int e = 0; e < A * A; ++e) *(V *)(v + e * ldv + j * L) = o[e]; \
@@ -226,15 +232,16 @@
         out[2 * so] = h + u3;                                                               \
     } while (0)
 
-/* gtrans: m*m rows of nr lanes (row i*m + j) -> a*a rows at out + xi*ldo (A g A^T). */
+/* gtrans: m*m rows of nr lanes (row i*m + j at d + i*ldr + j*nr) -> a*a rows at out + xi*ldo (A g A^T). */
 #define FC_WG_GTRANS(T, NV, A, AF, NAME)                                                    \
-    static void NAME(const T *d, T *out, int64_t ldo)                                       \
+    static void NAME(const T *d, int64_t ldr, T *out, int64_t ldo)                          \
     {                                                                                       \
         typedef T V __attribute__((vector_size(FC_WG_VB), aligned(sizeof(T)), may_alias)); \
         enum { L = FC_WG_VB / sizeof(T), NR = NV * L, M = A - 2 };                          \
         for (int j = 0; j < NV; ++j) {                                                      \
             V in[M * M], t[A * M], o[A * A];                                                \
-            FC_WG_UNROLL for (int e = 0; e < M * M; ++e) in[e] = *(const V *)(d + e * NR + j * L); \
+            FC_WG_UNROLL for (int e = 0; e < M * M; ++e)                                    \
+                in[e] = *(const V *)(d + e / M * ldr + e % M * NR + j * L);                 \
             FC_WG_UNROLL for (int c = 0; c < M; ++c) AF(T, V, (in + c), M, (t + c), M);     \
             FC_WG_UNROLL for (int r = 0; r < A; ++r) AF(T, V, (t + r * M), 1, (o + r * A), 1); \
             FC_WG_UNROLL for (int e = 0; e < A * A; ++e) *(V *)(out + e * ldo + j * L) = o[e]; \

@@ -90,17 +90,20 @@ int fc_wg_use(const fc_prob *p, fc_op op, const fc_ktiles *kt)
     if (op == FC_OP_BACKWARD_WEIGHT && p->N == 0) return 0; /* no image: direct's zeros */
     const int ok = fc_wg_servable(p, op);
     if (p->algo == FC_ALGORITHM_WINOGRAD) return ok ? 1 : -1;
-    if (!ok || op == FC_OP_BACKWARD_WEIGHT) return 0; /* weight gradient: not measured yet */
-    /* auto: Winograd where its modelled cost, wg_auto_margin times over, is below the
-     * direct method's multiply-adds, with at least wg_auto_min_channels reduction
-     * channels and outputs a group (fewer: its transforms outweigh the products it
-     * saves; measurements in benchmarks/ANALYSIS.md, "Winograd") */
+    if (!ok) return 0;
+    /* auto: Winograd where its modelled cost, wg_auto_margin (weight gradient:
+     * wg_bw_auto_margin) times over, is below the direct method's multiply-adds, with at
+     * least wg_auto_min_channels reduction channels and outputs a group (fewer: its
+     * transforms outweigh the products it saves; measurements in benchmarks/ANALYSIS.md,
+     * "Winograd").  The weight gradient's model is the forward's: its staging and sums'
+     * inverse transform stand for the input transform and the weight transform. */
     const fc_tuning *tu = fc_tuning_get();
     fc_wg_plan w;
     wg_geometry(p, op, kt, &w);
     if (w.R < tu->wg_auto_min_channels || w.M < tu->wg_auto_min_channels) return 0;
     const double direct = 9.0 * (double)(w.N * w.OH * w.OW) * (double)w.R * (double)w.M;
-    return tu->wg_auto_margin * wg_cost(&w, pick_m(&w)) < direct;
+    const double margin = op == FC_OP_BACKWARD_WEIGHT ? tu->wg_bw_auto_margin : tu->wg_auto_margin;
+    return margin * wg_cost(&w, pick_m(&w)) < direct;
 }
 
 static int64_t lcm(int64_t a, int64_t b)
@@ -115,7 +118,8 @@ static int64_t lcm(int64_t a, int64_t b)
 }
 
 /* The weight gradient's rounds: a round's transformed inputs and grad_out tiles
- * (a^2 x G x (Rp + Mp) x nt elements) within wg_bw_round_bytes; nt a multiple of nr
+ * (a^2 x G x (Rp + Mp) x nt elements) wg_bw_round_mw_ratio times the sums Mw, within
+ * wg_bw_round_min_bytes .. wg_bw_round_bytes (tuning.h); nt a multiple of nr
  * (the places are computed in blocks of nr).  The round size changes no bit. */
 static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
 {
@@ -124,21 +128,30 @@ static fc_status wg_plan_bw(fc_plan *pl, const fc_ktiles *kt)
     const int64_t a2 = (int64_t)w->a * w->a;
     w->Rp = fc_round_up(w->R, w->nr);
     w->Mp = fc_round_up(w->M, lcm(w->nr, w->mr));
-    int64_t nt = tu->wg_bw_round_bytes / (a2 * w->G * (w->Rp + w->Mp) * kt->elem) / w->nr * w->nr;
+    const double mw = (double)(a2 * w->G * w->Mp * w->Rp * kt->elem) * tu->wg_bw_round_mw_ratio;
+    double bytes = mw > (double)tu->wg_bw_round_min_bytes ? mw : (double)tu->wg_bw_round_min_bytes;
+    bytes = bytes < (double)tu->wg_bw_round_bytes ? bytes : (double)tu->wg_bw_round_bytes;
+    int64_t nt = (int64_t)(bytes / (double)(a2 * w->G * (w->Rp + w->Mp) * kt->elem)) / w->nr * w->nr;
     const int64_t all = fc_round_up(w->ntot, w->nr);
     nt = nt < w->nr ? w->nr : nt > all ? all : nt;
     w->nround = fc_ceil_div(w->ntot, nt);
     w->nt = fc_round_up(fc_ceil_div(w->ntot, w->nround), w->nr);
     w->ntb = w->nt / w->nr;
     w->private_rounds = 0;
-    const int64_t sz[3][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt}};
-    int64_t *outs[3] = {&w->u_elems, &w->v_elems, &w->m_elems};
+    /* staged planes: whole tiles of grad_out, their patches of x (rows offy..) */
+    w->OHs = fc_ceil_div(w->OH, w->m) * w->m;
+    w->OWs = w->tx * w->m;
+    w->Hs = w->OHs + 2;
+    w->Ws = w->OWs + 2;
+    const int64_t sz[5][4] = {{w->G, a2, w->Mp, w->Rp}, {w->G, a2, w->Rp, w->nt}, {w->G, a2, w->Mp, w->nt},
+                              {w->N * w->G, w->Rp, w->Hs, w->Ws}, {w->N * w->G, w->Mp, w->OHs, w->OWs}};
+    int64_t *outs[5] = {&w->u_elems, &w->v_elems, &w->m_elems, &w->xs_elems, &w->gs_elems};
     int64_t t;
-    for (int i = 0; i < 3; ++i)
+    for (int i = 0; i < 5; ++i)
         if (fc_mul_ovf(sz[i][0], sz[i][1], &t) || fc_mul_ovf(t, sz[i][2], &t) || fc_mul_ovf(t, sz[i][3], outs[i]))
             return FC_EOVERFLOW;
-    pl->workspace_bytes = (w->u_elems + w->v_elems + w->m_elems + a2 * w->nr * pl->nthreads) * kt->elem +
-                          (int64_t)sizeof(fc_wg_tile) * w->nt * pl->nthreads;
+    pl->workspace_bytes =
+        (w->u_elems + w->v_elems + w->m_elems + w->xs_elems + w->gs_elems + 9 * w->nr * pl->nthreads) * kt->elem;
     return FC_OK;
 }
 

@@ -3,7 +3,9 @@
  * around the vector widths (1..35) and strides wider than the lanes, against naive DFT
  * loops written from the contracts in fft.h; then fc_rfftn/fc_irfftn through the public
  * API, under every ISA, at every 2^a 3^b 5^c size up to 400 and a few 2-D/3-D shapes,
- * against a naive O(n^2) DFT in long double.
+ * against a naive O(n^2) DFT in long double; the four-step transform of the 1-D path
+ * (fc_fft4_plan) at every 2^a 3^b 5^c length up to 300 and a few longer, and its
+ * row-group kernels, against their contracts.
  *
  * Every buffer is malloc'ed at exactly the size the contract lets the kernel touch, so
  * AddressSanitizer reports any access past it; outputs start as NaN (a read before the
@@ -185,6 +187,97 @@ static void api_case(int ndim, const int64_t *shape)
     free(x); free(back); free(spec); free(xf); free(sf);
 }
 
+/* The four-step row-group kernels against their contracts (fft.h): tw4's angle sums,
+ * gtw's gather with conj(t), stw's scatter with t, rows at a stride wider than n2
+ * (lda = n2 + 3: the transposed blocks' unaligned loads and stores). */
+#define ROWK_CASE(T, S)                                                                                   \
+    static void rowk_case_##S(const fc_fftk_##S *k, int isa, int64_t n2, int64_t Lg, int64_t G)           \
+    {                                                                                                      \
+        const int64_t lda = n2 + 3, na = (Lg - 1) * lda + n2;                                              \
+        T *hc = malloc(sizeof(T) * (size_t)n2), *hs = malloc(sizeof(T) * (size_t)n2);                     \
+        T *lc = malloc(sizeof(T) * (size_t)((n2 - 1) * G + Lg)), *ls = malloc(sizeof(T) * (size_t)((n2 - 1) * G + Lg)); \
+        T *tr = malloc(sizeof(T) * (size_t)(n2 * Lg)), *ti = malloc(sizeof(T) * (size_t)(n2 * Lg));       \
+        T *zr = malloc(sizeof(T) * (size_t)(n2 * Lg)), *zi = malloc(sizeof(T) * (size_t)(n2 * Lg));       \
+        T *ar = malloc(sizeof(T) * (size_t)na), *ai = malloc(sizeof(T) * (size_t)na);                     \
+        T *br = malloc(sizeof(T) * (size_t)na), *bi = malloc(sizeof(T) * (size_t)na);                     \
+        for (int64_t j = 0; j < n2; ++j) {                                                                 \
+            hc[j] = (T)cos(0.1 * j);                                                                       \
+            hs[j] = (T)sin(0.1 * j);                                                                       \
+            for (int64_t b = 0; b < Lg; ++b) {                                                             \
+                lc[j * G + b] = (T)cos(0.03 * (double)(j * b));                                            \
+                ls[j * G + b] = (T)sin(0.03 * (double)(j * b));                                            \
+            }                                                                                              \
+        }                                                                                                  \
+        for (int64_t i = 0; i < na; ++i) {                                                                 \
+            ar[i] = (T)urand();                                                                            \
+            ai[i] = (T)urand();                                                                            \
+            br[i] = bi[i] = (T)NAN;                                                                        \
+        }                                                                                                  \
+        for (int64_t i = 0; i < n2 * Lg; ++i) tr[i] = ti[i] = zr[i] = zi[i] = (T)NAN;                      \
+        k->tw4(n2, Lg, G, hc, hs, lc, ls, tr, ti);                                                         \
+        k->gtw(n2, Lg, ar, ai, lda, tr, ti, zr, zi);                                                       \
+        k->stw(n2, Lg, zr, zi, tr, ti, br, bi, lda);                                                       \
+        double worst = 0;                                                                                  \
+        for (int64_t j = 0; j < n2; ++j)                                                                   \
+            for (int64_t b = 0; b < Lg; ++b) {                                                             \
+                const double ang = 0.1 * j + 0.03 * (double)(j * b), c = cos(ang), sn = sin(ang);          \
+                const double xr = ar[b * lda + j], xi = ai[b * lda + j];                                   \
+                double e = fabs(tr[j * Lg + b] - c) + fabs(ti[j * Lg + b] - sn);                           \
+                e += fabs(zr[j * Lg + b] - (xr * c + xi * sn)) + fabs(zi[j * Lg + b] - (xi * c - xr * sn)); \
+                e += fabs(br[b * lda + j] - xr) + fabs(bi[b * lda + j] - xi);                              \
+                if (!(e <= worst)) worst = e;                                                              \
+            }                                                                                              \
+        EXPECT(worst <= 32 * (sizeof(T) == 4 ? 1.2e-7 : 2.3e-16), "isa %d %s tw4/gtw/stw n2=%lld Lg=%lld: err %g", \
+               isa, #S, (long long)n2, (long long)Lg, worst);                                              \
+        free(hc); free(hs); free(lc); free(ls); free(tr); free(ti); free(zr); free(zi);                   \
+        free(ar); free(ai); free(br); free(bi);                                                            \
+    }
+ROWK_CASE(float, f32)
+ROWK_CASE(double, f64)
+
+/* The four-step transform of length N (fc_fft4_plan, every split and row group it
+ * picks) against a naive DFT in long double, and inverse(forward) = N x. */
+#define F4_CASE(T, S, EPS)                                                                                \
+    static void f4_case_##S(int isa, int64_t N)                                                           \
+    {                                                                                                      \
+        fc_fft4_plan f;                                                                                    \
+        if (fc_fft4_plan_make(N, (int)sizeof(T), isa, &f) != FC_OK) {                                      \
+            EXPECT(0, "fft4 plan N=%lld failed", (long long)N);                                            \
+            return;                                                                                        \
+        }                                                                                                  \
+        T *x = malloc(sizeof(T) * (size_t)(6 * N));                                                        \
+        T *xr = x, *xi = x + N, *sr = x + 2 * N, *si = x + 3 * N, *br = x + 4 * N, *bi = x + 5 * N;        \
+        double l1 = 0;                                                                                     \
+        for (int64_t i = 0; i < N; ++i) {                                                                  \
+            xr[i] = (T)urand();                                                                            \
+            xi[i] = (T)urand();                                                                            \
+            l1 += fabs(xr[i]) + fabs(xi[i]);                                                               \
+        }                                                                                                  \
+        for (int64_t i = 2 * N; i < 6 * N; ++i) x[i] = (T)NAN;                                             \
+        fc_status st = fc_fft4_check_##S(&f, xr, xi, sr, si, br, bi);                                      \
+        double worst = 0, wb = 0;                                                                          \
+        for (int64_t kk = 0; kk < N; ++kk) {                                                               \
+            long double ar = 0, ai = 0;                                                                    \
+            for (int64_t j = 0; j < N; ++j) {                                                              \
+                const long double ang = -2 * PI * (long double)(j * kk % N) / N;                           \
+                ar += xr[j] * cosl(ang) - xi[j] * sinl(ang);                                               \
+                ai += xr[j] * sinl(ang) + xi[j] * cosl(ang);                                               \
+            }                                                                                              \
+            const double e = fabs(sr[kk] - (double)ar) + fabs(si[kk] - (double)ai);                        \
+            const double eb = fabs(br[kk] - N * (double)xr[kk]) + fabs(bi[kk] - N * (double)xi[kk]);        \
+            if (!(e <= worst)) worst = e;                                                                  \
+            if (!(eb <= wb)) wb = eb;                                                                      \
+        }                                                                                                  \
+        const double lg = log2((double)N) + 1;                                                             \
+        EXPECT(st == FC_OK && worst <= 16 * EPS * lg * (l1 + 1) && wb <= 32 * EPS * lg * (l1 + 1),         \
+               "isa %d %s fft4 N=%lld (%lld x %lld, G %lld): err %g, round trip %g", isa, #S, (long long)N, \
+               (long long)f.n1, (long long)f.n2, (long long)f.G, worst, wb);                              \
+        free(x);                                                                                           \
+        fc_fft4_plan_free(&f);                                                                             \
+    }
+F4_CASE(float, f32, 1.2e-7)
+F4_CASE(double, f64, 2.3e-16)
+
 int main(void)
 {
     static const char *names[3] = {"baseline", "avx2", "avx512"};
@@ -205,6 +298,26 @@ int main(void)
                 real_case_f32(k32, isa, h, L);
                 real_case_f64(k64, isa, h, L);
             }
+        /* row groups of one vector (8 doubles, 16 floats: the in-register transposes)
+         * and others, n2 below, at and past multiples of it */
+        static const int64_t n2s[] = {1, 5, 8, 16, 19, 35}, lgs[] = {1, 3, 8, 13, 16, 17, 24, 32};
+        for (size_t i = 0; i < sizeof n2s / sizeof n2s[0]; ++i)
+            for (size_t j = 0; j < sizeof lgs / sizeof lgs[0]; ++j) {
+                rowk_case_f32(k32, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
+                rowk_case_f64(k64, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
+            }
+        /* every 2^a 3^b 5^c up to 300 (splits where G divides n1 and where it does not,
+         * one group, a partial last group) and a few long ones */
+        for (int64_t N = 1; N <= 300; ++N)
+            if (fc_fft_size_ok(N)) {
+                f4_case_f32(isa, N);
+                f4_case_f64(isa, N);
+            }
+        static const int64_t big[] = {384, 1000, 1024, 1280};
+        for (size_t i = 0; i < sizeof big / sizeof big[0]; ++i) {
+            f4_case_f32(isa, big[i]);
+            f4_case_f64(isa, big[i]);
+        }
         if (fc_set_isa(names[isa]) != FC_OK) continue;
         for (int64_t n = 1; n <= 400; ++n)
             if (fc_fft_size_ok(n)) api_case(1, &n);

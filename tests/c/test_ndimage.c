@@ -100,7 +100,7 @@ static fc_status call_uni1d(int f32, const int64_t s[3], const void *x, int64_t 
                             double fill, void *y, int nt)
 {
     const int64_t st[3] = {s[1] * s[2], s[2], 1};
-    return f32 ? fc_uniform1d_f32(s, x, st, K, pad, b, (float)fill, y, st, nt)
+    return f32 ? fc_uniform1d_f32(s, x, st, K, pad, b, fill, y, st, nt)
                : fc_uniform1d_f64(s, x, st, K, pad, b, fill, y, st, nt);
 }
 
@@ -121,8 +121,9 @@ static void case_1d(int f32, const int64_t s[3], int64_t K, int b, int nt)
     corr1d_naive(s, x, w, K, pad, b, 0.25, ref, aref);
     EXPECT_ST(call_corr1d(f32, s, xt, wt, K, pad, b, 0.25, y, nt), FC_OK);
     check_close(what, n, y, f32, ref, aref, (double)K);
-    uni1d_naive(s, x, K, pad, b, 0.25, f32, ref);
-    EXPECT_ST(call_uni1d(f32, s, xt, K, pad, b, 0.25, y, nt), FC_OK);
+    /* 0.1: not a float, which the running sums must see in double as SciPy's do */
+    uni1d_naive(s, x, K, pad, b, 0.1, f32, ref);
+    EXPECT_ST(call_uni1d(f32, s, xt, K, pad, b, 0.1, y, nt), FC_OK);
     to_double(y, n, f32, got);
     EXPECT(memcmp(got, ref, 8 * (size_t)n) == 0, "uniform1d %s not bit-identical to the recurrence", what);
     free(x), free(w), free(ref), free(aref), free(got), free(xt), free(wt), free(y);
@@ -158,11 +159,11 @@ static void case_2d(int f32, const int64_t s[3], int64_t k0, int64_t k1, int b0,
                (long long)s[2], (long long)k0, (long long)k1, bnames[b0], bnames[b1], col_first,
                f32 ? "f32" : "f64");
     }
-    EXPECT_ST(call_uni1d(f32, s, xt, k0, p0, b0, 0.5, tmp, nt), FC_OK);
-    EXPECT_ST(f32 ? fc_uniform1d_f32(rows, tmp, rst, k1, p1, b1, 0.5f, want, rst, nt)
-                  : fc_uniform1d_f64(rows, tmp, rst, k1, p1, b1, 0.5, want, rst, nt), FC_OK);
-    EXPECT_ST(f32 ? fc_uniform_sep2d_f32(s, xt, st, k0, p0, b0, k1, p1, b1, 0.5f, got, st, nt)
-                  : fc_uniform_sep2d_f64(s, xt, st, k0, p0, b0, k1, p1, b1, 0.5, got, st, nt), FC_OK);
+    EXPECT_ST(call_uni1d(f32, s, xt, k0, p0, b0, 0.1, tmp, nt), FC_OK);
+    EXPECT_ST(f32 ? fc_uniform1d_f32(rows, tmp, rst, k1, p1, b1, 0.1, want, rst, nt)
+                  : fc_uniform1d_f64(rows, tmp, rst, k1, p1, b1, 0.1, want, rst, nt), FC_OK);
+    EXPECT_ST(f32 ? fc_uniform_sep2d_f32(s, xt, st, k0, p0, b0, k1, p1, b1, 0.1, got, st, nt)
+                  : fc_uniform_sep2d_f64(s, xt, st, k0, p0, b0, k1, p1, b1, 0.1, got, st, nt), FC_OK);
     EXPECT(same_bits(got, want, n, f32), "uniform_sep2d (%lld,%lld,%lld) k %lld,%lld %s/%s %s %d "
            "threads: differs from two uniform1d", (long long)s[0], (long long)s[1], (long long)s[2],
            (long long)k0, (long long)k1, bnames[b0], bnames[b1], f32 ? "f32" : "f64", nt);
