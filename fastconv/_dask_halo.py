@@ -143,7 +143,7 @@ def halo_map(x: da.Array, depth: Sequence[int], periodic: Sequence[bool], block:
     every axis with depth > 0 has chunks of at least depth elements (``fit_chunks``)."""
     depth = tuple(int(d) for d in depth)
     offsets = _offsets(depth)
-    token = tokenize(x, depth, periodic, block, whole, out_chunks, dtype)
+    token = tokenize(x, depth, periodic, block, whole, out_chunks, dtype, threads)
     ename, name = "fc-edges-" + token, "fc-halo-" + token
     nblocks = x.numblocks
     in_starts = [_starts(c) for c in x.chunks]

@@ -121,7 +121,7 @@ fc_status fc_fft4_check_f64(const fc_fft4_plan *f, const double *xr, const doubl
     typedef void (*fc_fft_stw_##S)(int64_t n2, int64_t Lg, const T *zr, const T *zi, const T *tr, const T *ti, \
                                    T *ar, T *ai, int64_t lda);                                                \
     typedef struct fc_fftk_##S {                                                                            \
-        fc_fft_bfly_##S bfly[6]; /* by radix: 2, 3, 4, 5 */                                                   \
+        fc_fft_bfly_##S bfly[9]; /* by radix: 2, 3, 4, 5, 8 */                                                \
         fc_fft_rpost_##S rpost;                                                                               \
         fc_fft_rpre_##S rpre;                                                                                 \
         fc_fft_cmul_##S cmul;                                                                                 \

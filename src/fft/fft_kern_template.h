@@ -137,6 +137,62 @@ static void FK(bfly5)(int64_t L, const FC_T *xr, const FC_T *xi, int64_t is, FC_
     }
 }
 
+/* Radix 8 as two radix-4 halves: E = DFT4(a0, a2, a4, a6), O = DFT4(a1, a3, a5, a7),
+ * y_k = E_k + w^k O_k, y_k+4 = E_k - w^k O_k with w = e^(sign 2 pi i/8) (w^2 = i sign). */
+#define FK_DFT4(p, q0, q1, q2, q3)                                                                   \
+    const FC_T p##0r = x##q0##r[b] + x##q2##r[b], p##0i = x##q0##i[b] + x##q2##i[b];                 \
+    const FC_T p##1r = x##q0##r[b] - x##q2##r[b], p##1i = x##q0##i[b] - x##q2##i[b];                 \
+    const FC_T p##2r = x##q1##r[b] + x##q3##r[b], p##2i = x##q1##i[b] + x##q3##i[b];                 \
+    const FC_T p##dr = (x##q1##r[b] - x##q3##r[b]) * sign, p##di = (x##q1##i[b] - x##q3##i[b]) * sign; \
+    const FC_T p##Y0r = p##0r + p##2r, p##Y0i = p##0i + p##2i, p##Y2r = p##0r - p##2r;              \
+    const FC_T p##Y2i = p##0i - p##2i, p##Y1r = p##1r - p##di, p##Y1i = p##1i + p##dr;               \
+    const FC_T p##Y3r = p##1r + p##di, p##Y3i = p##1i - p##dr;
+static void FK(bfly8)(int64_t L, const FC_T *xr, const FC_T *xi, int64_t is, FC_T *yr, FC_T *yi, int64_t os,
+                      const FC_T *twr, const FC_T *twi, FC_T sign)
+{
+    const FC_T h = (FC_T)0.70710678118654752440;
+    FK_TW(1) FK_TW(2) FK_TW(3) FK_TW(4) FK_TW(5) FK_TW(6) FK_TW(7)
+    FK_IN(0) FK_IN(1) FK_IN(2) FK_IN(3) FK_IN(4) FK_IN(5) FK_IN(6) FK_IN(7)
+    FK_OUT(0) FK_OUT(1) FK_OUT(2) FK_OUT(3) FK_OUT(4) FK_OUT(5) FK_OUT(6) FK_OUT(7)
+    FK_LOOP {
+        FK_DFT4(e, 0, 2, 4, 6)
+        FK_DFT4(o, 1, 3, 5, 7)
+        /* w O_1 = h ((x - sign y) + i (y + sign x)); w^2 O_2 = -sign y + i sign x;
+         * w^3 O_3 = h ((-x - sign y) + i (-y + sign x)) */
+        const FC_T w1r = h * (oY1r - sign * oY1i), w1i = h * (oY1i + sign * oY1r);
+        const FC_T w2r = -sign * oY2i, w2i = sign * oY2r;
+        const FC_T w3r = h * (-oY3r - sign * oY3i), w3i = h * (-oY3i + sign * oY3r);
+        FC_T v1r = eY1r + w1r, v1i = eY1i + w1i, v5r = eY1r - w1r, v5i = eY1i - w1i;
+        FC_T v2r = eY2r + w2r, v2i = eY2i + w2i, v6r = eY2r - w2r, v6i = eY2i - w2i;
+        FC_T v3r = eY3r + w3r, v3i = eY3i + w3i, v7r = eY3r - w3r, v7i = eY3i - w3i;
+        FC_T v4r = eY0r - oY0r, v4i = eY0i - oY0i;
+        FK_TWID(1, v1r, v1i);
+        FK_TWID(2, v2r, v2i);
+        FK_TWID(3, v3r, v3i);
+        FK_TWID(4, v4r, v4i);
+        FK_TWID(5, v5r, v5i);
+        FK_TWID(6, v6r, v6i);
+        FK_TWID(7, v7r, v7i);
+        y0r[b] = eY0r + oY0r;
+        y0i[b] = eY0i + oY0i;
+        y1r[b] = v1r;
+        y1i[b] = v1i;
+        y2r[b] = v2r;
+        y2i[b] = v2i;
+        y3r[b] = v3r;
+        y3i[b] = v3i;
+        y4r[b] = v4r;
+        y4i[b] = v4i;
+        y5r[b] = v5r;
+        y5i[b] = v5i;
+        y6r[b] = v6r;
+        y6i[b] = v6i;
+        y7r[b] = v7r;
+        y7i[b] = v7i;
+    }
+}
+#undef FK_DFT4
+
 /* X_k = E + W^k O with E = (Z_k + conj Z_h-k)/2, O = (Z_k - conj Z_h-k)/(2i), W = e^(-2 pi i/n)
  * (indices of Z mod h: X_0 = Re Z_0 + Im Z_0, X_h = Re Z_0 - Im Z_0). */
 static void FK(rpost)(int64_t h, int64_t L, const FC_T *FK_R zr, const FC_T *FK_R zi, FC_T *FK_R xr,
@@ -210,42 +266,77 @@ static void FK(tw4)(int64_t n2, int64_t Lg, int64_t G, const FC_T *hc, const FC_
  * last columns, element by element (the lane loop reads one column of Lg rows). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(FC_VL)
 #define FK_VEC 1
-typedef FC_T FK(vec) __attribute__((vector_size(64), aligned(sizeof(FC_T))));
-#if FC_VL == 16
-typedef int32_t FK(ivec) __attribute__((vector_size(64)));
-#else
-typedef int64_t FK(ivec) __attribute__((vector_size(64)));
-#endif
+/* Named vector variables, never arrays, and loads through an element-aligned type (as
+ * GCC's own _mm512_loadu does): no addressable 64-byte local, which AddressSanitizer's
+ * use-after-return fake stack (32-byte aligned) could not hold. */
+typedef FC_T FK(vec) __attribute__((vector_size(64)));
+typedef FC_T FK(uvec) __attribute__((vector_size(64), aligned(sizeof(FC_T)), may_alias));
+#define FK_LD(p) (*(const FK(uvec) *)(p))
+#define FK_ST(p, v) (*(FK(uvec) *)(p) = (v))
 #define FK_LO(c, s) (((c) & (s)) ? FC_VL + (c) - (s) : (c))
 #define FK_HI(c, s) (((c) & (s)) ? FC_VL + (c) : (c) + (s))
 #if FC_VL == 16
+typedef int32_t FK(ivec) __attribute__((vector_size(64)));
 #define FK_MASK(F, s)                                                                                   \
     {F(0, s), F(1, s), F(2, s), F(3, s), F(4, s), F(5, s), F(6, s), F(7, s), F(8, s), F(9, s), F(10, s), \
      F(11, s), F(12, s), F(13, s), F(14, s), F(15, s)}
+#define FK_EACH(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7) M(8) M(9) M(10) M(11) M(12) M(13) M(14) M(15)
 #else
+typedef int64_t FK(ivec) __attribute__((vector_size(64)));
 #define FK_MASK(F, s) {F(0, s), F(1, s), F(2, s), F(3, s), F(4, s), F(5, s), F(6, s), F(7, s)}
+#define FK_EACH(M) M(0) M(1) M(2) M(3) M(4) M(5) M(6) M(7)
 #endif
-#define FK_ROUND(s)                                                                   \
-    do {                                                                              \
-        const FK(ivec) lo = FK_MASK(FK_LO, s), hi = FK_MASK(FK_HI, s);                \
-        _Pragma("GCC unroll 16") for (int i = 0; i < FC_VL; ++i) if (!(i & (s))) {    \
-            const FK(vec) a = r[i], b = r[i + (s)];                                   \
-            r[i] = __builtin_shuffle(a, b, lo);                                       \
-            r[i + (s)] = __builtin_shuffle(a, b, hi);                                 \
-        }                                                                             \
+/* one swap of round s between vectors i and j = i + s of the set named p */
+#define FK_SW(p, i, j, s)                                          \
+    do {                                                           \
+        const FK(ivec) lo_ = FK_MASK(FK_LO, s), hi_ = FK_MASK(FK_HI, s); \
+        const FK(vec) a_ = p##i, b_ = p##j;                        \
+        p##i = __builtin_shuffle(a_, b_, lo_);                     \
+        p##j = __builtin_shuffle(a_, b_, hi_);                     \
     } while (0)
-static inline void FK(transpose)(FK(vec) *r)
-{
 #if FC_VL == 16
-    FK_ROUND(8);
+#define FK_TRANSPOSE(p)                                                                                      \
+    do {                                                                                                     \
+        FK_SW(p, 0, 8, 8); FK_SW(p, 1, 9, 8); FK_SW(p, 2, 10, 8); FK_SW(p, 3, 11, 8);                       \
+        FK_SW(p, 4, 12, 8); FK_SW(p, 5, 13, 8); FK_SW(p, 6, 14, 8); FK_SW(p, 7, 15, 8);                     \
+        FK_SW(p, 0, 4, 4); FK_SW(p, 1, 5, 4); FK_SW(p, 2, 6, 4); FK_SW(p, 3, 7, 4);                         \
+        FK_SW(p, 8, 12, 4); FK_SW(p, 9, 13, 4); FK_SW(p, 10, 14, 4); FK_SW(p, 11, 15, 4);                   \
+        FK_SW(p, 0, 2, 2); FK_SW(p, 1, 3, 2); FK_SW(p, 4, 6, 2); FK_SW(p, 5, 7, 2);                         \
+        FK_SW(p, 8, 10, 2); FK_SW(p, 9, 11, 2); FK_SW(p, 12, 14, 2); FK_SW(p, 13, 15, 2);                   \
+        FK_SW(p, 0, 1, 1); FK_SW(p, 2, 3, 1); FK_SW(p, 4, 5, 1); FK_SW(p, 6, 7, 1);                         \
+        FK_SW(p, 8, 9, 1); FK_SW(p, 10, 11, 1); FK_SW(p, 12, 13, 1); FK_SW(p, 14, 15, 1);                   \
+    } while (0)
+#else
+#define FK_TRANSPOSE(p)                                                                                      \
+    do {                                                                                                     \
+        FK_SW(p, 0, 4, 4); FK_SW(p, 1, 5, 4); FK_SW(p, 2, 6, 4); FK_SW(p, 3, 7, 4);                         \
+        FK_SW(p, 0, 2, 2); FK_SW(p, 1, 3, 2); FK_SW(p, 4, 6, 2); FK_SW(p, 5, 7, 2);                         \
+        FK_SW(p, 0, 1, 1); FK_SW(p, 2, 3, 1); FK_SW(p, 4, 5, 1); FK_SW(p, 6, 7, 1);                         \
+    } while (0)
 #endif
-    FK_ROUND(4);
-    FK_ROUND(2);
-    FK_ROUND(1);
-}
-/* unaligned loads and stores (no vector passed by value: the ABI differs by ISA) */
-#define FK_LD(v, p) memcpy(&(v), (p), sizeof(v))
-#define FK_ST(p, v) memcpy((p), &(v), sizeof(v))
+#define FK_DECL(i) FK(vec) r##i, q##i;
+/* gtw: row rb+i of columns j0.. into r_i, q_i; after the transpose r_c is column j0+c */
+#define FK_GLOAD(i)                                  \
+    r##i = FK_LD(ar + (rb + (i)) * lda + j0);        \
+    q##i = FK_LD(ai + (rb + (i)) * lda + j0);
+#define FK_GSTORE(i)                                                                   \
+    {                                                                                  \
+        const int64_t t = (j0 + (i)) * Lg + rb;                                        \
+        const FK(vec) cr = FK_LD(tr + t), ci = FK_LD(ti + t);                          \
+        FK_ST(zr + t, r##i * cr + q##i * ci);                                          \
+        FK_ST(zi + t, q##i * cr - r##i * ci);                                          \
+    }
+#define FK_SLOAD(i)                                                                    \
+    {                                                                                  \
+        const int64_t t = (j0 + (i)) * Lg + rb;                                        \
+        const FK(vec) cr = FK_LD(tr + t), ci = FK_LD(ti + t);                          \
+        const FK(vec) pr = FK_LD(zr + t), pi = FK_LD(zi + t);                          \
+        r##i = pr * cr - pi * ci;                                                      \
+        q##i = pi * cr + pr * ci;                                                      \
+    }
+#define FK_SSTORE(i)                                 \
+    FK_ST(ar + (rb + (i)) * lda + j0, r##i);         \
+    FK_ST(ai + (rb + (i)) * lda + j0, q##i);
 #else
 #define FK_VEC 0
 #endif
@@ -259,23 +350,12 @@ static void FK(gtw)(int64_t n2, int64_t Lg, const FC_T *ar, const FC_T *ai, int6
     if (Lg % FC_VL == 0)
         for (; j0 + FC_VL <= n2; j0 += FC_VL)
             for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
-            FK(vec) r[FC_VL], q[FC_VL];
-            for (int b = 0; b < FC_VL; ++b) {
-                FK_LD(r[b], ar + (rb + b) * lda + j0);
-                FK_LD(q[b], ai + (rb + b) * lda + j0);
+                FK_EACH(FK_DECL)
+                FK_EACH(FK_GLOAD)
+                FK_TRANSPOSE(r);
+                FK_TRANSPOSE(q);
+                FK_EACH(FK_GSTORE)
             }
-            FK(transpose)(r);
-            FK(transpose)(q);
-            for (int c = 0; c < FC_VL; ++c) {
-                const int64_t t = (j0 + c) * Lg + rb;
-                FK(vec) cr, ci;
-                FK_LD(cr, tr + t);
-                FK_LD(ci, ti + t);
-                const FK(vec) vr = r[c] * cr + q[c] * ci, vi = q[c] * cr - r[c] * ci;
-                FK_ST(zr + t, vr);
-                FK_ST(zi + t, vi);
-            }
-        }
 #endif
     for (int64_t j2 = j0; j2 < n2; ++j2) {
         const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
@@ -297,24 +377,12 @@ static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, cons
     if (Lg % FC_VL == 0)
         for (; j0 + FC_VL <= n2; j0 += FC_VL)
             for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
-            FK(vec) r[FC_VL], q[FC_VL];
-            for (int c = 0; c < FC_VL; ++c) {
-                const int64_t t = (j0 + c) * Lg + rb;
-                FK(vec) cr, ci, pr, pi;
-                FK_LD(cr, tr + t);
-                FK_LD(ci, ti + t);
-                FK_LD(pr, zr + t);
-                FK_LD(pi, zi + t);
-                r[c] = pr * cr - pi * ci;
-                q[c] = pi * cr + pr * ci;
+                FK_EACH(FK_DECL)
+                FK_EACH(FK_SLOAD)
+                FK_TRANSPOSE(r);
+                FK_TRANSPOSE(q);
+                FK_EACH(FK_SSTORE)
             }
-            FK(transpose)(r);
-            FK(transpose)(q);
-            for (int b = 0; b < FC_VL; ++b) {
-                FK_ST(ar + (rb + b) * lda + j0, r[b]);
-                FK_ST(ai + (rb + b) * lda + j0, q[b]);
-            }
-        }
 #endif
     for (int64_t j2 = j0; j2 < n2; ++j2) {
         const FC_T *FK_R c = tr + j2 * Lg, *FK_R s = ti + j2 * Lg;
@@ -330,12 +398,19 @@ static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, cons
 #undef FK_LO
 #undef FK_HI
 #undef FK_MASK
-#undef FK_ROUND
+#undef FK_SW
+#undef FK_TRANSPOSE
+#undef FK_EACH
+#undef FK_DECL
+#undef FK_GLOAD
+#undef FK_GSTORE
+#undef FK_SLOAD
+#undef FK_SSTORE
 #undef FK_LD
 #undef FK_ST
 
 const FK_CAT(fc_fftk, FC_TYPESUF) FK_CAT(fc_fftk, FC_SUFFIX) = {
-    .bfly = {NULL, NULL, FK(bfly2), FK(bfly3), FK(bfly4), FK(bfly5)},
+    .bfly = {NULL, NULL, FK(bfly2), FK(bfly3), FK(bfly4), FK(bfly5), NULL, NULL, FK(bfly8)},
     .rpost = FK(rpost),
     .rpre = FK(rpre),
     .cmul = FK(cmul),

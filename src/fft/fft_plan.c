@@ -32,13 +32,14 @@ int64_t fc_fft_good_size(int64_t n, int even)
 }
 
 /* Stages of n: radix 4 while 4 divides, then 2, 3, 5 (n = 60: 4, 3, 5).  Radix 4 first
- * does most of the work in the fewest passes over memory. */
-static int factor(int64_t n, fc_cfft *c)
+ * does most of the work in the fewest passes over memory.  r8: radix 8 before 4 (the
+ * complex plans of the four-step transform; n = 160: 8, 4, 5). */
+static int factor(int64_t n, fc_cfft *c, int r8)
 {
     c->n = n;
     c->nst = 0;
-    static const int order[4] = {4, 2, 3, 5};
-    for (int i = 0; i < 4; ++i)
+    static const int order[5] = {8, 4, 2, 3, 5};
+    for (int i = r8 ? 0 : 1; i < 5; ++i)
         while (n % order[i] == 0 && n > 1) {
             if (c->nst == FC_FFT_MAXST) return -1;
             c->radix[c->nst++] = order[i];
@@ -127,7 +128,7 @@ static fc_status plan_make(int ndim, const int64_t *n, int elem, int isa, int cp
         pl->n[d] = n[d];
         const int last = d == ndim - 1;
         const int64_t len = last && !cplx && n[d] % 2 == 0 ? n[d] / 2 : n[d];
-        if (factor(len, &pl->ax[d])) return FC_EINVAL;
+        if (factor(len, &pl->ax[d], cplx)) return FC_EINVAL;
         if (!last && n[d] > nmax) nmax = n[d];
     }
     const int64_t nl = n[ndim - 1];
