@@ -257,10 +257,7 @@ def ndimage_line(object a, object out, object w, int64_t size, int64_t pad_low, 
                  double fill, int nthreads):
     """correlate1d (w: 1-D contiguous weights of a's dtype) or uniform_filter1d (w None, `size`
     taps) along axis 1 of the 3-D arrays a -> out (same shape and dtype, not overlapping)."""
-    cdef int64_t sh[3]
-    cdef int64_t ish[3]
-    cdef int64_t ist[3]
-    cdef int64_t ost[3]
+    cdef int64_t sh[3], ish[3], ist[3], ost[3]
     cdef size_t ia, oa, wa = 0
     cdef int i
     cdef bint f32 = a.dtype.char == "f"
@@ -301,10 +298,7 @@ def ndimage_sep2d(object a, object out, bint col_first, object w0, int64_t pad0,
                   object w1, int64_t pad1, int b1, double fill, int nthreads):
     """correlate1d along axis 1 (w0) and axis 2 (w1) of the 3-D arrays a -> out, fused;
     rows (axis 2) contiguous in both, same dtype, not overlapping."""
-    cdef int64_t sh[3]
-    cdef int64_t ish[3]
-    cdef int64_t ist[3]
-    cdef int64_t ost[3]
+    cdef int64_t sh[3], ish[3], ist[3], ost[3]
     cdef size_t ia, oa, wa0, wa1
     cdef int i
     if a.dtype.char not in "fd":
@@ -341,10 +335,7 @@ def ndimage_uniform2d(object a, object out, int64_t k0, int64_t pad0, int b0, in
                       int64_t pad1, int b1, double fill, int nthreads):
     """uniform_filter1d along axis 1 (k0 taps) then axis 2 (k1) of the 3-D arrays a -> out,
     fused; rows (axis 2) contiguous in both, same dtype, not overlapping."""
-    cdef int64_t sh[3]
-    cdef int64_t ish[3]
-    cdef int64_t ist[3]
-    cdef int64_t ost[3]
+    cdef int64_t sh[3], ish[3], ist[3], ost[3]
     cdef size_t ia, oa
     cdef int i
     if a.dtype.char not in "fd":
@@ -446,6 +437,18 @@ def align_offset(unsigned char[::1] buf, size_t alignment):
     """Bytes from the start of buf to its first address that is a multiple of alignment
     (buf must be at least alignment bytes long); cheaper than numpy's ctypes.data."""
     return (alignment - (<size_t>&buf[0]) % alignment) % alignment
+
+
+def describe_ndimage(int op, tuple s, tuple si, tuple so, int64_t k0, int64_t k1, bint col_first,
+                     bint float32, int nthreads):
+    """The plan of an ndimage pass (fc_ndimage_describe; shape and element strides as
+    tuples of 3) as "key=value" text."""
+    cdef int64_t a[3], b[3], c[3]
+    cdef char buf[512]
+    for i in range(3):
+        a[i], b[i], c[i] = s[i], si[i], so[i]
+    return _plan_text(buf, fc_ndimage_describe(<fc_ndimage_op>op, a, b, c, k0, k1, col_first,
+                                               FC_FLOAT32 if float32 else FC_FLOAT64, nthreads, buf, 512))
 
 
 _OPS = {"conv_forward": FC_OP_FORWARD, "conv_backward_input": FC_OP_BACKWARD_INPUT,

@@ -11,7 +11,7 @@ from typing import Any, Callable, List, Optional, Sequence, Tuple, cast
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from . import _core
+from . import _core, _plan
 
 _MODES = _core.NDIMAGE_MODES
 _F32 = np.dtype(np.float32)
@@ -207,9 +207,23 @@ def _line(src: NDArray[Any], dst: NDArray[Any], axis: int, w: Optional[NDArray[A
         tmp = np.empty(src.shape, ct)
         o3 = _view3(tmp, axis)
     wc = None if w is None else np.ascontiguousarray(w, dtype=ct)
-    _core.ndimage_line(a3, o3, wc, size, pad_low, _MODES[code], float(cval), 0)
+    i3, r3 = cast(NDArray[Any], a3), cast(NDArray[Any], o3)  # a contiguous copy views always
+    call = lambda: _core.ndimage_line(i3, r3, wc, size, pad_low, _MODES[code], float(cval), 0)
+    if _plan.tracing:
+        op, k = (0, len(wc)) if wc is not None else (1, size)  # FC_ND_CORRELATE1D, _UNIFORM1D
+        _plan.run_pass(("correlate1d", "uniform1d")[op], call,
+                       lambda: _describe(op, i3, r3, k, 0, False), [("input", src), ("output", dst)])
+    else:
+        call()
     if tmp is not None:
         _store(dst, tmp)
+
+
+def _describe(op: int, a3: NDArray[Any], o3: NDArray[Any], k0: int, k1: int, col_first: bool) -> str:
+    """fc_ndimage_describe of a pass over the 3-D views a3 -> o3."""
+    st = tuple(x // a3.itemsize for x in a3.strides), tuple(x // o3.itemsize for x in o3.strides)
+    return _core.describe_ndimage(op, a3.shape, st[0], st[1], k0, k1, col_first,
+                                  a3.dtype == _F32, 0)
 
 
 _SPARE = threading.local()
@@ -247,7 +261,7 @@ def _fused(src: NDArray[Any], dst: NDArray[Any], p: _Pass, q: _Pass, cval: Any) 
     """Passes p then q (see _fusable) fused in one C call; False (nothing done) where the
     arrays do not allow it."""
     nd = src.ndim
-    if not _fusable(p, q, nd):
+    if not _fusable(p, q, nd) or not _plan.fuse:
         return False
     ct = _ct(src, dst)
     if dst.dtype != ct or np.may_share_memory(src, dst):
@@ -259,12 +273,20 @@ def _fused(src: NDArray[Any], dst: NDArray[Any], p: _Pass, q: _Pass, cval: Any) 
         return False
     col, row = (p, q) if p[0] == nd - 2 else (q, p)
     if p[1] is None:
-        _core.ndimage_uniform2d(a3, o3, col[2], col[3], _MODES[col[4]], row[2], row[3],
-                                _MODES[row[4]], float(cval), 0)
-        return True
-    _core.ndimage_sep2d(a3, o3, p[0] == nd - 2, np.ascontiguousarray(col[1], dtype=ct), col[3],
-                        _MODES[col[4]], np.ascontiguousarray(row[1], dtype=ct), row[3],
-                        _MODES[row[4]], float(cval), 0)
+        call = lambda: _core.ndimage_uniform2d(a3, o3, col[2], col[3], _MODES[col[4]], row[2],
+                                               row[3], _MODES[row[4]], float(cval), 0)
+        op, k0, k1 = 3, col[2], row[2]  # FC_ND_UNIFORM_SEP2D
+    else:
+        w0, w1 = np.ascontiguousarray(col[1], dtype=ct), np.ascontiguousarray(row[1], dtype=ct)
+        call = lambda: _core.ndimage_sep2d(a3, o3, p[0] == nd - 2, w0, col[3], _MODES[col[4]], w1,
+                                           row[3], _MODES[row[4]], float(cval), 0)
+        op, k0, k1 = 2, len(w0), len(w1)  # FC_ND_CORRELATE_SEP2D
+    if _plan.tracing:
+        _plan.run_pass(("correlate_sep2d", "uniform_sep2d")[op - 2], call,
+                       lambda: _describe(op, a3, o3, k0, k1, p[0] == nd - 2),
+                       [("input", src), ("output", dst)])
+    else:
+        call()
     return True
 
 

@@ -83,12 +83,35 @@ def run(fname, call, describe, arrays):
     return result
 
 
+def run_pass(fname, call, describe, arrays):
+    """One pass of a multi-pass function (the fastconv.ndimage filters): as :func:`run`,
+    except that under explain() the plan is recorded and the call skipped, so that
+    explain() sees every pass (the inputs of later passes are then unwritten: plans
+    depend on shapes and strides only)."""
+    if getattr(_local, "explaining", False):
+        plan = parse(describe())
+        plan["function"] = fname
+        _local.passes.append(plan)
+        return None
+    return run(fname, call, describe, arrays)
+
+
+def not_described(what):
+    """Raise TypeError under explain() (in this thread): a C call with no description."""
+    if getattr(_local, "explaining", False):
+        raise TypeError(f"explain: {what} has no plan description yet")
+
+
 def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]:
     """The plan ``fn(*args, **kwargs)`` would run, computed without running it.
 
     The arguments are those of the call, validated exactly as the call validates them
     (an invalid argument raises the same error).  For a function that makes several C
-    calls (a layer's ``backward``), the plan of the first.  A call with nothing to
+    calls (a layer's ``backward``), the plan of the first.  A :mod:`fastconv.ndimage`
+    filter returns the plan of its first pass with ``"passes"``, the list of every
+    pass's plan in order (``"op"`` ``correlate1d``, ``uniform1d``, or the fused
+    ``correlate_sep2d`` / ``uniform_sep2d`` along the last two axes; ``"mode"``
+    ``lanes``, ``lines``, ``rowk`` or ``fused``).  A call with nothing to
     compute (an empty output) has ``"algorithm": "none"``.  Outputs are allocated but
     not written; an ``out=`` array is left as it was.
 
@@ -105,7 +128,8 @@ def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]
     dict
         At least ``"function"``, ``"algorithm"``, ``"kernel"``, ``"mode"``, ``"isa"``,
         ``"dtype"``, ``"threads"`` and ``"workspace_bytes"``, plus the plan's other
-        decisions (tile, scheduler, blocking); integer values are ints.
+        decisions (tile, scheduler, blocking); integer values are ints; ``"passes"``
+        for the ndimage filters.
 
     Raises
     ------
@@ -124,18 +148,20 @@ def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]
     ('direct', 'float32', 'conv_forward')
     >>> isinstance(p["workspace_bytes"], int)
     True
+    >>> from fastconv import ndimage
+    >>> p = fastconv.explain(ndimage.gaussian_filter1d, np.zeros((64, 300)), 2.0, axis=0)
+    >>> p["op"], p["mode"], len(p["passes"])
+    ('correlate1d', 'lanes', 1)
     """
     if not callable(fn) or not str(getattr(fn, "__module__", "")).startswith("fastconv"):
         raise TypeError(f"explain: fn must be a function of fastconv (or a method of its layers), "
                         f"got {fn!r}")
-    if str(getattr(fn, "__module__", "")).startswith(("fastconv.ndimage", "fastconv._ndimage")):
-        raise TypeError("explain: the fastconv.ndimage filters have no plan description yet "
-                        f"(their 1-D passes plan in src/ndimage/); got {fn!r}")
     global _explaining
     with _lock:
         _explaining += 1
         _update()
     _local.explaining = True
+    _local.passes = []
     try:
         fn(*args, **kwargs)
     except _Explained as e:
@@ -146,17 +172,33 @@ def explain(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Dict[str, Any]
             _explaining -= 1
             _update()
     name = getattr(fn, "__name__", repr(fn))
+    if _local.passes:
+        plan = dict(_local.passes[0], function=name)
+        plan["passes"] = _local.passes
+        return plan
     return {"function": name, "algorithm": "none", "kernel": "none", "mode": "none",
             "isa": _core.config()["isa"], "threads": 0, "workspace_bytes": 0}
+
+
+#: ``ndfuse=0`` in :func:`forced`: the ndimage filters run their last two axes' passes
+#: one by one instead of fused (a decision of fastconv._ndimage_support, not of C)
+fuse = True
 
 
 @contextlib.contextmanager
 def forced(spec: str) -> Iterator[None]:
     """Force plan decisions inside a with-block (tests only; process-wide, not
     thread-safe): ``"fmode=kvec"``, ``"bwmode=dot,bwtile=narrow"``, ...; see
-    fc_plan_force in fastconv.h for the keys."""
-    _core.plan_force(spec)
+    fc_plan_force in fastconv.h for the keys, and ``ndfuse=0|1`` (:data:`fuse`)."""
+    global fuse
+    items = [i for i in spec.split(",") if i]
+    nd = [i for i in items if i.startswith("ndfuse=")]
+    if any(i not in ("ndfuse=0", "ndfuse=1") for i in nd):
+        raise ValueError(f"forced: ndfuse must be 0 or 1, got {spec!r}")
+    _core.plan_force(",".join(i for i in items if i not in nd))
+    fuse = not nd or nd[-1] == "ndfuse=1"
     try:
         yield
     finally:
+        fuse = True
         _core.plan_force("")

@@ -157,6 +157,14 @@ cdef extern from "fastconv.h" nogil:
                                     const int64_t *in2_shape, fc_mode mode, fc_boundary boundary,
                                     fc_dtype dtype, int num_threads, char *buf, size_t n)
     fc_status fc_plan_force(const char *spec)
+    ctypedef enum fc_ndimage_op:
+        FC_ND_CORRELATE1D
+        FC_ND_UNIFORM1D
+        FC_ND_CORRELATE_SEP2D
+        FC_ND_UNIFORM_SEP2D
+    fc_status fc_ndimage_describe(fc_ndimage_op op, const int64_t *shape, const int64_t *in_strides,
+                                  const int64_t *out_strides, int64_t k0, int64_t k1, int col_first,
+                                  fc_dtype dtype, int num_threads, char *buf, size_t n)
     fc_status fc_tuning_describe(char *buf, size_t n)
 
     const char *fc_status_message(fc_status s)

@@ -39,7 +39,7 @@ from typing import Any, Optional, Sequence, Tuple, Union, cast
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from . import _core
+from . import _core, _plan
 from ._ndimage_support import (_EPS, _MODES, NdimageArgumentError, _axes, _axis, _complex_parts,
                                _ct, _cval, _input, _int, _line, _mode_name, _origin_ok, _output,
                                _run_passes, _seq, _store, _weights)
@@ -98,6 +98,7 @@ def _correlate_nd(input: NDArray[Any], weights: NDArray[Any], output: NDArray[An
         axis = longs[0] if longs else input.ndim - 1
         _line(input, output, axis, w.ravel(), 0, pads[axis], mode, cval)
         return output
+    _plan.not_described("the multi-row engine of fastconv.ndimage.correlate with N-d weights")
     ct = _ct(input, output)
     batch = [i for i in range(w.ndim) if w.shape[i] == 1]
     perm = batch + longs

@@ -332,9 +332,25 @@ FC_API fc_status fc_correlate_describe(fc_single_fn fn, int ndim, const int64_t 
 /* For tests: force decisions of every later plan where the shape allows them, as
  * "key=value,..." (NULL or "" clears): fmode=flat|kvec|kvec_fold, store=copy|masked,
  * sched=rounds|private|bands, kbjob=0|1, bwmode=dot|chunks|blocks,
- * bwtile=std|wide|narrow, smode=mrow|engine.  Process-wide and not thread-safe;
+ * bwtile=std|wide|narrow, smode=mrow|engine, wgtile=2|4; the ndimage 1-D passes:
+ * sepkind=lanes|lines (LANES needs a contiguous inner axis), seprowk=0|1 (the row
+ * kernel of running means along contiguous lines).  Process-wide and not thread-safe;
  * FC_EINVAL for an unknown key or value. */
 FC_API fc_status fc_plan_force(const char *spec);
+
+/* The plan of one ndimage pass, made as the pass makes it: op FC_ND_CORRELATE1D or
+ * FC_ND_UNIFORM1D with shape and strides as fc_correlate1d / fc_uniform1d take them and
+ * k0 taps (k1, col_first unused); FC_ND_CORRELATE_SEP2D or FC_ND_UNIFORM_SEP2D as
+ * fc_correlate_sep2d / fc_uniform_sep2d take them (k0 taps along H, k1 along W).  Keys:
+ * op, algorithm (direct), isa, dtype, threads, kernel (rows | box | boxrow | box,boxrow),
+ * mode (lanes | lines | rowk | fused), workspace_bytes, and the decomposition (lanes,
+ * units, band, bands, jobs; order and group for the fused passes). */
+typedef enum fc_ndimage_op {
+    FC_ND_CORRELATE1D = 0, FC_ND_UNIFORM1D = 1, FC_ND_CORRELATE_SEP2D = 2, FC_ND_UNIFORM_SEP2D = 3
+} fc_ndimage_op;
+FC_API fc_status fc_ndimage_describe(fc_ndimage_op op, const int64_t shape[3], const int64_t in_strides[3],
+                                     const int64_t out_strides[3], int64_t k0, int64_t k1, int col_first,
+                                     fc_dtype dtype, int num_threads, char *buf, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Runtime configuration.                                              */

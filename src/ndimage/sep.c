@@ -5,6 +5,7 @@
 #include "layout/geom.h"
 #include "sep.h"
 #include "exec/parallel.h"
+#include "plan/plan.h"
 
 fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], const int64_t out_strides[3],
                          int64_t k0, int64_t pad0, fc_boundary b0, int64_t k1, int64_t pad1, fc_boundary b1,
@@ -62,7 +63,8 @@ fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int
     const double elems = (double)shape[0] * (double)shape[1] * (double)shape[2];
     p->nthreads = fc_resolve_threads(num_threads, elems * (uniform ? 4.0 : (double)K));
     const int64_t ext = p->n + K - 1; /* extended line length */
-    if (p->inner > 1 && in_strides[2] == 1 && out_strides[2] == 1) {
+    const fc_force *fo = fc_force_get(); /* tests: LINES, or the row kernel on or off */
+    if (p->inner > 1 && in_strides[2] == 1 && out_strides[2] == 1 && fo->sepkind != FC_SEP_LINES) {
         p->kind = FC_SEP_LANES;
         /* correlation: the K rows of a block in half of L2 (f32, K = 17, 1 MB: 7710 -> 7696
          * lanes, clamped to max_lanes); narrower blocks fitting L1 were slower, because
@@ -84,8 +86,8 @@ fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int
         p->kind = FC_SEP_LINES;
         const int64_t lines = p->outer * p->inner;
         const int64_t ldx = fc_round_up(ext, 16);
-        if (uniform && p->inner == 1 && in_strides[1] == 1 && out_strides[1] == 1 &&
-            t->sep_line_group * ldx * elem <= t->sep_l2_bytes) {
+        if (uniform && p->inner == 1 && in_strides[1] == 1 && out_strides[1] == 1 && fo->seprowk != 0 &&
+            (t->sep_line_group * ldx * elem <= t->sep_l2_bytes || fo->seprowk == 1)) {
             /* whole extended lines side by side (in L2), the row kernel over them */
             p->rowk = 1;
             p->lanes = t->sep_line_group;
@@ -110,6 +112,51 @@ fc_status fc_sep_plan_make(const fc_tuning *t, const int64_t shape[3], const int
                                al((int64_t)sizeof(void *) * K);
         }
     }
+    if (p->nthreads > p->njobs) p->nthreads = p->njobs > 0 ? (int)p->njobs : 1;
+    return FC_OK;
+}
+
+/* Correlation: bands of rows sized so the row-first buffer takes half of L2 (W = 3000
+ * f32, K0 = 17: 43 - 16 = 27 rows), and enough of them for jobs_per_thread jobs per
+ * thread.  Running means: one band per thread over all images (none below an image's
+ * height of min_band rows); the band starts are fc_uniform_sep2d's (prefix-balanced). */
+fc_status fc_sep2d_plan_make(const fc_tuning *t, const int64_t shape[3], int64_t k0, int64_t k1,
+                             int64_t elem, int uniform, int col_first, int num_threads, fc_sep2d_plan *p)
+{
+    memset(p, 0, sizeof *p);
+    const int64_t outer = shape[0], H = shape[1], W = shape[2];
+    const double total = (double)outer * (double)H * (double)W;
+    int64_t per, m;
+    p->uniform = uniform != 0, p->col_first = col_first != 0;
+    if (uniform) {
+        const int nt = fc_resolve_threads(num_threads, total * 8.0);
+        p->nband = outer >= nt ? 1 : fc_ceil_div(nt, outer);
+        if (p->nband > H / t->sep_min_band) p->nband = H / t->sep_min_band > 1 ? H / t->sep_min_band : 1;
+        p->group = t->sep_box_group;
+        /* column sums (W), boxrow scratch, extended rows, row pointers (H + k0) */
+        const int64_t ldx = fc_round_up(W + k1, 16);
+        if (fc_mul_ovf(p->group, ldx, &m)) return FC_EOVERFLOW;
+        per = 8 * (fc_round_up(W, 8) + fc_round_up(p->group, 8) * FC_SEP_BOXROW_CHUNK) +
+              elem * fc_round_up(m, 16) + (int64_t)sizeof(void *) * (H + k0);
+        p->nthreads = nt;
+    } else {
+        const int nt = fc_resolve_threads(num_threads, total * (double)(k0 + k1));
+        int64_t band = t->sep_l2_bytes / 2 / (elem * W) - (col_first ? 0 : k0 - 1);
+        const int64_t want = fc_ceil_div(t->sep_jobs_per_thread * nt, outer);
+        if (band > fc_ceil_div(H, want)) band = fc_ceil_div(H, want);
+        if (band < 8) band = 8;
+        if (band > H) band = H;
+        p->band = band;
+        p->nband = fc_ceil_div(H, band);
+        /* the row's extension, its output, the band buffer, row pointers */
+        const int64_t nbuf = col_first ? 1 : band + k0 - 1;
+        if (fc_mul_ovf(nbuf, W, &m)) return FC_EOVERFLOW;
+        per = elem * (fc_round_up(W + k1 - 1, FC_ALIGN) + fc_round_up(W, FC_ALIGN) + fc_round_up(m, FC_ALIGN)) +
+              (int64_t)sizeof(void *) * (fc_round_up(k1, 8) + nbuf + k0);
+        p->nthreads = nt;
+    }
+    p->scratch_bytes = fc_round_up(per, FC_ALIGN);
+    p->njobs = outer * p->nband;
     if (p->nthreads > p->njobs) p->nthreads = p->njobs > 0 ? (int)p->njobs : 1;
     return FC_OK;
 }

@@ -85,6 +85,21 @@ fc_status fc_sep2d_check(const int64_t shape[3], const int64_t in_strides[3], co
 
 /* shape = (outer, n, inner); strides in elements; K taps with pad_low of them before
  * the output position (0 <= pad_low < K); elem = sizeof the element type. */
+/* The fused 2-D passes' decomposition (fc_correlate_sep2d, fc_uniform_sep2d): bands of
+ * rows of each (H, W) image, one job each; a pure function of the shape, taps, element
+ * size and threads, as fc_sep_plan. */
+typedef struct fc_sep2d_plan {
+    int uniform, col_first;
+    int64_t band;          /* correlation: rows per band (running means: 0, see start) */
+    int64_t nband, njobs;  /* bands per image; outer * nband */
+    int64_t group;         /* running means: rows of column means handed to boxrow at once */
+    int nthreads;
+    int64_t scratch_bytes; /* per thread */
+} fc_sep2d_plan;
+
+fc_status fc_sep2d_plan_make(const fc_tuning *t, const int64_t shape[3], int64_t k0, int64_t k1,
+                             int64_t elem, int uniform, int col_first, int num_threads, fc_sep2d_plan *p);
+
 /* The constant border of a line of n positions extended by pad_low before (K taps). */
 static inline fc_sep_fill fc_sep_fill_of(fc_boundary b, double v, int64_t n, int64_t K, int64_t pad_low)
 {

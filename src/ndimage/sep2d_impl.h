@@ -74,7 +74,7 @@ fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const
                                    const int64_t out_strides[3], int num_threads)
 {
     if (!shape || !in_strides || !out_strides || !w0 || !w1) return FC_EINVAL;
-    int64_t total, t;
+    int64_t total;
     fc_status st = fc_sep2d_check(shape, in_strides, out_strides, k0, pad0, b0, k1, pad1, b1, &total);
     if (st || total == 0) return st;
     if (!in || !out) return FC_EINVAL;
@@ -83,25 +83,12 @@ fc_status FC_F(fc_correlate_sep2d)(const int64_t shape[3], const FC_T *in, const
                           w0, w1, k0, k1, pad0, pad1, (int)b0, (int)b1,
                           FC_F(sep_symmetry)(k0, w0), FC_F(sep_symmetry)(k1, w1), col_first != 0,
                           fill, fc_sep_active()};
-    const int nt = fc_resolve_threads(num_threads, (double)total * (double)(k0 + k1));
-    /* bands: the row-first buffer in half of L2 (W = 3000 f32, K0 = 17: 43 - 16 = 27 rows),
-     * and enough of them for jobs_per_thread jobs per thread */
-    int64_t band = tu->sep_l2_bytes / 2 / ((int64_t)sizeof(FC_T) * a.W) - (col_first ? 0 : k0 - 1);
-    const int64_t want = fc_ceil_div(tu->sep_jobs_per_thread * nt, a.outer);
-    if (band > fc_ceil_div(a.H, want)) band = fc_ceil_div(a.H, want);
-    if (band < 8) band = 8;
-    if (band > a.H) band = a.H;
-    a.band = band;
-    a.nband = fc_ceil_div(a.H, band);
-    const int64_t nbuf = col_first ? 1 : band + k0 - 1;
-    int64_t per = 0;
-    if (fc_mul_ovf(nbuf, a.W, &t)) return FC_EOVERFLOW;
-    per = (int64_t)sizeof(FC_T) * (fc_round_up(a.W + k1 - 1, FC_ALIGN) + fc_round_up(a.W, FC_ALIGN) +
-                                   fc_round_up(t, FC_ALIGN)) +
-          (int64_t)sizeof(void *) * (fc_round_up(k1, 8) + nbuf + k0);
-    per = fc_round_up(per, FC_ALIGN);
-    const int64_t njobs = a.outer * a.nband;
-    const int nthreads = nt < njobs ? nt : (int)njobs;
+    fc_sep2d_plan pl;
+    if ((st = fc_sep2d_plan_make(tu, shape, k0, k1, (int64_t)sizeof(FC_T), 0, col_first, num_threads, &pl)))
+        return st;
+    a.band = pl.band, a.nband = pl.nband;
+    const int64_t per = pl.scratch_bytes, njobs = pl.njobs;
+    const int nthreads = pl.nthreads;
     char *scratch = fc_malloc((size_t)(per * nthreads));
     if (!scratch) return FC_ENOMEM;
     FC_OMP(parallel num_threads(nthreads))

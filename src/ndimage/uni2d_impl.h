@@ -99,13 +99,12 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
     a.fill = fill, a.k = fc_sep_active(), a.group = tu->sep_box_group;
     if (fc_add_ovf(a.W, k1, &a.ldx) || fc_add_ovf(a.H, k0, &t)) return FC_EOVERFLOW;
     a.ldx = fc_round_up(a.ldx, 16);
-    const int nt = fc_resolve_threads(num_threads, (double)total * 8.0);
-    /* bands: one per thread over all images (none below an image's height of min_band
-     * rows); band b's prefix costs c = sep_box_prefix_pct/100 of its rows above, so with the
+    fc_sep2d_plan pl;
+    if ((st = fc_sep2d_plan_make(tu, shape, k0, k1, (int64_t)sizeof(FC_T), 1, 0, num_threads, &pl))) return st;
+    /* band b's prefix costs c = sep_box_prefix_pct/100 of its rows above, so with the
      * same cost C in every band, r(b+1) = C + (1 - c) r(b): r(b) = C (1 - (1-c)^b) / c, and
      * r(nband) = H sets C.  2 bands, c = 0.25: 57% of the rows, then 43% after a prefix. */
-    a.nband = a.outer >= nt ? 1 : fc_ceil_div(nt, a.outer);
-    if (a.nband > a.H / tu->sep_min_band) a.nband = a.H / tu->sep_min_band > 1 ? a.H / tu->sep_min_band : 1;
+    a.nband = pl.nband;
     int64_t *start = fc_malloc(sizeof(int64_t) * (size_t)(a.nband + 1));
     if (!start) return FC_ENOMEM;
     const double c = (double)tu->sep_box_prefix_pct / 100.0, keep = 1.0 - c;
@@ -117,17 +116,8 @@ fc_status FC_F(fc_uniform_sep2d)(const int64_t shape[3], const FC_T *in, const i
     }
     start[a.nband] = a.H;
     a.start = start;
-    /* per thread: column sums (W), boxrow scratch, extended rows, row pointers (H + k0) */
-    int64_t per = 0;
-    if (fc_mul_ovf(a.group, a.ldx, &per)) {
-        fc_free(start);
-        return FC_EOVERFLOW;
-    }
-    per = 8 * (fc_round_up(a.W, 8) + fc_round_up(a.group, 8) * FC_SEP_BOXROW_CHUNK) +
-          (int64_t)sizeof(FC_T) * fc_round_up(a.group * a.ldx, 16) + (int64_t)sizeof(void *) * t;
-    per = fc_round_up(per, FC_ALIGN);
-    const int64_t njobs = a.outer * a.nband;
-    const int nthreads = nt < njobs ? nt : (int)njobs;
+    const int64_t per = pl.scratch_bytes, njobs = pl.njobs;
+    const int nthreads = pl.nthreads;
     char *scratch = fc_malloc((size_t)(per * nthreads));
     if (!scratch) {
         fc_free(start);

@@ -7,7 +7,7 @@
 
 /* ---- forcing (tests only: fastconv's tests force each mode to check it alone) ---- */
 
-static fc_force forced = {-1, -1, -1, -1, -1, -1, -1, -1};
+static fc_force forced = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
 
 const fc_force *fc_force_get(void) { return &forced; }
 
@@ -30,7 +30,7 @@ static const char *const op_names[] = {"forward", "backward_input", "backward_we
 
 fc_status fc_plan_force(const char *spec)
 {
-    fc_force f = {-1, -1, -1, -1, -1, -1, -1, -1};
+    fc_force f = {-1, -1, -1, -1, -1, -1, -1, -1, -1, -1};
     const force_key keys[] = {
         {"fmode", &f.fmode, {"flat", "kvec", "kvec_fold", NULL}},
         {"store", &f.fstore, {"copy", "whole", "masked", NULL}},
@@ -40,6 +40,8 @@ fc_status fc_plan_force(const char *spec)
         {"bwtile", &f.bwtile, {"std", "wide", "narrow", NULL}},
         {"smode", &f.smode, {"mrow", "engine", NULL}},
         {"wgtile", &f.wgtile, {"2", "4", NULL}},
+        {"sepkind", &f.sepkind, {"lanes", "lines", NULL}},
+        {"seprowk", &f.seprowk, {"0", "1", NULL}},
     };
     /* "key=value,key=value"; NULL or "" clears every force */
     char buf[256];

@@ -155,6 +155,7 @@ typedef struct fc_plan {
 typedef struct fc_force {
     int fmode, fstore, sched, kbjob, bwmode, bwtile, smode;
     int wgtile;                  /* Winograd output tile: 0 F(2x2), 1 F(4x4) */
+    int sepkind, seprowk;        /* ndimage 1-D passes: fc_sep_kind; the row kernel 0/1 */
 } fc_force;
 const fc_force *fc_force_get(void);
 
