@@ -7,13 +7,13 @@ One thread is timed by process CPU time (on a shared machine the slices other pr
 take do not count), more by wall time; medians of 5 (3 for SciPy).
 """
 import sys
-import time
 
 import numpy as np
 import scipy.fft as sfft
 import scipy.signal as ss
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 T = int(sys.argv[sys.argv.index("--threads") + 1]) if "--threads" in sys.argv else 1
 CASES = [(2000000, 2000, np.float64), (5000000, 9000, np.float64), (2000000, 2000, np.float32),
@@ -21,15 +21,7 @@ CASES = [(2000000, 2000, np.float64), (5000000, 9000, np.float64), (2000000, 200
 
 
 def med(f, reps=5):
-    clock = time.process_time if T == 1 else time.perf_counter
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = clock()
-        f()
-        ts.append(clock() - t0)
-    return float(np.median(ts)) * 1e3
-
+    return median_ms(f, reps, cpu=T == 1)
 
 def main():
     rng = np.random.default_rng(0)

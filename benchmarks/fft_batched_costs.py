@@ -13,11 +13,11 @@ FASTCONV_TUNING takes them (copy them into tuning.c) and each case's measured/mo
     flock /work/bench.lock nice -n -20 python benchmarks/fft_batched_costs.py
 """
 import platform
-import time
 
 import numpy as np
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 # (N, C_in, C_out, L, K): channel counts from 1 to 32 separate the transforms' term
 # (S + D rows a tile) from the products' (S * D a bin)
@@ -29,14 +29,7 @@ DIRECT = ((2, 16, 16, 4096, 16), (2, 16, 16, 4096, 64), (4, 4, 4, 8192, 64), (1,
 
 def med(f, reps=3):
     """Median CPU time of one-thread calls, ns."""
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.process_time()
-        f()
-        ts.append(time.process_time() - t0)
-    return float(np.median(ts)) * 1e9
-
+    return median_ms(f, reps, cpu=True) * 1e6
 
 def calls(x, w, g, algo):
     kw = dict(num_threads=1, algorithm=algo)

@@ -6,22 +6,15 @@ the worst ratio and how many are over 1.1.
     flock /work/bench.lock nice -n -20 python benchmarks/fft_batched_sweep.py [float32|float64]
 """
 import sys
-import time
 
 import numpy as np
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 
 def med(f, reps=3):
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.process_time()
-        f()
-        ts.append(time.process_time() - t0)
-    return float(np.median(ts)) * 1e3
-
+    return median_ms(f, reps, cpu=True)
 
 def main():
     rng = np.random.default_rng(0)

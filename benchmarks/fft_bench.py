@@ -9,13 +9,13 @@ thread timed by CPU time), same process, medians.
 --grid runs the issue's size grid instead (benchmarks/fft_grid.py: how it is subsampled).
 """
 import sys
-import time
 
 import numpy as np
 import scipy.fft as sfft
 import scipy.signal as ss
 
 import fastconv as fc
+from fcbench.timing import median_ms
 from fastconv import _fft
 
 try:
@@ -27,17 +27,7 @@ T = 2
 
 
 def med(f, reps=3):
-    """Median ms: wall time, or with one thread CPU time (on a shared machine the time
-    slices other processes take do not count)."""
-    clock = time.process_time if T == 1 else time.perf_counter
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = clock()
-        f()
-        ts.append(clock() - t0)
-    return float(np.median(ts)) * 1e3
-
+    return median_ms(f, reps, cpu=T == 1)
 
 def conv_rows(quick):
     rng = np.random.default_rng(0)

@@ -8,13 +8,13 @@ auto's time over the faster of direct and fft (issue 16: within 10%).
 """
 import argparse
 import os
-import time
 
 import numpy as np
 import scipy.fft as sfft
 import scipy.signal as ss
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 try:
     import cv2
@@ -25,17 +25,7 @@ T = 2
 
 
 def med(f, reps=5):
-    """Median ms of reps calls: wall time, or with one thread the process's CPU time
-    (on a shared machine the time slices other processes take do not count)."""
-    clock = time.process_time if T == 1 else time.perf_counter
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = clock()
-        f()
-        ts.append(clock() - t0)
-    return float(np.median(ts)) * 1e3
-
+    return median_ms(f, reps, cpu=T == 1)
 
 def main():
     ap = argparse.ArgumentParser()

@@ -10,24 +10,16 @@ printed per dtype: tuning.c takes one value for both).  Prints the new fields as
     flock /work/bench.lock nice -n -20 python benchmarks/fft_costs.py
 """
 import platform
-import time
 
 import numpy as np
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 
 def med(f, reps=5):
-    """Median CPU time of one-thread calls, ns (on a shared machine the time slices
-    other processes take do not count)."""
-    f()
-    ts = []
-    for _ in range(reps):
-        t0 = time.process_time()
-        f()
-        ts.append(time.process_time() - t0)
-    return float(np.median(ts)) * 1e9
-
+    """Median CPU time of one-thread calls, ns."""
+    return median_ms(f, reps, cpu=True) * 1e6
 
 CASES = (((1024, 1024), (31, 31)), ((1024, 1024), (63, 63)), ((600, 600), (101, 101)),
          ((64, 64, 64), (9, 9, 9)), ((96, 96, 96), (15, 15, 15)), ((1000000,), (1000,)))

@@ -25,6 +25,7 @@ import scipy.fft as sfft
 import scipy.signal as ss
 
 import fastconv as fc
+from fcbench.timing import median_ms
 
 try:
     import cv2
@@ -33,19 +34,7 @@ except ImportError:  # pragma: no cover
 
 
 def _med(f, threads, reps=3):
-    clock = time.process_time if threads == 1 else time.perf_counter
-    t0 = clock()
-    f()
-    first = clock() - t0
-    if first > 0.3:
-        return first * 1e3
-    ts = []
-    for _ in range(reps):
-        t0 = clock()
-        f()
-        ts.append(clock() - t0)
-    return float(np.median(ts)) * 1e3
-
+    return median_ms(f, reps, cpu=threads == 1, once_over=0.3)
 
 def _scipy_best(a, w, mode, boundary, threads):
     """The faster of fftconvolve and oaconvolve computing fastconv's correlation."""

@@ -143,3 +143,27 @@ def wait_idle(max_wait: float, window: float = 0.5) -> bool:
         if bg.cpus is None or bg.cpus <= BUSY_CPUS:
             return True
     return False
+
+
+def median_ms(fn: Callable[[], Any], reps: int = 5, cpu: bool = False,
+              once_over: Optional[float] = None) -> float:
+    """Median milliseconds of `reps` calls of fn after one warm-up call: for the
+    single-purpose scripts (fft_*, winograd_*), not the interleaved blocks above.
+
+    cpu=True times the process's CPU time instead of the wall clock: for one-thread rows
+    on a shared machine, where the time slices other processes take must not count (with
+    more threads CPU time adds the threads up, so those rows take wall time).  A warm-up
+    call slower than `once_over` seconds is the result itself (a slow case is run once).
+    """
+    clock = time.process_time if cpu else time.perf_counter
+    t0 = clock()
+    fn()
+    first = clock() - t0
+    if once_over is not None and first > once_over:
+        return first * 1e3
+    ts = []
+    for _ in range(reps):
+        t0 = clock()
+        fn()
+        ts.append(clock() - t0)
+    return statistics.median(ts) * 1e3
