@@ -230,3 +230,25 @@ def test_fft_1d_tiles_and_threads():
         r32 = fc.convolve(a32, b32, "same", method="fft", num_threads=1)
         assert np.array_equal(fc.convolve(a32, b32, "same", method="fft", num_threads=2), r32)
         assert np.max(np.abs(r32 - want)) <= _bound(a32, b32, dt)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fft_interior_tiles(dtype):
+    # many tiles (explain: 64x128 and 64x64x30), so windows inside the input are read in
+    # place and the others packed (src/fft/fft_conv_impl.h); against SciPy and direct
+    rng = np.random.default_rng(11)
+    for s1, s2 in (((700, 650), (21, 17)), ((90, 96, 100), (9, 9, 9))):
+        a = rng.standard_normal(s1).astype(dtype)
+        b = rng.standard_normal(s2).astype(dtype)
+        assert fc.explain(fc.correlate, a, b, "same", method="fft")["jobs"] > 8
+        for mode in ("same", "valid", "full"):
+            got = fc.correlate(a, b, mode, method="fft")
+            want = ss.correlate(a.astype(np.float64), b.astype(np.float64), mode, method="fft")
+            assert got.shape == want.shape
+            assert np.max(np.abs(got - want)) <= _bound(a, b, dtype)
+    a = rng.standard_normal((300, 410)).astype(dtype)
+    b = rng.standard_normal((15, 20)).astype(dtype)
+    for boundary in ("wrap", "symm"):
+        got = fc.correlate2d(a, b, "same", boundary, method="fft")
+        want = fc.correlate2d(a.astype(np.float64), b.astype(np.float64), "same", boundary, method="direct")
+        assert np.max(np.abs(got - want)) <= _bound(a, b, dtype)

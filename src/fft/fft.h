@@ -105,7 +105,9 @@ fc_status fc_fft4_check_f64(const fc_fft4_plan *f, const double *xr, const doubl
  * Four-step row groups (fc_fft4_plan), t[j2*Lg + b] for j2 < n2, b < Lg:
  * tw4: t = cos, sin of the angle of hc/hs[j2] plus that of lc/ls[j2*G + b];
  * gtw: z[j2*Lg + b] = a[b*lda + j2] * conj(t) (rows to lanes, forward twiddle);
- * stw: a[b*lda + j2] = z[j2*Lg + b] * t (lanes to rows, inverse twiddle). */
+ * stw: a[b*lda + j2] = z[j2*Lg + b] * t (lanes to rows, inverse twiddle).
+ * glane, slane: rows <-> lanes copies of the last axis's real transforms (the
+ *   contracts at their definitions in fft_kern_template.h). */
 #define FC_FFT_KTYPES(T, S)                                                                                     \
     typedef void (*fc_fft_bfly_##S)(int64_t L, const T *xr, const T *xi, int64_t is, T *yr, T *yi, int64_t os, \
                                     const T *twr, const T *twi, T sign);                                        \
@@ -120,6 +122,10 @@ fc_status fc_fft4_check_f64(const fc_fft4_plan *f, const double *xr, const doubl
                                    const T *ti, T *zr, T *zi);                                                \
     typedef void (*fc_fft_stw_##S)(int64_t n2, int64_t Lg, const T *zr, const T *zi, const T *tr, const T *ti, \
                                    T *ar, T *ai, int64_t lda);                                                \
+    typedef void (*fc_fft_glane_##S)(int64_t n, int64_t Lg, const T *ar, const T *ai, int64_t lda, int ilv,  \
+                                     T *zr, T *zi);                                                           \
+    typedef void (*fc_fft_slane_##S)(int64_t n, int64_t Lg, const T *zr, const T *zi, T sc, T *ar, T *ai,    \
+                                     int64_t lda, int ilv);                                                   \
     typedef struct fc_fftk_##S {                                                                            \
         fc_fft_bfly_##S bfly[9]; /* by radix: 2, 3, 4, 5, 8 */                                                \
         fc_fft_rpost_##S rpost;                                                                               \
@@ -128,6 +134,8 @@ fc_status fc_fft4_check_f64(const fc_fft4_plan *f, const double *xr, const doubl
         fc_fft_tw4_##S tw4;                                                                                   \
         fc_fft_gtw_##S gtw;                                                                                   \
         fc_fft_stw_##S stw;                                                                                   \
+        fc_fft_glane_##S glane;                                                                               \
+        fc_fft_slane_##S slane;                                                                               \
     } fc_fftk_##S;
 FC_FFT_KTYPES(float, f32)
 FC_FFT_KTYPES(double, f64)

@@ -53,8 +53,24 @@ static void FC_F(fft_tile)(const fc_plan *pl, const FC_T *in, FC_T fill, const F
     gw.boundary = pl->geoms->boundary;
     const int64_t rows = n[0] * n[1], M = f->m, plane = n[1] * M;
     FC_T *x = buf, *hr = x + rows * n[2], *hi = hr + rows * M, *work = hi + rows * M;
-    FC_F(pack_rows)(in, &gw, fill, x, 0, rows);
-    FC_F(rows_fwd)(f, rows, x, n[2], hr, hi, M, work);
+    /* a window inside the input (no boundary value) is read in place by the row
+     * transforms, plane by plane, instead of packed first: the same values, so the same
+     * bits (rows are transformed independently, whatever their grouping) */
+    int64_t src[3];
+    int inside = 1;
+    for (int a = 0; a < 3; ++a) {
+        src[a] = o[a] - pl->geoms->plo[a];
+        if (src[a] < 0 || src[a] + n[a] > p->in[a]) inside = 0;
+    }
+    if (inside) {
+        const int64_t ld = p->in[2], pin = p->in[1] * p->in[2];
+        for (int64_t i = 0; i < n[0]; ++i)
+            FC_F(rows_fwd)(f, n[1], in + (src[0] + i) * pin + src[1] * ld + src[2], ld, hr + i * plane, hi + i * plane,
+                           M, work);
+    } else {
+        FC_F(pack_rows)(in, &gw, fill, x, 0, rows);
+        FC_F(rows_fwd)(f, rows, x, n[2], hr, hi, M, work);
+    }
     if (ft->ndim == 3)
         for (int64_t i = 0; i < n[0]; ++i) FC_F(axis_fft)(f, 1, -1, hr + i * plane, hi + i * plane, M, M, work);
     /* the first axis forward, the product, the first axis back: one lane chunk at a time

@@ -73,37 +73,27 @@ static void FC_F(rows_fwd)(const fc_fft_plan *pl, int64_t nrows, const FC_T *x, 
     const int64_t n = pl->n[pl->ndim - 1], M = pl->m, B = pl->lanes, nc = c->n;
     const int even = n % 2 == 0;
     const FC_T *wr = (const FC_T *)pl->tw + pl->rtw, *wi = wr + M;
+    const FX_KT *kt = FC_F(fft_table)(pl);
     for (int64_t r0 = 0; r0 < nrows; r0 += B) {
         const int64_t L = nrows - r0 < B ? nrows - r0 : B;
         FC_T *zr = w, *zi = zr + n * L, *Zr = zi + n * L, *Zi = Zr + n * L;
         FC_T *Xr = Zi + n * L, *Xi = Xr + M * L, *cw = Xi + M * L;
-        for (int64_t b = 0; b < L; ++b) {
-            const FC_T *row = x + (r0 + b) * ldx;
-            if (even)
+        if (even)
+            kt->glane(nc, L, x + r0 * ldx, NULL, ldx, 1, zr, zi);
+        else
+            for (int64_t b = 0; b < L; ++b)
                 for (int64_t j = 0; j < nc; ++j) {
-                    zr[j * L + b] = row[2 * j];
-                    zi[j * L + b] = row[2 * j + 1];
-                }
-            else
-                for (int64_t j = 0; j < nc; ++j) {
-                    zr[j * L + b] = row[j];
+                    zr[j * L + b] = x[(r0 + b) * ldx + j];
                     zi[j * L + b] = 0;
                 }
-        }
         FC_F(cfft_lanes)(pl, c, -1, L, zr, zi, L, Zr, Zi, L, cw);
         if (even) {
-            FC_F(fft_table)(pl)->rpost(nc, L, Zr, Zi, Xr, Xi, wr, wi);
+            kt->rpost(nc, L, Zr, Zi, Xr, Xi, wr, wi);
         } else {
             Xr = Zr;
             Xi = Zi;
         }
-        for (int64_t b = 0; b < L; ++b) {
-            FC_T *dr = hr + (r0 + b) * ldh, *di = hi + (r0 + b) * ldh;
-            for (int64_t k = 0; k < M; ++k) {
-                dr[k] = Xr[k * L + b];
-                di[k] = Xi[k * L + b];
-            }
-        }
+        kt->slane(M, L, Xr, Xi, 1, hr + r0 * ldh, hi + r0 * ldh, ldh, 0);
     }
 }
 
@@ -116,19 +106,14 @@ static void FC_F(rows_inv)(const fc_fft_plan *pl, int64_t nrows, const FC_T *hr,
     const int64_t n = pl->n[pl->ndim - 1], M = pl->m, B = pl->lanes, nc = c->n;
     const int even = n % 2 == 0;
     const FC_T *wr = (const FC_T *)pl->tw + pl->rtw, *wi = wr + M;
+    const FX_KT *kt = FC_F(fft_table)(pl);
     for (int64_t r0 = 0; r0 < nrows; r0 += B) {
         const int64_t L = nrows - r0 < B ? nrows - r0 : B;
         FC_T *zr = w, *zi = zr + n * L, *Zr = zi + n * L, *Zi = Zr + n * L;
         FC_T *Xr = Zi + n * L, *Xi = Xr + M * L, *cw = Xi + M * L;
-        for (int64_t b = 0; b < L; ++b) {
-            const FC_T *sr = hr + (r0 + b) * ldh, *si = hi + (r0 + b) * ldh;
-            for (int64_t k = 0; k < M; ++k) {
-                Xr[k * L + b] = sr[k];
-                Xi[k * L + b] = si[k];
-            }
-        }
+        kt->glane(M, L, hr + r0 * ldh, hi + r0 * ldh, ldh, 0, Xr, Xi);
         if (even) {
-            FC_F(fft_table)(pl)->rpre(nc, L, Xr, Xi, Zr, Zi, wr, wi);
+            kt->rpre(nc, L, Xr, Xi, Zr, Zi, wr, wi);
         } else {
             /* the whole Hermitian sequence: Z_n-k = conj X_k */
             for (int64_t k = 0; k < M; ++k)
@@ -142,18 +127,11 @@ static void FC_F(rows_inv)(const fc_fft_plan *pl, int64_t nrows, const FC_T *hr,
                 }
         }
         FC_F(cfft_lanes)(pl, c, 1, L, Zr, Zi, L, zr, zi, L, cw);
-        for (int64_t b = 0; b < L; ++b) {
-            FC_T *row = y + (r0 + b) * ldy;
-            if (even) {
-                for (int64_t j = 0; 2 * j + 1 < ncols; ++j) {
-                    row[2 * j] = zr[j * L + b] * scale;
-                    row[2 * j + 1] = zi[j * L + b] * scale;
-                }
-                if (ncols % 2) row[ncols - 1] = zr[(ncols / 2) * L + b] * scale;
-            } else {
-                for (int64_t j = 0; j < ncols; ++j) row[j] = zr[j * L + b] * scale;
-            }
-        }
+        if (even)
+            kt->slane(ncols, L, zr, zi, scale, y + r0 * ldy, NULL, ldy, 1);
+        else
+            for (int64_t b = 0; b < L; ++b)
+                for (int64_t j = 0; j < ncols; ++j) y[(r0 + b) * ldy + j] = zr[j * L + b] * scale;
     }
 }
 

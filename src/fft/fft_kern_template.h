@@ -394,6 +394,117 @@ static void FK(stw)(int64_t n2, int64_t Lg, const FC_T *zr, const FC_T *zi, cons
     }
 }
 
+/* Rows <-> lanes copies of the real transforms of the last axis (fft.h: glane, slane),
+ * whole FC_VL x FC_VL blocks transposed in registers like gtw/stw, pure data movement
+ * (and one multiply by scale), so the bits are those of the element loops.  Only where
+ * a 64-byte vector is one register (AVX-512): the AVX2 build of these blocks (ymm pairs,
+ * two-vector shuffles) made 2-D FFT convolutions 1.8-2.2x slower (ANALYSIS.md, 2-D tiles). */
+#if FK_VEC && defined(__AVX512F__)
+#define FK_VEC2 1
+#else
+#define FK_VEC2 0
+#endif
+#if FK_VEC2
+/* even (odd) elements of the 2 FC_VL elements of a, b; the inverse interleave, output
+ * c of the low (s = 0) or high (s = FC_VL) half: r or q by c's parity, element (c+s)/2 */
+#define FK_EV(c, s) (2 * (c) + (s))
+#define FK_IL(c, s) (((c) % 2) * FC_VL + ((c) + (s)) / 2)
+#define FK_GLOAD2(i)                                                                   \
+    {                                                                                  \
+        const FK(ivec) ev_ = FK_MASK(FK_EV, 0), od_ = FK_MASK(FK_EV, 1);             \
+        const FK(vec) a_ = FK_LD(ar + (rb + (i)) * lda + 2 * j0);                     \
+        const FK(vec) b_ = FK_LD(ar + (rb + (i)) * lda + 2 * j0 + FC_VL);             \
+        r##i = __builtin_shuffle(a_, b_, ev_);                                         \
+        q##i = __builtin_shuffle(a_, b_, od_);                                         \
+    }
+#define FK_GSTORE0(i)                                \
+    FK_ST(zr + (j0 + (i)) * Lg + rb, r##i);          \
+    FK_ST(zi + (j0 + (i)) * Lg + rb, q##i);
+#define FK_SLOAD0(i)                                 \
+    r##i = FK_LD(zr + (j0 + (i)) * Lg + rb) * sc;    \
+    q##i = FK_LD(zi + (j0 + (i)) * Lg + rb) * sc;
+#define FK_SSTORE2(i)                                                                  \
+    {                                                                                  \
+        const FK(ivec) lo_ = FK_MASK(FK_IL, 0), hi_ = FK_MASK(FK_IL, FC_VL);          \
+        FK_ST(ar + (rb + (i)) * lda + 2 * j0, __builtin_shuffle(r##i, q##i, lo_));    \
+        FK_ST(ar + (rb + (i)) * lda + 2 * j0 + FC_VL, __builtin_shuffle(r##i, q##i, hi_)); \
+    }
+#endif
+
+/* ilv 0: z[j*Lg + b] = a[b*lda + j] for j < n (two arrays); ilv 1: zr, zi[j*Lg + b] =
+ * ar[b*lda + 2j], ar[b*lda + 2j + 1] (a real row read as n complex values; ai unused). */
+static void FK(glane)(int64_t n, int64_t Lg, const FC_T *ar, const FC_T *ai, int64_t lda, int ilv,
+                      FC_T *FK_R zr, FC_T *FK_R zi)
+{
+    int64_t j0 = 0;
+#if FK_VEC2
+    if (Lg % FC_VL == 0)
+        for (; j0 + FC_VL <= n; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
+                FK_EACH(FK_DECL)
+                if (ilv) {
+                    FK_EACH(FK_GLOAD2)
+                } else {
+                    FK_EACH(FK_GLOAD)
+                }
+                FK_TRANSPOSE(r);
+                FK_TRANSPOSE(q);
+                FK_EACH(FK_GSTORE0)
+            }
+#endif
+    for (int64_t b = 0; b < Lg; ++b)
+        for (int64_t j = j0; j < n; ++j) {
+            zr[j * Lg + b] = ilv ? ar[b * lda + 2 * j] : ar[b * lda + j];
+            zi[j * Lg + b] = ilv ? ar[b * lda + 2 * j + 1] : ai[b * lda + j];
+        }
+}
+
+/* The inverse, times sc: ilv 0: a[b*lda + j] = z[j*Lg + b] * sc for j < n; ilv 1:
+ * ar[b*lda + 2j], ar[b*lda + 2j + 1] = (zr, zi)[j*Lg + b] * sc for 2j + 1 < n (n real
+ * elements; an odd n's last one is zr[(n/2)*Lg + b] * sc). */
+static void FK(slane)(int64_t n, int64_t Lg, const FC_T *zr, const FC_T *zi, FC_T sc, FC_T *ar, FC_T *ai,
+                      int64_t lda, int ilv)
+{
+    int64_t j0 = 0;
+#if FK_VEC2
+    if (Lg % FC_VL == 0)
+        for (; (ilv ? 2 * (j0 + FC_VL) : j0 + FC_VL) <= n; j0 += FC_VL)
+            for (int64_t rb = 0; rb < Lg; rb += FC_VL) {
+                FK_EACH(FK_DECL)
+                FK_EACH(FK_SLOAD0)
+                FK_TRANSPOSE(r);
+                FK_TRANSPOSE(q);
+                if (ilv) {
+                    FK_EACH(FK_SSTORE2)
+                } else {
+                    FK_EACH(FK_SSTORE)
+                }
+            }
+#endif
+    for (int64_t b = 0; b < Lg; ++b) {
+        FC_T *FK_R row = ar + b * lda;
+        if (ilv) {
+            for (int64_t j = j0; 2 * j + 1 < n; ++j) {
+                row[2 * j] = zr[j * Lg + b] * sc;
+                row[2 * j + 1] = zi[j * Lg + b] * sc;
+            }
+            if (n % 2) row[n - 1] = zr[(n / 2) * Lg + b] * sc;
+        } else {
+            for (int64_t j = j0; j < n; ++j) {
+                row[j] = zr[j * Lg + b] * sc;
+                ai[b * lda + j] = zi[j * Lg + b] * sc;
+            }
+        }
+    }
+}
+
+#undef FK_VEC2
+#undef FK_EV
+#undef FK_IL
+#undef FK_GLOAD2
+#undef FK_GSTORE0
+#undef FK_SLOAD0
+#undef FK_SSTORE2
 #undef FK_VEC
 #undef FK_LO
 #undef FK_HI
@@ -417,6 +528,8 @@ const FK_CAT(fc_fftk, FC_TYPESUF) FK_CAT(fc_fftk, FC_SUFFIX) = {
     .tw4 = FK(tw4),
     .gtw = FK(gtw),
     .stw = FK(stw),
+    .glane = FK(glane),
+    .slane = FK(slane),
 };
 
 #undef FK_CAT_

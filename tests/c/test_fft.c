@@ -235,6 +235,43 @@ static void api_case(int ndim, const int64_t *shape)
 ROWK_CASE(float, f32)
 ROWK_CASE(double, f64)
 
+/* The last axis's rows <-> lanes copies (glane, slane; fft_kern_template.h) exactly:
+ * ilv 0 two arrays of n columns, ilv 1 a real row of n elements as complex pairs (an
+ * odd n's last element alone), rows at a stride wider than the row (lda = 2n + 3), the
+ * destination's other elements left alone, scale 0.5 exact. */
+#define LANE_CASE(T, S)                                                                                   \
+    static void lane_case_##S(const fc_fftk_##S *k, int isa, int64_t n, int64_t Lg, int ilv)             \
+    {                                                                                                      \
+        const int64_t lda = 2 * n + 3, na = Lg * lda, nz = (n + 1) * Lg;                                  \
+        T *ar = malloc(sizeof(T) * (size_t)na), *ai = malloc(sizeof(T) * (size_t)na);                     \
+        T *br = malloc(sizeof(T) * (size_t)na), *bi = malloc(sizeof(T) * (size_t)na);                     \
+        T *zr = malloc(sizeof(T) * (size_t)nz), *zi = malloc(sizeof(T) * (size_t)nz);                     \
+        for (int64_t i = 0; i < na; ++i) {                                                                 \
+            ar[i] = (T)urand();                                                                            \
+            ai[i] = (T)urand();                                                                            \
+            br[i] = bi[i] = (T)7;                                                                          \
+        }                                                                                                  \
+        for (int64_t i = 0; i < nz; ++i) zr[i] = zi[i] = (T)NAN;                                           \
+        k->glane(ilv ? n / 2 : n, Lg, ar, ai, lda, ilv, zr, zi);                                           \
+        if (ilv && n % 2)                                                                                  \
+            for (int64_t b = 0; b < Lg; ++b) zr[(n / 2) * Lg + b] = ar[b * lda + n - 1];                   \
+        k->slane(n, Lg, zr, zi, (T)0.5, br, ilv ? NULL : bi, lda, ilv);                                    \
+        long bad = 0;                                                                                      \
+        for (int64_t b = 0; b < Lg; ++b)                                                                   \
+            for (int64_t j = 0; j < lda; ++j) {                                                            \
+                const int in = j < n, lo = ilv ? 2 * (j / 2) + 1 < n : 1;                                  \
+                if (!ilv && in && (zr[j * Lg + b] != ar[b * lda + j] || zi[j * Lg + b] != ai[b * lda + j])) ++bad; \
+                if (ilv && in && lo && (j % 2 ? zi : zr)[(j / 2) * Lg + b] != ar[b * lda + j]) ++bad;     \
+                if (br[b * lda + j] != (in ? ar[b * lda + j] * (T)0.5 : (T)7)) ++bad;                    \
+                if (!ilv && bi[b * lda + j] != (in ? ai[b * lda + j] * (T)0.5 : (T)7)) ++bad;              \
+            }                                                                                              \
+        EXPECT(bad == 0, "isa %d %s glane/slane n=%lld Lg=%lld ilv=%d: %ld wrong", isa, #S, (long long)n, \
+               (long long)Lg, ilv, bad);                                                                   \
+        free(ar); free(ai); free(br); free(bi); free(zr); free(zi);                                       \
+    }
+LANE_CASE(float, f32)
+LANE_CASE(double, f64)
+
 /* The four-step transform of length N (fc_fft4_plan, every split and row group it
  * picks) against a naive DFT in long double, and inverse(forward) = N x. */
 #define F4_CASE(T, S, EPS)                                                                                \
@@ -308,6 +345,13 @@ int main(void)
                 rowk_case_f32(k32, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
                 rowk_case_f64(k64, isa, n2s[i], lgs[j], lgs[j] + (n2s[i] & 2));
             }
+        static const int64_t lns[] = {1, 7, 8, 16, 17, 31, 32, 33, 40, 64, 67};
+        for (size_t i = 0; i < sizeof lns / sizeof lns[0]; ++i)
+            for (size_t j = 0; j < sizeof lgs / sizeof lgs[0]; ++j)
+                for (int ilv = 0; ilv < 2; ++ilv) {
+                    lane_case_f32(k32, isa, lns[i], lgs[j], ilv);
+                    lane_case_f64(k64, isa, lns[i], lgs[j], ilv);
+                }
         /* every 2^a 3^b 5^c up to 300 (splits where G divides n1 and where it does not,
          * one group, a partial last group) and a few long ones */
         for (int64_t N = 1; N <= 300; ++N)
