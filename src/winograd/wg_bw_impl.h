@@ -120,14 +120,10 @@ fc_status FC_F(fc_wg_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T *go, 
     FC_T *XS = fc_malloc(sizeof(FC_T) * (size_t)w->xs_elems);
     FC_T *GS = fc_malloc(sizeof(FC_T) * (size_t)w->gs_elems);
     FC_T *scratch = fc_malloc(sizeof(FC_T) * (size_t)(9 * nr * nthreads));
+    fc_status st = FC_OK;
     if (!Mw || !V || !GOt || !XS || !GS || !scratch) {
-        fc_free(Mw);
-        fc_free(V);
-        fc_free(GOt);
-        fc_free(XS);
-        fc_free(GS);
-        fc_free(scratch);
-        return FC_ENOMEM;
+        st = FC_ENOMEM;
+        goto done;
     }
     const int64_t nxs = w->N * G * ncb * w->Hs, ngs = w->N * G * nkb * w->OHs;
     FC_OMP(parallel num_threads(nthreads))
@@ -157,11 +153,12 @@ fc_status FC_F(fc_wg_exec_bw)(const fc_plan *pl, const FC_T *x, const FC_T *go, 
         for (int64_t job = 0; job < G * w->M * ncb; ++job)
             FC_F(wgb_final)(w, k, Mw, job / ncb / w->M, job / ncb % w->M, job % ncb, mine, gw);
     }
+done: /* fc_free(NULL) is a no-op: one release for both exits */
     fc_free(Mw);
     fc_free(V);
     fc_free(GOt);
     fc_free(XS);
     fc_free(GS);
     fc_free(scratch);
-    return FC_OK;
+    return st;
 }
