@@ -13,7 +13,7 @@ from typing import Any, Optional, Tuple, Union
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike, NDArray
 
-from ._api import IntOrTuple, conv_backward_bias
+from ._api import IntOrTuple
 from ._params import as_int_tuple
 from ._transpose import (conv_transpose, conv_transpose_backward_input,
                          conv_transpose_backward_weight)
@@ -249,23 +249,14 @@ class _ConvTransposeNd(_ConvNd):
         >>> y.shape, gx.shape, up.grad_weight.shape, up.grad_bias.tolist()
         ((1, 3, 10), (1, 2, 5), (2, 3, 4), [10.0, 10.0, 10.0])
         """
-        cls = type(self).__name__
-        if self._x is None or self._out_shape is None:
-            raise RuntimeError(f"{cls}: backward called before forward (the layer has no "
-                               f"input to differentiate with respect to)")
-        ga = _real_array(cls, "grad_out", grad_out)
-        if ga.shape != self._out_shape:
-            raise ValueError(f"{cls}: grad_out must have the shape of the last forward output "
-                             f"{self._out_shape}, got {ga.shape}")
-        input_grad = _bool(cls, "input_grad", input_grad)
-        ga = np.ascontiguousarray(ga, dtype=self._dtype)
-        kw = self._call_kw
-        self._grad_weight += conv_transpose_backward_weight(self._x, ga, self._weight.shape, **kw)
-        if self._grad_bias is not None:
-            self._grad_bias += conv_backward_bias(ga)
-        if not input_grad:
-            return None
-        return conv_transpose_backward_input(ga, self._weight, self._x.shape, **kw)
+        return super().backward(grad_out, input_grad=input_grad)
+
+    # backward differentiates the last forward call, with its output_padding (_call_kw)
+    def _weight_grad(self, x: NDArray[Any], ga: NDArray[Any]) -> NDArray[Any]:
+        return conv_transpose_backward_weight(x, ga, self._weight.shape, **self._call_kw)
+
+    def _input_grad(self, ga: NDArray[Any], x_shape: Tuple[int, ...]) -> NDArray[Any]:
+        return conv_transpose_backward_input(ga, self._weight, x_shape, **self._call_kw)
 
     def __repr__(self) -> str:
         def axes(t: Tuple[int, ...]) -> Union[int, Tuple[int, ...]]:

@@ -439,15 +439,21 @@ class _ConvNd:
                              f"{self._out_shape}, got {ga.shape}")
         input_grad = _bool(cls, "input_grad", input_grad)
         ga = np.ascontiguousarray(ga, dtype=self._dtype)
-        kw = self._conv_kwargs()
-        self._grad_weight += conv_backward_weight(self._x, ga, self._weight.shape,
-                                                  algorithm=self._algorithm, **kw)
+        self._grad_weight += self._weight_grad(self._x, ga)
         if self._grad_bias is not None:
             self._grad_bias += conv_backward_bias(ga)
         if not input_grad:
             return None
-        return conv_backward_input(ga, self._weight, self._x.shape, algorithm=self._algorithm,
-                                   **kw)
+        return self._input_grad(ga, self._x.shape)
+
+    # The two passes backward runs; the transposed layers override these, nothing else.
+    def _weight_grad(self, x: NDArray[Any], ga: NDArray[Any]) -> NDArray[Any]:
+        return conv_backward_weight(x, ga, self._weight.shape, algorithm=self._algorithm,
+                                    **self._conv_kwargs())
+
+    def _input_grad(self, ga: NDArray[Any], x_shape: Tuple[int, ...]) -> NDArray[Any]:
+        return conv_backward_input(ga, self._weight, x_shape, algorithm=self._algorithm,
+                                   **self._conv_kwargs())
 
     # ------------------------------------------------------------ repr
 
