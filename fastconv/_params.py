@@ -472,15 +472,22 @@ def resolve_conv(fname, x_shape, w_shape, stride=1, padding=0, dilation=1, group
     # caller's values are tagged (tagging the whole tuple was 3.6 us of a 5 us hit)
     key = (fname, x_name, w_name, itemsize, _tagged(x_shape), _tagged(w_shape), _tagged(stride),
            _tagged(padding), _tagged(dilation), _tagged(groups))
+    return memo_resolve(_RESOLVED, key, _resolve_conv, args)
+
+
+def memo_resolve(cache, key, resolve, args):
+    """resolve(*args), remembered in cache under key (the cache is emptied when it holds
+    _RESOLVED_MAX entries).  A key that cannot be hashed (a list or an array among the
+    arguments) resolves every time; a call that raises stores nothing."""
     try:
-        hit = _RESOLVED.get(key)
+        hit = cache.get(key)
     except TypeError:  # a list or an array among the arguments: no key, no cache
-        return _resolve_conv(*args)
+        return resolve(*args)
     if hit is None:
-        hit = _resolve_conv(*args)
-        if len(_RESOLVED) >= _RESOLVED_MAX:
-            _RESOLVED.clear()
-        _RESOLVED[key] = hit
+        hit = resolve(*args)
+        if len(cache) >= _RESOLVED_MAX:
+            cache.clear()
+        cache[key] = hit
     return hit
 
 

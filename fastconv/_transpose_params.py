@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Tuple
 
-from ._params import ConvParams, _as_groups, _tagged, as_int_tuple, check_size, normalize_shape
+from ._params import (ConvParams, _as_groups, _tagged, as_int_tuple, check_size, memo_resolve,
+                      normalize_shape)
 
 __all__ = ["normalize_transpose_params", "resolve_conv_transpose"]
 
@@ -91,8 +92,8 @@ def _resolve(fname: str, x_shape: Any, w_shape: Any, stride: Any, padding: Any,
     return params, out_shape
 
 
+#: resolve_conv_transpose's results (its own cache; see _params.memo_resolve)
 _RESOLVED: dict = {}
-_RESOLVED_MAX = 256
 
 
 def resolve_conv_transpose(fname: str, x_shape: Any, w_shape: Any, stride: Any = 1,
@@ -111,13 +112,4 @@ def resolve_conv_transpose(fname: str, x_shape: Any, w_shape: Any, stride: Any =
             x_name, w_name, itemsize)
     key = (fname, x_name, w_name, itemsize, _tagged(x_shape), _tagged(w_shape), _tagged(stride),
            _tagged(padding), _tagged(output_padding), _tagged(dilation), _tagged(groups))
-    try:
-        hit = _RESOLVED.get(key)
-    except TypeError:  # a list or an array among the arguments: no key, no cache
-        return _resolve(*args)
-    if hit is None:
-        hit = _resolve(*args)
-        if len(_RESOLVED) >= _RESOLVED_MAX:
-            _RESOLVED.clear()
-        _RESOLVED[key] = hit
-    return hit
+    return memo_resolve(_RESOLVED, key, _resolve, args)
